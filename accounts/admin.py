@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from accounts.models import ApiToken, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "first_name", "last_name", "role", "site", "organisation", "is_active")
+    list_filter = ("role", "site", "is_active")
+    search_fields = ("username", "first_name", "last_name", "email")
+    fieldsets = BaseUserAdmin.fieldsets + (("Bagage", {"fields": ("role", "site", "organisation", "phone")}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (("Bagage", {"fields": ("role", "site", "organisation")}),)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("label", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    search_fields = ("label", "user__username", "prefix")
+    readonly_fields = ("digest", "prefix", "created_at", "last_used_at")

@@ -1,0 +1,48 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.enums import Role
+from accounts.services import user_create
+from common.exceptions import DomainError
+
+
+class Command(BaseCommand):
+    help = "Create a Bagage account with one role (deployment and scripts)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--role", required=True, choices=Role.values)
+        parser.add_argument("--site", help="Home site code, e.g. LY (staff).")
+        parser.add_argument("--organisation", help="SIRET of the partner organisation (social workers).")
+        parser.add_argument("--password", required=True)
+        parser.add_argument("--email", default="")
+        parser.add_argument("--first-name", default="")
+        parser.add_argument("--last-name", default="")
+
+    def handle(self, *args, **options):
+        from inventory.models import Site
+        from referrals.models import Organisation
+
+        site = organisation = None
+        if options["site"]:
+            site = Site.objects.filter(code=options["site"].upper()).first()
+            if site is None:
+                raise CommandError(f"No site with code {options['site']!r}.")
+        if options["organisation"]:
+            siret = "".join(options["organisation"].split())
+            organisation = Organisation.objects.filter(siret=siret).first()
+            if organisation is None:
+                raise CommandError(f"No partner organisation with SIRET {siret}.")
+        try:
+            user = user_create(
+                username=options["username"],
+                password=options["password"],
+                role=options["role"],
+                site=site,
+                organisation=organisation,
+                email=options["email"],
+                first_name=options["first_name"],
+                last_name=options["last_name"],
+            )
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(self.style.SUCCESS(f"Created {user.username} ({user.role})."))

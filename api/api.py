@@ -1,0 +1,27 @@
+"""The one NinjaAPI of Bagage, mounted at /api/v1."""
+
+from django.http import HttpRequest, JsonResponse
+from ninja import NinjaAPI
+
+from api.auth import AUTH
+from api.errors import error_body, install_error_handlers
+from api.routers import accounts, sites
+
+api = NinjaAPI(
+    title="Bagage API",
+    version="1",
+    description="Donated devices and prepaid connectivity, from donation to handover.",
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+
+api.add_router("", accounts.router)
+api.add_router("", sites.router)
+
+
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    """Any path under /api/v1 that names no operation."""
+    return JsonResponse(error_body(404, f"No API operation at {request.path}."), status=404)

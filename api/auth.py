@@ -1,0 +1,51 @@
+"""Who is calling: a personal bearer token, or the web session (with CSRF on writes)."""
+
+from django.http import HttpRequest
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+from ninja.security.apikey import APIKeyCookie
+from ninja.utils import check_csrf
+
+from accounts.models import User
+from accounts.services import token_authenticate
+from common.exceptions import NotAllowed
+
+
+class BearerTokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's session; CSRF is checked only once we know there is a signed-in user.
+
+    Ninja's own cookie auth checks CSRF first, which would answer a request with a bad
+    bearer token and no session by a 403 about CSRF instead of a 401.
+    """
+
+    param_name = "sessionid"
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        if check_csrf(request):
+            raise HttpError(403, "CSRF check failed: send the X-CSRFToken header with the session's token.")
+        return user
+
+
+AUTH = [BearerTokenAuth(), SessionAuth()]
+
+
+def require_role(request: HttpRequest, *roles: str) -> User:
+    """Return the caller when their role is one of `roles`; otherwise refuse with 403."""
+    user: User = request.auth
+    if not user.has_role(*roles):
+        raise NotAllowed("Your role does not allow this.", "forbidden")
+    return user

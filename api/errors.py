@@ -1,0 +1,78 @@
+"""Every error of the API is JSON `{"detail": ..., "code": ...}` with a 4xx status."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from common.exceptions import DomainError
+
+logger = logging.getLogger("bagage.api")
+
+STATUS_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+    500: "server_error",
+}
+
+
+def error_body(status: int, detail: object, code: str | None = None, **extra: object) -> dict:
+    return {"detail": detail, "code": code or STATUS_CODES.get(status, "error"), **extra}
+
+
+def _describe_validation(errors: list[dict]) -> str:
+    parts = []
+    for error in errors:
+        loc = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "payload", "query", "path"))
+        parts.append(f"{loc}: {error.get('msg')}" if loc else str(error.get("msg")))
+    return "; ".join(parts) or "Invalid input."
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def respond(request: HttpRequest, status: int, body: dict) -> HttpResponse:
+        return api.create_response(request, body, status=status)
+
+    @api.exception_handler(DomainError)
+    def domain_error(request, exc: DomainError):
+        return respond(request, exc.status, error_body(exc.status, exc.message, exc.code, **exc.extra))
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request, exc: ValidationError):
+        errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors]
+        return respond(request, 422, error_body(422, _describe_validation(exc.errors), errors=errors))
+
+    @api.exception_handler(DjangoValidationError)
+    def django_validation_error(request, exc: DjangoValidationError):
+        return respond(request, 422, error_body(422, " ".join(exc.messages)))
+
+    @api.exception_handler(AuthenticationError)
+    def authentication_error(request, exc):
+        return respond(request, 401, error_body(401, "Authentication required: sign in or send a Bearer token."))
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        return respond(request, exc.status_code, error_body(exc.status_code, str(exc)))
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return respond(request, 404, error_body(404, "Not found."))
+
+    @api.exception_handler(PermissionDenied)
+    def permission_denied(request, exc):
+        return respond(request, 403, error_body(403, "Your role does not allow this."))
+
+    @api.exception_handler(Exception)
+    def server_error(request, exc: Exception):
+        logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return respond(request, 500, error_body(500, "Internal server error."))

@@ -1,0 +1,31 @@
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from api.errors import error_body
+
+API_PREFIX = "/api/v1/"
+
+
+class ApiJsonErrorMiddleware:
+    """Turn the few errors Django answers itself under /api/v1/ (405, CSRF, 500…) into JSON.
+
+    Ninja's own errors are JSON already; this catches what happens outside its handlers so
+    that a client never has to parse an HTML error page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith(API_PREFIX)
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            text = getattr(response, "content", b"").decode("utf-8", "replace").strip()
+            detail = text if text and len(text) < 200 and "<" not in text else response.reason_phrase
+            json_response = JsonResponse(error_body(response.status_code, detail), status=response.status_code)
+            if response.has_header("Allow"):
+                json_response["Allow"] = response["Allow"]
+            return json_response
+        return response

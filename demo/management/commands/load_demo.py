@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from demo import accounts
+
+
+class Command(BaseCommand):
+    help = "Load the demo sites, partner organisations, accounts and stock. Safe to run twice."
+
+    def handle(self, *args, **options):
+        sites = accounts.load_sites()
+        organisations = accounts.load_organisations()
+        users = accounts.load_accounts(sites, organisations)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(sites)} sites, {len(organisations)} organisations, {len(users)} accounts "
+                f"(password {accounts.DEMO_PASSWORD!r})."
+            )
+        )

@@ -1,0 +1,40 @@
+import pytest
+from django.test import Client
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_french_by_default():
+    response = Client().get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'lang="fr"' in html
+    assert "Se connecter" in html
+
+
+def test_login_page_is_available_in_english():
+    response = Client().get("/", headers={"Accept-Language": "en"})
+    assert "Sign in" in response.content.decode()
+
+
+def test_sign_in_leads_to_the_home_of_the_role(mediator_user):
+    client = Client()
+    response = client.post("/", {"username": "lea", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/home/"
+    html = response.content.decode()
+    assert "Médiateur" in html or "Médiatrice" in html
+    assert "Orientations à examiner" in html
+
+
+def test_wrong_password_shows_an_error():
+    response = Client().post("/", {"username": "nobody", "password": "wrong"})
+    assert "Identifiant ou mot de passe incorrect" in response.content.decode()
+
+
+def test_sign_out(mediator_user):
+    client = Client()
+    client.login(username="lea", password=PASSWORD)
+    client.post("/logout/")
+    assert client.get("/home/").status_code == 302
