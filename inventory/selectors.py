@@ -1,10 +1,144 @@
-"""Reads of stock that the API and the pages share."""
+"""Reads of stock that the API and the pages share, each at a constant number of queries."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
 
-from inventory.models import Site
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from inventory.enums import LineItemStatus
+from inventory.identifiers import compact_digits, looks_like_iccid, looks_like_imei
+from inventory.models import Batch, Device, DeviceEvent, Donor, Erasure, LineItem, Offer, Site
 
 
 def site_list(*, active_only: bool = True) -> QuerySet[Site]:
     sites = Site.objects.order_by("code")
     return sites.filter(is_active=True) if active_only else sites
+
+
+def site_get(code: str) -> Site | None:
+    return Site.objects.filter(code=code.upper()).first()
+
+
+def donor_list(*, q: str = "") -> QuerySet[Donor]:
+    donors = Donor.objects.annotate(batch_count=Count("batches")).order_by("name")
+    return donors.filter(name__icontains=q) if q else donors
+
+
+def batch_list(*, site: str | None = None, donor: int | None = None) -> QuerySet[Batch]:
+    batches = Batch.objects.select_related("donor", "site").annotate(device_count=Count("devices"))
+    if site:
+        batches = batches.filter(site__code=site.upper())
+    if donor:
+        batches = batches.filter(donor_id=donor)
+    return batches.order_by("-received_on", "-id")
+
+
+def device_list(
+    *,
+    status: str | None = None,
+    kind: str | None = None,
+    site: str | None = None,
+    grade: str | None = None,
+    batch: int | None = None,
+    q: str | None = None,
+) -> QuerySet[Device]:
+    devices = Device.objects.select_related("site")
+    if status:
+        devices = devices.filter(status__in=status.split(","))
+    if kind:
+        devices = devices.filter(kind__in=kind.split(","))
+    if site:
+        devices = devices.filter(site__code__in=site.upper().split(","))
+    if grade:
+        devices = devices.filter(grade__in=grade.upper().split(","))
+    if batch:
+        devices = devices.filter(batch_id=batch)
+    if q:
+        term = q.strip()
+        devices = devices.filter(
+            Q(asset_tag__icontains=term)
+            | Q(brand__icontains=term)
+            | Q(model__icontains=term)
+            | Q(serial_number__iexact=term)
+            | Q(imei=compact_digits(term))
+            | Q(imei2=compact_digits(term))
+        )
+    return devices.order_by("-id")
+
+
+def device_get(asset_tag: str) -> Device | None:
+    return Device.objects.select_related("site", "batch", "created_by").filter(asset_tag=asset_tag.upper()).first()
+
+
+def device_history(device: Device) -> QuerySet[DeviceEvent]:
+    return DeviceEvent.objects.filter(device=device).select_related("by", "site").order_by("at", "id")
+
+
+def device_erasures(device: Device) -> QuerySet[Erasure]:
+    return Erasure.objects.filter(device=device).select_related("operator").order_by("recorded_at", "id")
+
+
+def offer_list(*, active_only: bool = False) -> QuerySet[Offer]:
+    today = timezone.localdate()
+    offers = Offer.objects.annotate(
+        available=Count("items", filter=Q(items__status=LineItemStatus.AVAILABLE, items__expires_on__gte=today)),
+        expiring_30_days=Count(
+            "items",
+            filter=Q(
+                items__status=LineItemStatus.AVAILABLE,
+                items__expires_on__gte=today,
+                items__expires_on__lte=today + timezone.timedelta(days=30),
+            ),
+        ),
+    ).order_by("operator", "name")
+    return offers.filter(is_active=True) if active_only else offers
+
+
+def line_item_list(*, offer: Offer, status: str | None = None, site: str | None = None) -> QuerySet[LineItem]:
+    items = LineItem.objects.filter(offer=offer).select_related("site", "offer")
+    if status:
+        items = items.filter(status__in=status.split(","))
+    if site:
+        items = items.filter(site__code=site.upper())
+    # First expired, first out (FEFO): the order allocation takes them in.
+    return items.order_by("expires_on", "id")
+
+
+@dataclass(frozen=True)
+class ScanHit:
+    type: str
+    id: str
+    label: str
+    url: str
+
+
+def _device_hit(device: Device) -> ScanHit:
+    label = f"{device.asset_tag} · {device.brand} {device.model}".strip()
+    return ScanHit("device", device.asset_tag, label, f"/api/v1/devices/{device.asset_tag}")
+
+
+def scan_resolve(code: str) -> list[ScanHit]:
+    """What a scanned code names: asset tag, IMEI, ICCID or serial number (several if ambiguous)."""
+    raw = code.strip()
+    if not raw:
+        return []
+    device = Device.objects.filter(asset_tag=raw.upper()).first()
+    if device:
+        return [_device_hit(device)]
+    digits = compact_digits(raw)
+    if looks_like_imei(digits):
+        devices = Device.objects.filter(Q(imei=digits) | Q(imei2=digits))
+        if devices:
+            return [_device_hit(d) for d in devices]
+    if looks_like_iccid(digits.upper().removesuffix("F")):
+        item = LineItem.objects.select_related("offer").filter(iccid=digits.upper().removesuffix("F")).first()
+        if item:
+            return [
+                ScanHit(
+                    "line_item",
+                    str(item.pk),
+                    f"{item.offer} · {item.iccid}",
+                    f"/api/v1/offers/{item.offer_id}/items/{item.pk}",
+                )
+            ]
+    return [_device_hit(d) for d in Device.objects.filter(serial_number__iexact=raw).order_by("asset_tag")]

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.db import connections
 
 from tests.conftest import require_or_skip
 
@@ -32,5 +33,11 @@ def page(live_server):
         page = context.new_page()
         page.set_default_timeout(10_000)
         yield page
+        # Let the last requests finish, so that no server thread still holds a database connection.
+        page.wait_for_load_state("networkidle")
         context.close()
         browser.close()
+        # Playwright's sync API keeps an event loop running, so Django's context-local storage
+        # hands the tests another database connection inside this block; close it here, or the
+        # test database cannot be dropped at the end of the run.
+        connections.close_all()

@@ -72,3 +72,94 @@ class UserFactory(DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+# --- inventory ---------------------------------------------------------------------------------
+
+
+def valid_imei(n: int) -> str:
+    from stdnum import luhn
+
+    body = f"35{(n * 104729) % 10**12:012d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def valid_iccid(n: int) -> str:
+    from stdnum import luhn
+
+    body = f"893301{n:012d}"
+    return body + luhn.calc_check_digit(body)
+
+
+class DonorFactory(DjangoModelFactory):
+    class Meta:
+        model = "inventory.Donor"
+
+    name = factory.Sequence(lambda n: f"Donor {n}")
+    kind = "company"
+    created_by = factory.SubFactory(UserFactory, coordinator=True)
+
+
+class BatchFactory(DjangoModelFactory):
+    class Meta:
+        model = "inventory.Batch"
+
+    donor = factory.SubFactory(DonorFactory)
+    site = factory.SubFactory(SiteFactory, code="SD")
+    received_on = factory.LazyFunction(lambda: __import__("datetime").date(2026, 11, 2))
+    created_by = factory.SelfAttribute("donor.created_by")
+
+
+class DeviceFactory(DjangoModelFactory):
+    """A device written straight to the database (no history); tests of the life cycle use services."""
+
+    class Meta:
+        model = "inventory.Device"
+
+    asset_tag = factory.Sequence(lambda n: f"SDTE26-{n + 1:04d}")
+    kind = "smartphone"
+    brand = "Samsung"
+    model = "Galaxy A52"
+    imei = factory.Sequence(valid_imei)
+    site = factory.SubFactory(SiteFactory, code="SD")
+    created_by = factory.SubFactory(UserFactory, warehouse=True)
+
+    class Params:
+        laptop = factory.Trait(
+            kind="laptop",
+            brand="Lenovo",
+            model="ThinkPad T480",
+            imei=None,
+            serial_number=factory.Sequence(lambda n: f"PF1{n:05d}"),
+            asset_tag=factory.Sequence(lambda n: f"SDPC26-{n + 1:04d}"),
+            ram_gb=8,
+            storage_gb=256,
+            storage_type="ssd",
+            cpu_mark=6000,
+            os="Windows 11",
+        )
+        ready = factory.Trait(status="ready", grade="B")
+
+
+class OfferFactory(DjangoModelFactory):
+    class Meta:
+        model = "inventory.Offer"
+
+    operator = "Orange"
+    name = "Mobicarte 20 Go"
+    kind = "sim"
+    validity_days = 30
+    price = "10.00"
+    data_gb = "20.0"
+    created_by = factory.SubFactory(UserFactory, coordinator=True)
+
+
+class LineItemFactory(DjangoModelFactory):
+    class Meta:
+        model = "inventory.LineItem"
+
+    offer = factory.SubFactory(OfferFactory)
+    iccid = factory.Sequence(valid_iccid)
+    expires_on = factory.LazyFunction(lambda: __import__("datetime").date(2027, 6, 30))
+    site = factory.SubFactory(SiteFactory, code="SD")
+    created_by = factory.SelfAttribute("offer.created_by")

@@ -20,6 +20,10 @@ def test_401_without_credentials(anon_api):
     assert_error(anon_api.get("me"), 401, "not_authenticated")
 
 
+def test_403_for_a_role_that_may_not(social_worker_api):
+    assert_error(social_worker_api.get("devices"), 403, "forbidden")
+
+
 def test_404_for_an_unknown_path_under_the_api(warehouse_api):
     assert_error(warehouse_api.get("no/such/thing"), 404, "not_found")
 

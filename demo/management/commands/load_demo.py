@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from demo import accounts
+from demo import accounts, stock
 
 
 class Command(BaseCommand):
@@ -10,9 +10,11 @@ class Command(BaseCommand):
         sites = accounts.load_sites()
         organisations = accounts.load_organisations()
         users = accounts.load_accounts(sites, organisations)
+        stock_counts = stock.load_stock(sites, users)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready: {len(sites)} sites, {len(organisations)} organisations, {len(users)} accounts "
+                f"Demo data ready: {len(sites)} sites, {len(organisations)} organisations, {len(users)} accounts, "
+                f"{stock_counts['devices']} new devices, {stock_counts['line_items']} new SIM cards and vouchers "
                 f"(password {accounts.DEMO_PASSWORD!r})."
             )
         )

@@ -1,0 +1,270 @@
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from accounts.enums import STOCK_READERS, STOCK_WRITERS
+from api.auth import require_role
+from api.pagination import Page, PageParams, paginate
+from common.exceptions import NotFound, ValidationFailed
+from inventory import selectors, services, workflows
+from inventory.enums import DeviceKind, DeviceStatus, ErasureMethod, ErasureResult, Grade, StorageType
+from inventory.grading import Specs, suggest_grade
+from inventory.models import Device
+
+router = Router(tags=["devices"])
+
+
+class DeviceIn(Schema):
+    kind: DeviceKind
+    brand: str = Field(min_length=1, max_length=60)
+    model: str = Field("", max_length=120)
+    serial_number: str | None = Field(None, max_length=64)
+    imei: str | None = None
+    imei2: str | None = None
+    ram_gb: int | None = None
+    storage_gb: int | None = None
+    storage_type: StorageType | None = None
+    cpu: str = ""
+    cpu_mark: int | None = None
+    os: str = ""
+    battery_health_pct: int | None = None
+    grade: Grade | None = None
+    location: str = ""
+    notes: str = ""
+    site: str | None = Field(None, description="Site code; defaults to your own site.")
+    batch: int | None = None
+
+
+class DevicePatch(Schema):
+    brand: str | None = None
+    model: str | None = None
+    serial_number: str | None = None
+    imei: str | None = None
+    imei2: str | None = None
+    ram_gb: int | None = None
+    storage_gb: int | None = None
+    storage_type: StorageType | None = None
+    cpu: str | None = None
+    cpu_mark: int | None = None
+    os: str | None = None
+    battery_health_pct: int | None = None
+    grade: Grade | None = None
+    location: str | None = None
+    notes: str | None = None
+    site: str | None = None
+
+
+class DeviceOut(Schema):
+    asset_tag: str
+    kind: str
+    brand: str
+    model: str
+    serial_number: str | None
+    imei: str | None
+    imei2: str | None
+    ram_gb: int | None
+    storage_gb: int | None
+    storage_type: str
+    cpu: str
+    cpu_mark: int | None
+    os: str
+    battery_health_pct: int | None
+    grade: str
+    status: str
+    site: str = Field(alias="site.code")
+    location: str
+    batch: int | None = Field(alias="batch_id")
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class GradeSuggestionOut(Schema):
+    grade: str | None
+    points: int
+    rules_version: str
+    reasons: list[str]
+
+
+class DeviceDetailOut(DeviceOut):
+    allowed_transitions: list[str]
+    suggested_grade: GradeSuggestionOut
+
+
+class DeviceFilters(Schema):
+    status: str | None = Field(None, description="One status or several, comma-separated.")
+    kind: str | None = None
+    site: str | None = None
+    grade: str | None = None
+    batch: int | None = None
+    q: str | None = Field(None, description="Asset tag, brand or model (part of), serial number or IMEI.")
+
+
+class TransitionIn(Schema):
+    to: DeviceStatus
+    note: str = Field("", max_length=2000)
+
+
+class ErasureIn(Schema):
+    method: ErasureMethod
+    tool: str = Field(min_length=1, max_length=100)
+    result: ErasureResult
+    finished_at: datetime
+    started_at: datetime | None = None
+    drive_serial: str = Field("", max_length=64)
+    certificate_ref: str = Field("", max_length=100)
+
+
+class ErasureOut(Schema):
+    id: int
+    method: str
+    tool: str
+    operator: str = Field(alias="operator.username")
+    drive_serial: str
+    started_at: datetime | None
+    finished_at: datetime
+    result: str
+    certificate_ref: str
+    recorded_at: datetime
+
+
+class HistoryOut(Schema):
+    at: datetime
+    by: str = Field(alias="by.username")
+    kind: str
+    from_status: str | None
+    to_status: str
+    site: str = Field(alias="site.code")
+    note: str
+    data: dict
+
+
+def get_device(asset_tag: str) -> Device:
+    device = selectors.device_get(asset_tag)
+    if device is None:
+        raise NotFound(f"No device {asset_tag}.")
+    return device
+
+
+def get_site(code: str | None, default=None):
+    if code is None:
+        if default is None:
+            raise ValidationFailed("site is required", field="site")
+        return default
+    site = selectors.site_get(code)
+    if site is None:
+        raise ValidationFailed(f"No site with code {code!r}.", "unknown_site", field="site")
+    return site
+
+
+def detail(device: Device) -> Device:
+    """The device with what the detail view adds: open transitions and the suggested grade."""
+    device.allowed_transitions = workflows.allowed_targets(device.status)
+    device.suggested_grade = suggest_grade(
+        Specs(
+            kind=device.kind,
+            ram_gb=device.ram_gb,
+            storage_gb=device.storage_gb,
+            storage_type=device.storage_type,
+            cpu_mark=device.cpu_mark,
+            os=device.os,
+        )
+    )
+    return device
+
+
+@router.post("/devices", response={201: DeviceOut})
+def device_create(request: HttpRequest, payload: DeviceIn):
+    """Register a device; it gets the next asset tag of its site and type, and status received."""
+    user = require_role(request, *STOCK_WRITERS)
+    from inventory.models import Batch
+
+    batch = None
+    if payload.batch is not None:
+        batch = Batch.objects.select_related("site").filter(pk=payload.batch).first()
+        if batch is None:
+            raise ValidationFailed(f"No batch #{payload.batch}.", "unknown_batch", field="batch")
+    site = get_site(payload.site, default=batch.site if batch else user.site)
+    fields = payload.model_dump(exclude={"site", "batch"})
+    device = services.device_register(user=user, site=site, batch=batch, **fields)
+    return Status(201, selectors.device_get(device.asset_tag))
+
+
+@router.get("/devices", response=Page[DeviceOut])
+def device_list(request: HttpRequest, filters: Query[DeviceFilters], paging: Query[PageParams]):
+    """Devices, newest first, filtered by status, kind, site, grade, batch or a search term."""
+    require_role(request, *STOCK_READERS)
+    return paginate(selectors.device_list(**filters.model_dump()), paging)
+
+
+@router.get("/devices/{asset_tag}", response=DeviceDetailOut)
+def device_read(request: HttpRequest, asset_tag: str):
+    """One device, with the transitions open to it and its suggested grade."""
+    require_role(request, *STOCK_READERS)
+    return detail(get_device(asset_tag))
+
+
+@router.patch("/devices/{asset_tag}", response=DeviceDetailOut)
+def device_patch(request: HttpRequest, asset_tag: str, payload: DevicePatch):
+    """Change specs, grade, bin location or site; each change is kept in the history."""
+    user = require_role(request, *STOCK_WRITERS)
+    changes = payload.model_dump(exclude_unset=True)
+    if "site" in changes:
+        changes["site"] = get_site(changes["site"])
+    device = services.device_update(user=user, device=get_device(asset_tag), changes=changes)
+    return detail(selectors.device_get(device.asset_tag))
+
+
+@router.post("/devices/{asset_tag}/transitions", response=DeviceDetailOut)
+def device_transition(request: HttpRequest, asset_tag: str, payload: TransitionIn):
+    """Move a device along its life cycle; a move the life cycle forbids answers 409."""
+    user = require_role(request, *STOCK_WRITERS)
+    device = services.device_transition(user=user, device=get_device(asset_tag), to=payload.to, note=payload.note)
+    return detail(selectors.device_get(device.asset_tag))
+
+
+@router.post("/devices/{asset_tag}/erasures", response={201: ErasureOut})
+def erasure_create(request: HttpRequest, asset_tag: str, payload: ErasureIn):
+    """Record a data erasure (passed or failed) with its tool and certificate reference."""
+    user = require_role(request, *STOCK_WRITERS)
+    erasure = services.erasure_record(user=user, device=get_device(asset_tag), **payload.model_dump())
+    return Status(201, erasure)
+
+
+@router.get("/devices/{asset_tag}/erasures", response=list[ErasureOut])
+def erasure_list(request: HttpRequest, asset_tag: str):
+    require_role(request, *STOCK_READERS)
+    return selectors.device_erasures(get_device(asset_tag))
+
+
+@router.get("/devices/{asset_tag}/history", response=list[HistoryOut])
+def device_history(request: HttpRequest, asset_tag: str):
+    """Every registration, status change, erasure, update, move and label print, oldest first."""
+    require_role(request, *STOCK_READERS)
+    return selectors.device_history(get_device(asset_tag))
+
+
+@router.get("/devices/{asset_tag}/grade-suggestion", response=GradeSuggestionOut)
+def grade_suggestion(request: HttpRequest, asset_tag: str):
+    """The grade the specs alone suggest (computers), with the rules that gave it."""
+    require_role(request, *STOCK_READERS)
+    return detail(get_device(asset_tag)).suggested_grade
+
+
+class ScanOut(Schema):
+    type: str
+    id: str
+    label: str
+    url: str
+
+
+@router.get("/scan/{code}", response={200: ScanOut | list[ScanOut]})
+def scan(request: HttpRequest, code: str):
+    """Resolve a scanned code to what it names; a list when a serial number is ambiguous."""
+    require_role(request, *STOCK_READERS)
+    hits = selectors.scan_resolve(code)
+    if not hits:
+        raise NotFound(f"Nothing in Bagage matches {code!r}.")
+    return vars(hits[0]) if len(hits) == 1 else [vars(hit) for hit in hits]

@@ -1,0 +1,113 @@
+from django.contrib import admin
+
+from inventory.models import Batch, Device, DeviceEvent, Donor, Erasure, LineItem, LineItemEvent, Offer, Site
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DeviceEventInline(ReadOnlyInline):
+    model = DeviceEvent
+    fields = ("at", "by", "kind", "from_status", "to_status", "site", "note")
+
+
+class ErasureInline(ReadOnlyInline):
+    model = Erasure
+    fields = ("recorded_at", "method", "tool", "operator", "result", "certificate_ref")
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "city", "is_warehouse", "is_reception_point", "is_active")
+    search_fields = ("code", "name", "city")
+
+
+@admin.register(Donor)
+class DonorAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "siret", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("name", "siret")
+
+
+@admin.register(Batch)
+class BatchAdmin(admin.ModelAdmin):
+    list_display = ("id", "donor", "site", "received_on", "donor_reference", "expected_count")
+    list_filter = ("site",)
+    search_fields = ("donor__name", "donor_reference")
+    list_select_related = ("donor", "site")
+
+
+@admin.register(Device)
+class DeviceAdmin(admin.ModelAdmin):
+    list_display = ("asset_tag", "kind", "brand", "model", "status", "grade", "site", "location")
+    list_filter = ("status", "kind", "grade", "site")
+    search_fields = ("asset_tag", "serial_number", "imei", "imei2", "brand", "model")
+    list_select_related = ("site",)
+    # Status changes go through the life cycle (API), which checks guards and writes history.
+    readonly_fields = ("asset_tag", "status", "created_at", "created_by", "updated_at")
+    inlines = [ErasureInline, DeviceEventInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Erasure)
+class ErasureAdmin(admin.ModelAdmin):
+    list_display = ("device", "method", "tool", "result", "operator", "recorded_at")
+    list_filter = ("method", "result")
+    search_fields = ("device__asset_tag", "device__serial_number", "device__imei", "certificate_ref", "drive_serial")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DeviceEvent)
+class DeviceEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "device", "kind", "from_status", "to_status", "by", "site")
+    list_filter = ("kind", "to_status")
+    search_fields = ("device__asset_tag", "device__imei", "device__serial_number")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = ("operator", "name", "kind", "data_gb", "validity_days", "price", "is_active")
+    list_filter = ("operator", "kind", "is_active")
+    search_fields = ("operator", "name")
+
+
+@admin.register(LineItem)
+class LineItemAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "offer", "status", "expires_on", "site")
+    list_filter = ("status", "offer", "site")
+    search_fields = ("iccid", "msisdn")
+    exclude = ("voucher_code",)
+    readonly_fields = ("status",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LineItemEvent)
+class LineItemEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "item", "from_status", "to_status", "by")
+    search_fields = ("item__iccid",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,109 @@
+"""Suggested grade for a computer, from its specs, by a versioned rule table kept as data.
+
+The technician sets the grade; the suggestion only says what the specs alone would give, and
+lists the rules that produced it so that a surprising suggestion can be checked.
+"""
+
+from dataclasses import dataclass, field
+
+from inventory.enums import COMPUTER_KINDS, GRADE_ORDER
+
+# Change the table, change the version: a suggestion states the version it was computed with.
+GRADING_RULES = {
+    "version": "2026.1",
+    # One point per threshold reached (so 0–4 for each line).
+    "thresholds": {
+        "ram_gb": [4, 5, 8, 16],
+        "flash_gb": [64, 128, 200, 500],  # SSD, NVMe and eMMC
+        "hdd_gb": [160, 257],
+        "cpu_mark": [2000, 3500, 5000, 7000],
+    },
+    "bonus": {"nvme": 1},
+    # Caps, checked in order; each says the best grade a device that matches can get.
+    "caps": [
+        {"storage": "hdd", "cpu_mark_below": 2500, "at_best": "C", "why": "HDD with a CPU score under 2500"},
+        {"storage": "flash", "cpu_mark_below": 2500, "at_best": "B", "why": "SSD with a CPU score under 2500"},
+        {"storage": "hdd", "at_best": "B", "why": "HDD"},
+        {"os_contains": "windows 10", "at_best": "B", "why": "Windows 10"},
+    ],
+    # Lowest total for each grade, best grade first.
+    "bands": [(11, "PREMIUM"), (8, "A"), (6, "B"), (4, "C"), (0, "D")],
+}
+
+FLASH_TYPES = {"ssd", "nvme", "emmc"}
+
+
+@dataclass(frozen=True)
+class Specs:
+    kind: str
+    ram_gb: int | None = None
+    storage_gb: int | None = None
+    storage_type: str = ""
+    cpu_mark: int | None = None
+    os: str = ""
+
+
+@dataclass
+class GradeSuggestion:
+    grade: str | None
+    points: int
+    rules_version: str
+    reasons: list[str] = field(default_factory=list)
+
+
+def _points(value: int | None, thresholds: list[int]) -> int:
+    if value is None:
+        return 0
+    return sum(1 for threshold in thresholds if value >= threshold)
+
+
+def _worse(a: str, b: str) -> str:
+    return max(a, b, key=GRADE_ORDER.index)
+
+
+def suggest_grade(specs: Specs, rules: dict = GRADING_RULES) -> GradeSuggestion:
+    """Suggest a grade for a computer; phones and tablets get no suggestion."""
+    version = rules["version"]
+    if specs.kind not in COMPUTER_KINDS:
+        return GradeSuggestion(None, 0, version, ["Only computers get a suggested grade."])
+    thresholds = rules["thresholds"]
+    reasons: list[str] = []
+    total = 0
+
+    ram = _points(specs.ram_gb, thresholds["ram_gb"])
+    reasons.append(f"RAM {specs.ram_gb if specs.ram_gb is not None else '?'} GB: {ram} pt")
+    total += ram
+
+    storage_type = (specs.storage_type or "").lower()
+    storage_family = "hdd" if storage_type == "hdd" else "flash" if storage_type in FLASH_TYPES else None
+    if storage_family is None:
+        reasons.append("Storage type unknown: 0 pt")
+    else:
+        key = "hdd_gb" if storage_family == "hdd" else "flash_gb"
+        storage = _points(specs.storage_gb, thresholds[key])
+        reasons.append(f"{storage_type.upper()} {specs.storage_gb or '?'} GB: {storage} pt")
+        total += storage
+    if storage_type == "nvme":
+        total += rules["bonus"]["nvme"]
+        reasons.append(f"NVMe: +{rules['bonus']['nvme']} pt")
+
+    cpu = _points(specs.cpu_mark, thresholds["cpu_mark"])
+    reasons.append(f"CPU score {specs.cpu_mark if specs.cpu_mark is not None else '?'}: {cpu} pt")
+    total += cpu
+
+    grade = next(grade for floor, grade in rules["bands"] if total >= floor)
+    reasons.append(f"Total {total} pt: {grade}")
+
+    os_name = (specs.os or "").lower()
+    for cap in rules["caps"]:
+        if "storage" in cap and cap["storage"] != storage_family:
+            continue
+        if "cpu_mark_below" in cap and (specs.cpu_mark is None or specs.cpu_mark >= cap["cpu_mark_below"]):
+            continue
+        if "os_contains" in cap and cap["os_contains"] not in os_name:
+            continue
+        capped = _worse(grade, cap["at_best"])
+        if capped != grade:
+            reasons.append(f"{cap['why']}: at best {cap['at_best']}")
+            grade = capped
+    return GradeSuggestion(grade, total, version, reasons)
