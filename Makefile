@@ -38,7 +38,7 @@ test: install-test
 lint: install-test
 	$(VENV)/bin/ruff check .
 
-bench: install
+bench: install-test
 	$(PY) bench/intake.py
 	$(PY) bench/labels.py
 

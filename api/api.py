@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 
 from api.auth import AUTH
 from api.errors import error_body, install_error_handlers
-from api.routers import accounts, devices, offers, sites, stock
+from api.routers import accounts, devices, labels, offers, sites, stock
 
 api = NinjaAPI(
     title="Bagage API",
@@ -23,6 +23,7 @@ api.add_router("", sites.router)
 api.add_router("", stock.router)
 api.add_router("", devices.router)
 api.add_router("", offers.router)
+api.add_router("", labels.router)
 
 
 def api_not_found(request: HttpRequest) -> JsonResponse:

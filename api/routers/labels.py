@@ -1,0 +1,139 @@
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+from pydantic import Field
+
+from accounts.enums import STOCK_READERS
+from api.auth import require_role
+from api.routers.devices import get_site
+from api.routers.stock import get_batch
+from common.exceptions import NotFound, ValidationFailed
+from inventory import services
+from inventory.labelling import default_stock_name, device_label, devices_for_labels, shelf_label, sim_label
+from inventory.models import Device, LineItem
+from labels.layout import LabelDoesNotFit
+from labels.pdf import render_pdf
+from labels.stocks import STOCKS, Stock
+from labels.zpl import render_zpl
+
+router = Router(tags=["labels"])
+
+MAX_LABELS = 5000
+
+
+class LabelsIn(Schema):
+    asset_tags: list[str] = Field(min_length=1, max_length=MAX_LABELS)
+    stock: str | None = Field(None, description=f"One of {', '.join(STOCKS)}; defaults to your site's.")
+    start: int = Field(1, ge=1, description="First free position on a part-used sheet, 1-based.")
+
+
+class SimLabelsIn(Schema):
+    items: list[int] = Field(min_length=1, max_length=MAX_LABELS)
+    stock: str | None = None
+    start: int = Field(1, ge=1)
+
+
+class ShelfLabelsIn(Schema):
+    locations: list[str] = Field(min_length=1, max_length=MAX_LABELS)
+    site: str | None = None
+    stock: str | None = None
+    start: int = Field(1, ge=1)
+
+
+def get_stock(name: str | None, site) -> Stock:
+    name = name or default_stock_name(site)
+    stock = STOCKS.get(name)
+    if stock is None:
+        raise ValidationFailed(f"Unknown stock {name!r}; one of {', '.join(STOCKS)}.", "unknown_stock", field="stock")
+    return stock
+
+
+def pdf(labels, stock: Stock, start: int, filename: str) -> HttpResponse:
+    try:
+        content = render_pdf(labels, stock, start=start)
+    except LabelDoesNotFit as exc:
+        raise ValidationFailed(str(exc), "label_does_not_fit") from exc
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), "invalid_start", field="start") from exc
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def print_devices(request, asset_tags: list[str], stock_name: str | None, start: int, filename: str, site=None):
+    user = request.auth
+    devices, missing = devices_for_labels(asset_tags)
+    if missing:
+        raise ValidationFailed(f"Unknown asset tags: {', '.join(missing[:20])}.", "unknown_asset_tags", missing=missing)
+    stock = get_stock(stock_name, site or (devices[0].site if devices else user.site))
+    response = pdf([device_label(d) for d in devices], stock, start, filename)
+    services.device_labels_printed(user=user, devices=devices, stock=stock.name)
+    return response
+
+
+@router.get("/devices/{asset_tag}/label.pdf", response={200: None})
+def device_label_pdf(request: HttpRequest, asset_tag: str, stock: str | None = None):
+    """One device's label as PDF, on `stock` (default: the device's site's). Printing is kept in its history."""
+    require_role(request, *STOCK_READERS)
+    return print_devices(request, [asset_tag], stock, 1, f"{asset_tag.upper()}.pdf")
+
+
+@router.get("/devices/{asset_tag}/label.zpl", response={200: None})
+def device_label_zpl(request: HttpRequest, asset_tag: str, stock: str = "zebra_4x2"):
+    """One device's label as ZPL for a Zebra roll printer."""
+    user = require_role(request, *STOCK_READERS)
+    devices, _ = devices_for_labels([asset_tag])
+    if not devices:
+        raise NotFound(f"No device {asset_tag}.")
+    chosen = get_stock(stock, devices[0].site)
+    try:
+        content = render_zpl([device_label(devices[0])], chosen)
+    except LabelDoesNotFit as exc:
+        raise ValidationFailed(str(exc), "label_does_not_fit") from exc
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), "zpl_needs_a_roll", field="stock") from exc
+    services.device_labels_printed(user=user, devices=devices, stock=f"{chosen.name} (ZPL)")
+    response = HttpResponse(content, content_type="application/x-zpl; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{devices[0].asset_tag}.zpl"'
+    return response
+
+
+@router.post("/labels", response={200: None})
+def labels_pdf(request: HttpRequest, payload: LabelsIn):
+    """Many device labels in one PDF, in the order given; `start` skips used positions of a sheet."""
+    require_role(request, *STOCK_READERS)
+    return print_devices(request, payload.asset_tags, payload.stock, payload.start, "labels.pdf")
+
+
+@router.get("/batches/{batch_id}/labels.pdf", response={200: None})
+def batch_labels_pdf(request: HttpRequest, batch_id: int, stock: str | None = None, start: int = 1):
+    """Every device of a batch, in registration order, in one PDF."""
+    require_role(request, *STOCK_READERS)
+    batch = get_batch(batch_id)
+    tags = list(Device.objects.filter(batch=batch).order_by("id").values_list("asset_tag", flat=True))
+    if not tags:
+        raise ValidationFailed(f"Batch #{batch_id} has no devices yet.", "empty_batch")
+    return print_devices(request, tags, stock, start, f"batch-{batch_id}.pdf", site=batch.site)
+
+
+@router.post("/labels/sims", response={200: None})
+def sim_labels_pdf(request: HttpRequest, payload: SimLabelsIn):
+    """Labels for SIM card packs: offer, operator and the ICCID as a barcode."""
+    user = require_role(request, *STOCK_READERS)
+    items = {item.pk: item for item in LineItem.objects.select_related("offer", "site").filter(pk__in=payload.items)}
+    missing = [pk for pk in payload.items if pk not in items or not items[pk].iccid]
+    if missing:
+        raise ValidationFailed(f"Not SIM cards in stock: {missing[:20]}.", "unknown_items", missing=missing)
+    ordered = [items[pk] for pk in payload.items]
+    stock = get_stock(payload.stock, ordered[0].site if ordered else user.site)
+    return pdf([sim_label(item) for item in ordered], stock, payload.start, "sims.pdf")
+
+
+@router.post("/labels/shelves", response={200: None})
+def shelf_labels_pdf(request: HttpRequest, payload: ShelfLabelsIn):
+    """Bin labels for shelf locations (A-01, B-07…)."""
+    user = require_role(request, *STOCK_READERS)
+    site = get_site(payload.site, default=user.site)
+    if any(not location.strip() or len(location) > 40 for location in payload.locations):
+        raise ValidationFailed("A location has 1 to 40 characters.", field="locations")
+    labels = [shelf_label(location, site) for location in payload.locations]
+    return pdf(labels, get_stock(payload.stock, site), payload.start, "shelves.pdf")

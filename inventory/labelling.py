@@ -1,0 +1,66 @@
+"""What the stock's labels say: devices, SIM cards and shelves turned into label data.
+
+Only stock is printed: asset tag, make, specs, grade, erasure. Never a person.
+"""
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.db.models import Max, Q
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from inventory.enums import DeviceKind, ErasureResult
+from inventory.models import Device, LineItem, Site
+from labels.data import DeviceLabel, ShelfLabel, SimLabel
+
+
+def default_stock_name(site: Site | None) -> str:
+    """The stock a site prints on unless told otherwise (settings.BAGAGE_LABEL_STOCK_BY_SITE)."""
+    code = site.code if site else ""
+    return settings.BAGAGE_LABEL_STOCK_BY_SITE.get(code, settings.BAGAGE_LABEL_STOCK_DEFAULT)
+
+
+def devices_for_labels(asset_tags: Sequence[str]) -> tuple[list[Device], list[str]]:
+    """The devices in the order asked, with their last passed erasure; and the tags not found."""
+    wanted = [tag.strip().upper() for tag in asset_tags]
+    found = {
+        device.asset_tag: device
+        for device in Device.objects.filter(asset_tag__in=wanted).annotate(
+            last_erasure_at=Max("erasures__finished_at", filter=Q(erasures__result=ErasureResult.PASSED))
+        )
+    }
+    return [found[tag] for tag in wanted if tag in found], [tag for tag in wanted if tag not in found]
+
+
+def device_label(device: Device) -> DeviceLabel:
+    specs = []
+    if device.ram_gb:
+        specs.append(_("%(n)s GB RAM") % {"n": device.ram_gb})
+    if device.storage_gb:
+        storage = _("%(n)s GB") % {"n": device.storage_gb}
+        specs.append(f"{storage} {device.get_storage_type_display()}".strip())
+    erased_at = getattr(device, "last_erasure_at", None)
+    if erased_at:
+        erasure = _("Wiped on %(date)s") % {"date": formats.date_format(erased_at, "SHORT_DATE_FORMAT")}
+    else:
+        erasure = _("Not wiped yet")
+    url = settings.BAGAGE_PUBLIC_URL.rstrip("/")
+    return DeviceLabel(
+        asset_tag=device.asset_tag,
+        title=f"{device.brand} {device.model}".strip(),
+        kind=str(DeviceKind(device.kind).label),
+        specs=" · ".join(specs),
+        grade=_("Grade %(grade)s") % {"grade": device.grade} if device.grade else "",
+        erasure=erasure,
+        url=f"{url}/devices/{device.asset_tag}/" if url else "",
+    )
+
+
+def sim_label(item: LineItem) -> SimLabel:
+    expiry = _("Expires on %(date)s") % {"date": formats.date_format(item.expires_on, "SHORT_DATE_FORMAT")}
+    return SimLabel(iccid=item.iccid or "", offer=f"{item.offer.operator} {item.offer.name}", expiry=expiry)
+
+
+def shelf_label(location: str, site: Site) -> ShelfLabel:
+    return ShelfLabel(location=location.strip().upper(), site=f"{site.code} {site.name}")

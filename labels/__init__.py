@@ -1,0 +1,1 @@
+"""Pure renderers: label data + a stock in, PDF or ZPL bytes out. No ORM, no request."""

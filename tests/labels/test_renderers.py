@@ -1,0 +1,131 @@
+import pytest
+
+from labels.data import DeviceLabel, ShelfLabel, SimLabel
+from labels.layout import LabelDoesNotFit, layout_label
+from labels.pdf import render_pdf
+from labels.stocks import STOCKS
+from labels.zpl import render_zpl
+from tests.factories import valid_iccid
+from tests.labels.reader import scan_pdf, text_boxes_mm
+
+LONG_MODEL = "Lenovo ThinkPad X1 Carbon Gen 11 Intel Evo vPro Édition Spéciale Entreprise 14 pouces 2,8K OLED"
+
+
+def device(n: int, title: str = "Samsung Galaxy A52") -> DeviceLabel:
+    return DeviceLabel(
+        asset_tag=f"SDTE26-{n:04d}",
+        title=title,
+        kind="Smartphone",
+        specs="4 Go RAM · 64 Go eMMC",
+        grade="Grade A",
+        erasure="Effacé le 20/11/2026",
+        url=f"http://127.0.0.1:8000/devices/SDTE26-{n:04d}/",
+    )
+
+
+@pytest.mark.parametrize("stock", STOCKS.values(), ids=list(STOCKS))
+def test_every_stock_scans_back_to_the_asset_tags(stock):
+    labels = [device(n) for n in range(1, 9)] + [device(9, LONG_MODEL)]
+    content = render_pdf(labels, stock)
+    codes = [s.text for s in scan_pdf(content, stock.dpi) if s.format == "Code128"]
+    assert sorted(codes) == [label.asset_tag for label in labels]
+
+
+@pytest.mark.parametrize("stock", STOCKS.values(), ids=list(STOCKS))
+def test_narrowest_bar_is_never_thinner_than_the_printer_prints(stock):
+    layout = layout_label(device(1).content(), stock)
+    assert layout.bars.module >= stock.min_module_dots >= 2
+    # quiet zones: 10 modules of white on each side, inside the label's padding
+    assert layout.bars.x - 10 * layout.bars.module >= stock.dots(stock.padding_mm)
+    assert layout.bars.x + layout.bars.width + 10 * layout.bars.module <= layout.width - stock.dots(stock.padding_mm)
+
+
+def test_zebra_bars_are_at_least_two_dots_at_203_dpi():
+    stock = STOCKS["zebra_4x2"]
+    assert stock.dpi == 203
+    assert layout_label(device(1).content(), stock).bars.module >= 2
+
+
+@pytest.mark.parametrize(("name", "expected_cells"), [("avery_l7163", 2), ("avery_l7651", 5)])
+def test_a_sheet_from_start_3_puts_labels_in_the_right_cells(name, expected_cells):
+    stock = STOCKS[name]
+    assert stock.columns == expected_cells
+    labels = [device(n) for n in range(1, 5)]
+    found = {s.text: s for s in scan_pdf(render_pdf(labels, stock, start=3), stock.dpi) if s.format == "Code128"}
+    assert set(found) == {label.asset_tag for label in labels}
+    for position, label in enumerate(labels, start=3):
+        left, top = stock.cell_origin_mm(position)
+        scanned = found[label.asset_tag]
+        assert left < scanned.x_mm < left + stock.label_width_mm, (label.asset_tag, position)
+        assert top < scanned.y_mm < top + stock.label_height_mm, (label.asset_tag, position)
+
+
+def test_avery_l7163_geometry_matches_the_sheet():
+    stock = STOCKS["avery_l7163"]
+    right = stock.margin_left_mm + 2 * stock.label_width_mm + stock.gutter_x_mm
+    bottom = stock.margin_top_mm + 7 * stock.label_height_mm
+    assert right == pytest.approx(210 - 4.65) and bottom == pytest.approx(297 - 15.15)
+
+
+def test_a_sheet_spills_onto_a_second_page():
+    stock = STOCKS["avery_l7163"]
+    found = scan_pdf(render_pdf([device(n) for n in range(1, 17)], stock, start=13), stock.dpi)
+    pages = {s.text: s.page for s in found if s.format == "Code128"}
+    assert pages["SDTE26-0001"] == pages["SDTE26-0002"] == 0
+    assert pages["SDTE26-0003"] == 1 and len(pages) == 16
+
+
+@pytest.mark.parametrize("stock", STOCKS.values(), ids=list(STOCKS))
+def test_a_very_long_model_name_stays_inside_the_label(stock):
+    content = render_pdf([device(1, LONG_MODEL)], stock, start=1)
+    left, top = stock.cell_origin_mm(1)
+    boxes = text_boxes_mm(content)
+    assert boxes, "the label has text"
+    pad = stock.padding_mm - 0.3  # glyph boxes may overhang their advance a hair
+    for char, x0, y0, x1, y1 in boxes:
+        assert left + pad <= x0 and x1 <= left + stock.label_width_mm - pad, (char, x0, x1)
+        assert top + pad / 2 <= y0 and y1 <= top + stock.label_height_mm - pad / 2, (char, y0, y1)
+    text = "".join(box[0] for box in boxes)
+    assert "SDTE26-0001" in text
+    # Shrunk to fit whole, or cut with an ellipsis at the smallest size: never silently clipped.
+    assert "…" in text or LONG_MODEL.replace(" ", "") in text
+
+
+def test_a_sim_pack_label_scans_back_to_the_iccid():
+    stock = STOCKS["brother_62x29"]
+    iccid = valid_iccid(42)
+    content = render_pdf([SimLabel(iccid=iccid, offer="SFR La Carte 10 Go", expiry="Expire le 30/06/2027")], stock)
+    assert [s.text for s in scan_pdf(content, stock.dpi)] == [iccid]
+
+
+def test_a_shelf_label_scans_back_to_the_location():
+    stock = STOCKS["avery_l7651"]
+    content = render_pdf([ShelfLabel("B-07", "SD Saint-Denis")], stock)
+    assert [s.text for s in scan_pdf(content, stock.dpi)] == ["B-07"]
+
+
+def test_a_barcode_too_long_for_the_stock_is_refused_not_printed_unscannable():
+    with pytest.raises(LabelDoesNotFit):
+        layout_label(ShelfLabel("X" * 60).content(), STOCKS["avery_l7651"])
+
+
+def test_zpl_carries_the_barcode_payload_and_the_label_size_in_dots():
+    zpl = render_zpl([device(42), device(43, "Shop ^ with ~ caret_")], STOCKS["zebra_4x2"]).decode()
+    assert zpl.count("^XA") == zpl.count("^XZ") == 2
+    assert "^PW812" in zpl and "^LL406" in zpl  # 101.6 × 50.8 mm at 203 dpi
+    assert "^BCN," in zpl and "^FH_^FDSDTE26-0042^FS" in zpl
+    assert "^BY2" in zpl or "^BY3" in zpl or "^BY4" in zpl
+    assert "Shop _5E with _7E caret_5F" in zpl
+    assert "^BQN,2," in zpl and "^FDMA,http://127.0.0.1:8000/devices/SDTE26-0042/^FS" in zpl
+
+
+def test_zpl_refuses_sheet_stocks():
+    with pytest.raises(ValueError, match="roll"):
+        render_zpl([device(1)], STOCKS["avery_l7163"])
+
+
+def test_start_outside_the_sheet_is_refused():
+    with pytest.raises(ValueError):
+        render_pdf([device(1)], STOCKS["avery_l7163"], start=15)
+    with pytest.raises(ValueError):
+        render_pdf([device(1)], STOCKS["zebra_4x2"], start=2)
