@@ -116,3 +116,115 @@ def token_revoke(*, user: User, token_id: int) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+INVITATION_VALIDITY = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    user: User
+    secret: str
+    link: str
+
+
+@transaction.atomic
+def user_invite(*, by: User, organisation, email: str, first_name: str, last_name: str) -> IssuedInvitation:
+    """A coordinator invites a social worker: an inactive account and a one-time link by e-mail."""
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+    from django.core.mail import send_mail
+    from django.core.validators import validate_email
+
+    from common.exceptions import NotAllowed
+
+    if not by.has_role(Role.COORDINATOR):
+        raise NotAllowed("Only coordinators invite social workers.")
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationFailed("email: not a valid e-mail address", "invalid_email", field="email") from exc
+    if User.objects.filter(username__iexact=email).exists() or User.objects.filter(email__iexact=email).exists():
+        raise Conflict(f"An account for {email} exists already.", "username_taken")
+    user = User(
+        username=email,
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        role=Role.SOCIAL_WORKER,
+        organisation=organisation,
+        is_active=False,
+    )
+    user.set_unusable_password()
+    user.save()
+    secret = secrets.token_urlsafe(32)
+    from accounts.models import Invitation
+
+    Invitation.objects.create(
+        user=user, digest=token_digest(secret), created_by=by, expires_at=timezone.now() + INVITATION_VALIDITY
+    )
+    link = f"{settings.BAGAGE_PUBLIC_URL.rstrip('/')}/invitation/{secret}/"
+    # French first: the people invited are the charity's French-speaking partners.
+    send_mail(
+        subject="Votre accès à Bagage",
+        message=(
+            f"Bonjour {user.first_name},\n\n{by.get_full_name() or by.username} vous invite à orienter des personnes "
+            f"vers l'association au nom de {organisation.name}.\n\nChoisissez votre mot de passe avec ce lien, "
+            f"valable 7 jours et une seule fois :\n{link}\n\nVotre identifiant : {user.username}\n"
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )
+    return IssuedInvitation(user=user, secret=secret, link=link)
+
+
+def invitation_find(secret: str):
+    """The pending, unexpired invitation behind a link, or None."""
+    from accounts.models import Invitation
+
+    return (
+        Invitation.objects.select_related("user")
+        .filter(digest=token_digest(secret), accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, secret: str, password: str) -> User:
+    """Set the invited person's password and open their account; the link then stops working."""
+    from accounts.models import Invitation
+
+    invitation = invitation_find(secret)
+    if invitation is None:
+        raise NotFound("This invitation link is unknown, used or expired.", "invitation_invalid")
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    user = invitation.user
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), "weak_password") from exc
+    user.set_password(password)
+    user.is_active = True
+    user.save(update_fields=["password", "is_active"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, by: User, user: User) -> User:
+    """Close an account: it can no longer sign in or use its tokens; its history stays."""
+    from common.exceptions import NotAllowed
+
+    if not by.has_role(Role.COORDINATOR):
+        raise NotAllowed("Only coordinators deactivate accounts.")
+    if user.pk == by.pk:
+        raise Conflict("You cannot deactivate your own account.", "self_deactivation")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active:
+        user.is_active = False
+        user.deactivated_at = timezone.now()
+        user.deactivated_by = by
+        user.save(update_fields=["is_active", "deactivated_at", "deactivated_by"])
+    return user

@@ -44,6 +44,15 @@ ACCOUNTS = [
     ("mediator", Role.MEDIATOR, "SD", None, "Léa", "Martin"),
     ("social_worker", Role.SOCIAL_WORKER, None, "21350238800100", "Sophie", "Leroy"),
     ("social_worker2", Role.SOCIAL_WORKER, None, "20004697700100", "Yanis", "Benali"),
+    # A second social worker in every organisation, and two in the pending one.
+    ("ccas_sd_2", Role.SOCIAL_WORKER, None, "21350238800100", "Mehdi", "Bouzid"),
+    ("ml_lille_2", Role.SOCIAL_WORKER, None, "20004697700100", "Claire", "Lefebvre"),
+    ("toit_1", Role.SOCIAL_WORKER, None, "77566343800106", "Fatou", "Ndiaye"),
+    ("toit_2", Role.SOCIAL_WORKER, None, "77566343800106", "Julien", "Moreau"),
+    ("ft_lyon_1", Role.SOCIAL_WORKER, None, "13000548100101", "Nathalie", "Garcia"),
+    ("ft_lyon_2", Role.SOCIAL_WORKER, None, "13000548100101", "Olivier", "Petit"),
+    ("tilleuls_1", Role.SOCIAL_WORKER, None, "42424242800102", "Inès", "Haddad"),
+    ("tilleuls_2", Role.SOCIAL_WORKER, None, "42424242800102", "Thomas", "Roux"),
 ]
 
 

@@ -18,3 +18,68 @@ class Authorisation(models.TextChoices):
     PENDING = "pending", _("Pending")
     VALIDATED = "validated", _("Validated")
     REFUSED = "refused", _("Refused")
+
+
+class ReferralStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    NEEDS_INFO = "needs_info", _("Needs information")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    ALLOCATED = "allocated", _("Kit reserved")
+    HANDED_OVER = "handed_over", _("Handed over")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+
+
+# Referrals still waiting for something: they count against an organisation's quota.
+OPEN_STATES = (ReferralStatus.SUBMITTED, ReferralStatus.NEEDS_INFO, ReferralStatus.ACCEPTED, ReferralStatus.ALLOCATED)
+# The social worker may still change what they wrote.
+EDITABLE_STATES = (ReferralStatus.SUBMITTED, ReferralStatus.NEEDS_INFO)
+
+
+class Connectivity(models.TextChoices):
+    NONE = "none", _("No connectivity")
+    SIM = "sim", _("Prepaid SIM card")
+    TOPUP = "topup", _("Top-up for an existing SIM")
+
+
+class Accessory(models.TextChoices):
+    CHARGER = "charger", _("Charger")
+    CASE = "case", _("Case")
+    HEADSET = "headset", _("Headset")
+    MOUSE = "mouse", _("Mouse")
+    KEYBOARD = "keyboard", _("Keyboard")
+    BAG = "bag", _("Bag")
+
+
+class Reason(models.TextChoices):
+    ADMINISTRATIVE = "administrative", _("Administrative procedures")
+    JOB_SEARCH = "job_search", _("Job search")
+    EDUCATION = "education", _("School or training")
+    HEALTH = "health", _("Health")
+    FAMILY = "family", _("Family contact")
+    OTHER = "other", _("Other")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+
+
+class Eligibility(models.TextChoices):
+    RSA = "rsa", _("RSA")
+    ASS = "ass", _("ASS")
+    AAH = "aah", _("AAH")
+    MINIMUM_VIEILLESSE = "minimum_vieillesse", _("Minimum vieillesse (ASPA)")
+    ASYLUM_SEEKER = "asylum_seeker", _("Asylum seeker (ADA)")
+    REFUGEE = "refugee", _("Refugee")
+    NO_FIXED_ADDRESS = "no_fixed_address", _("No fixed address")
+    YOUNG_NEET = "young_neet", _("Young person 16–25 out of work or school")
+    LOW_INCOME = "low_income", _("Low income")
+    OTHER = "other", _("Other")
+
+
+class ReferralEventKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    UPDATED = "updated", _("Updated")
+    TRANSITION = "transition", _("Status change")

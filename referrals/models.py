@@ -1,9 +1,18 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from referrals.enums import Authorisation, OrganisationKind
+from referrals.enums import (
+    Authorisation,
+    Connectivity,
+    OrganisationKind,
+    Reason,
+    ReferralEventKind,
+    ReferralStatus,
+    Urgency,
+)
 
 
 class Organisation(models.Model):
@@ -40,3 +49,143 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AuthorisationDecision(models.Model):
+    """A coordinator's decision on a partner organisation's authorisation; the latest one holds."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="decisions")
+    status = models.CharField(max_length=10, choices=Authorisation.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.status}"
+
+
+class Beneficiary(models.Model):
+    """The person referred, with the minimum needed to give them a kit. No identity numbers, no health data.
+
+    One record per referral: the same person referred twice is flagged to mediators, never merged.
+    """
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=5)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"))
+    language = models.CharField(_("language"), max_length=3, default="fr")
+    accessibility_needs = models.CharField(_("accessibility needs"), max_length=200, blank=True)
+    eligibility = models.JSONField(_("eligibility criteria"), default=list)
+    eligibility_note = models.CharField(_("eligibility note"), max_length=200, blank=True)
+    consent_given_at = models.DateTimeField(_("consent given at"))
+    consent_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    consent_version = models.CharField(_("consent text version"), max_length=20)
+    # Normalised keys to spot the same person referred twice (name + birth year + postal code, or phone).
+    identity_key = models.CharField(max_length=240, db_index=True)
+    phone_key = models.CharField(max_length=20, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("beneficiary")
+        verbose_name_plural = _("beneficiaries")
+        constraints = [
+            models.CheckConstraint(name="beneficiary_phone_or_email", condition=~Q(phone="") | ~Q(email="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name[:1]}."
+
+
+class Referral(models.Model):
+    """A social worker's request for a kit for one beneficiary."""
+
+    beneficiary = models.OneToOneField(Beneficiary, on_delete=models.PROTECT, related_name="referral")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="referrals")
+    social_worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals")
+    site = models.ForeignKey("inventory.Site", on_delete=models.PROTECT, related_name="referrals")
+    device_kinds = models.JSONField(_("device kinds"), default=list)
+    connectivity = models.CharField(_("connectivity"), max_length=10, choices=Connectivity.choices)
+    accessories = models.JSONField(_("accessories"), default=list, blank=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    urgency_justification = models.CharField(_("why it is urgent"), max_length=500, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.SUBMITTED
+    )
+    # What the mediator last said to the social worker: why it was rejected, or what is missing.
+    decision_reason = models.TextField(_("mediator's message"), blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    # When the referral last changed status: expiry counts from here.
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(name="referral_status_valid", condition=Q(status__in=ReferralStatus.values)),
+            models.CheckConstraint(name="referral_urgency_valid", condition=Q(urgency__in=Urgency.values)),
+            models.CheckConstraint(
+                name="referral_high_urgency_justified",
+                condition=~Q(urgency=Urgency.HIGH) | ~Q(urgency_justification=""),
+            ),
+            models.CheckConstraint(
+                name="referral_rejection_has_reason",
+                condition=~Q(status=ReferralStatus.REJECTED) | ~Q(decision_reason=""),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="referral_org_status_idx"),
+            models.Index(fields=["site", "status"], name="referral_site_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.status}"
+
+
+class ReferralEvent(models.Model):
+    """One line of a referral's history, with who and when. Never edited or deleted."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=ReferralEventKind.choices)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["referral", "at"], name="referral_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} {self.from_status}→{self.to_status}"
+
+
+class BeneficiaryAccess(models.Model):
+    """A member of staff read a beneficiary's details: who, when, which referral."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=20, default="read")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("access to personal data")
+        verbose_name_plural = _("accesses to personal data")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.referral_id} at {self.at:%Y-%m-%d %H:%M}"

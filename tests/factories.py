@@ -163,3 +163,40 @@ class LineItemFactory(DjangoModelFactory):
     expires_on = factory.LazyFunction(lambda: __import__("datetime").date(2027, 6, 30))
     site = factory.SubFactory(SiteFactory, code="SD")
     created_by = factory.SelfAttribute("offer.created_by")
+
+
+# --- referrals ---------------------------------------------------------------------------------
+
+
+class BeneficiaryFactory(DjangoModelFactory):
+    class Meta:
+        model = "referrals.Beneficiary"
+
+    first_name = "Amina"
+    last_name = factory.Sequence(lambda n: f"Diallo{n}")
+    phone = factory.Sequence(lambda n: f"+3361234{n:04d}")
+    postal_code = "93200"
+    birth_year = 1985
+    eligibility = factory.LazyFunction(lambda: ["rsa"])
+    consent_given_at = factory.LazyFunction(lambda: __import__("django.utils.timezone").utils.timezone.now())
+    consent_recorded_by = factory.SubFactory(UserFactory, social_worker=True)
+    consent_version = "2026-01"
+    identity_key = factory.LazyAttribute(
+        lambda o: f"{o.last_name.lower()}|{o.first_name.lower()}|{o.birth_year}|{o.postal_code}"
+    )
+    phone_key = factory.SelfAttribute("phone")
+
+
+class ReferralFactory(DjangoModelFactory):
+    """A referral written straight to the database; life-cycle tests go through the services."""
+
+    class Meta:
+        model = "referrals.Referral"
+
+    social_worker = factory.SubFactory(UserFactory, social_worker=True)
+    organisation = factory.SelfAttribute("social_worker.organisation")
+    beneficiary = factory.SubFactory(BeneficiaryFactory, consent_recorded_by=factory.SelfAttribute("..social_worker"))
+    site = factory.SubFactory(SiteFactory, code="SD")
+    device_kinds = factory.LazyFunction(lambda: ["smartphone"])
+    connectivity = "sim"
+    reason = "administrative"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web import views, views_stock
+from web import views, views_accounts, views_referrals, views_stock
 
 app_name = "web"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("home/", views.home, name="home"),
+    path("invitation/<str:secret>/", views_accounts.invitation, name="invitation"),
+    path("referrals/", views_referrals.referral_list, name="referrals"),
+    path("referrals/new/", views_referrals.referral_new, name="referral_new"),
+    path("referrals/<int:referral_id>/", views_referrals.referral_detail, name="referral"),
     path("scan/", views_stock.scan, name="scan"),
     path("devices/", views_stock.device_list, name="devices"),
     path("devices/<str:asset_tag>/", views_stock.device_detail, name="device"),

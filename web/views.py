@@ -6,22 +6,29 @@ from django.utils.translation import gettext_lazy as _
 from accounts.enums import Role
 
 # What each role finds on its home page; later pages add entries here.
+# (title, text, page) for each role; the API docs cover what has no page yet.
 HOME_SECTIONS = {
     Role.WAREHOUSE: [
-        (_("Receive a donation batch"), _("Register the devices of a batch, by hand or by CSV import.")),
-        (_("Label and scan"), _("Print labels and find any device by scanning it.")),
+        (
+            _("Receive a donation batch"),
+            _("Register the devices of a batch, by hand or by CSV import."),
+            "api:openapi-view",
+        ),
+        (_("Label and scan"), _("Print labels and find any device by scanning it."), "web:scan"),
+        (_("Devices"), _("Every device in stock, by status, kind, site and grade."), "web:devices"),
     ],
     Role.MEDIATOR: [
-        (_("Referrals to review"), _("Accept, reject or ask for more information.")),
-        (_("Kits and handovers"), _("Reserve a kit and hand it over with a receipt.")),
+        (_("Referrals to review"), _("Accept, reject or ask for more information."), "web:referrals"),
+        (_("Devices"), _("What is ready to give, site by site."), "web:devices"),
     ],
     Role.SOCIAL_WORKER: [
-        (_("Refer a person"), _("Ask for a kit for someone you follow.")),
-        (_("My organisation's referrals"), _("Follow their status and answer questions.")),
+        (_("Refer a person"), _("Ask for a kit for someone you follow."), "web:referral_new"),
+        (_("My organisation's referrals"), _("Follow their status and answer questions."), "web:referrals"),
     ],
     Role.COORDINATOR: [
-        (_("Partners and users"), _("Validate partner organisations and manage accounts.")),
-        (_("Impact"), _("Handovers, beneficiaries and CO2e avoided.")),
+        (_("Referrals"), _("Every referral of every partner."), "web:referrals"),
+        (_("Partners and users"), _("Validate partner organisations and manage accounts."), "api:openapi-view"),
+        (_("Devices"), _("The stock of the whole network."), "web:devices"),
     ],
 }
 

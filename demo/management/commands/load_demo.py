@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from demo import accounts, stock
+from demo import accounts, referrals, stock
 
 
 class Command(BaseCommand):
@@ -11,10 +11,12 @@ class Command(BaseCommand):
         organisations = accounts.load_organisations()
         users = accounts.load_accounts(sites, organisations)
         stock_counts = stock.load_stock(sites, users)
+        referral_count = referrals.load_referrals(sites, users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(sites)} sites, {len(organisations)} organisations, {len(users)} accounts, "
-                f"{stock_counts['devices']} new devices, {stock_counts['line_items']} new SIM cards and vouchers "
+                f"{stock_counts['devices']} new devices, {stock_counts['line_items']} new SIM cards and vouchers, "
+                f"{referral_count} new referrals "
                 f"(password {accounts.DEMO_PASSWORD!r})."
             )
         )

@@ -1,0 +1,385 @@
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from accounts.enums import Role
+from accounts.models import User
+from api.auth import require_role
+from api.pagination import Page, PageParams, paginate
+from common.exceptions import NotFound, ValidationFailed
+from inventory.selectors import site_get
+from referrals import selectors, services, workflows
+from referrals.models import Referral
+
+router = Router(tags=["referrals"])
+
+READERS = (Role.SOCIAL_WORKER, Role.MEDIATOR, Role.COORDINATOR)
+
+
+class BeneficiaryIn(Schema):
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    phone: str = Field("", max_length=30)
+    email: str = Field("", max_length=254)
+    postal_code: str = Field(max_length=5)
+    birth_year: int
+    language: str = Field("fr", max_length=3)
+    accessibility_needs: str = Field("", max_length=200)
+    eligibility: list[str] = Field(default_factory=list, max_length=10)
+    eligibility_note: str = Field("", max_length=200)
+
+
+class BeneficiaryPatch(Schema):
+    first_name: str | None = Field(None, max_length=100)
+    last_name: str | None = Field(None, max_length=100)
+    phone: str | None = Field(None, max_length=30)
+    email: str | None = Field(None, max_length=254)
+    postal_code: str | None = Field(None, max_length=5)
+    birth_year: int | None = None
+    language: str | None = Field(None, max_length=3)
+    accessibility_needs: str | None = Field(None, max_length=200)
+    eligibility: list[str] | None = Field(None, max_length=10)
+    eligibility_note: str | None = Field(None, max_length=200)
+
+
+class NeedsIn(Schema):
+    device_kinds: list[str] = Field(default_factory=list, max_length=5)
+    connectivity: str = "none"
+    accessories: list[str] = Field(default_factory=list, max_length=10)
+
+
+class NeedsPatch(Schema):
+    device_kinds: list[str] | None = Field(None, max_length=5)
+    connectivity: str | None = None
+    accessories: list[str] | None = Field(None, max_length=10)
+
+
+class ReferralIn(Schema):
+    beneficiary: BeneficiaryIn
+    needs: NeedsIn
+    reason: str
+    urgency: str = "normal"
+    urgency_justification: str = Field("", max_length=500)
+    site: str = Field(description="Code of the reception point where the person will collect the kit.")
+    notes: str = Field("", max_length=2000)
+    consent: bool | None = Field(None, description="The person consented to Bagage keeping these details.")
+    consent_version: str | None = Field(None, max_length=20)
+
+
+class ReferralPatch(Schema):
+    beneficiary: BeneficiaryPatch | None = None
+    needs: NeedsPatch | None = None
+    reason: str | None = None
+    urgency: str | None = None
+    urgency_justification: str | None = Field(None, max_length=500)
+    site: str | None = None
+    notes: str | None = Field(None, max_length=2000)
+
+
+class DecisionIn(Schema):
+    decision: str = Field(description="accept, reject or needs_info")
+    reason: str = Field("", max_length=2000, description="Required to reject or ask for information.")
+
+
+class AnswerIn(Schema):
+    answer: str = Field(min_length=1, max_length=2000)
+
+
+class CancelIn(Schema):
+    reason: str = Field("", max_length=2000)
+
+
+class NeedsOut(Schema):
+    device_kinds: list[str]
+    connectivity: str
+    accessories: list[str]
+
+
+class BeneficiaryOut(Schema):
+    first_name: str
+    last_name: str
+    phone: str
+    email: str
+    postal_code: str
+    birth_year: int
+    language: str
+    accessibility_needs: str
+    eligibility: list[str]
+    eligibility_note: str
+    consent_given_at: datetime
+    consent_version: str
+
+
+class BeneficiarySummaryOut(Schema):
+    first_name: str
+    last_name: str = Field(description="Full for the referring organisation; an initial for staff.")
+    postal_code: str
+    birth_year: int
+
+
+class OrganisationRefOut(Schema):
+    id: int
+    name: str
+
+
+class DuplicateOut(Schema):
+    id: int
+    status: str
+    organisation: str
+    site: str
+    submitted_at: datetime
+
+
+class ReferralSummaryOut(Schema):
+    id: int
+    status: str
+    beneficiary: BeneficiarySummaryOut
+    needs: NeedsOut
+    reason: str
+    urgency: str
+    site: str
+    organisation: OrganisationRefOut
+    decision_reason: str
+    submitted_at: datetime
+    possible_duplicate: bool
+
+
+class ReferralOut(Schema):
+    id: int
+    status: str
+    beneficiary: BeneficiaryOut
+    needs: NeedsOut
+    reason: str
+    urgency: str
+    urgency_justification: str
+    site: str
+    organisation: OrganisationRefOut
+    social_worker: str
+    notes: str
+    decision_reason: str
+    decided_at: datetime | None
+    submitted_at: datetime
+    updated_at: datetime
+    consent: bool
+    possible_duplicates: list[DuplicateOut]
+    allowed_actions: list[str]
+
+
+class ReferralFilters(Schema):
+    status: str | None = None
+    site: str | None = None
+    urgency: str | None = None
+    organisation: int | None = None
+    q: str | None = Field(None, description="Part of the beneficiary's first or last name.")
+
+
+class EventOut(Schema):
+    at: datetime
+    by: str | None
+    kind: str
+    from_status: str
+    to_status: str
+    note: str
+
+
+class AccessOut(Schema):
+    at: datetime
+    user: str = Field(alias="user.username")
+    referral: int = Field(alias="referral_id")
+    action: str
+
+
+def needs_of(referral: Referral) -> dict:
+    return {
+        "device_kinds": referral.device_kinds,
+        "connectivity": referral.connectivity,
+        "accessories": referral.accessories,
+    }
+
+
+def summary(referral: Referral, user: User) -> dict:
+    person = referral.beneficiary
+    own = user.role == Role.SOCIAL_WORKER
+    return {
+        "id": referral.pk,
+        "status": referral.status,
+        "needs": needs_of(referral),
+        "reason": referral.reason,
+        "urgency": referral.urgency,
+        "site": referral.site.code,
+        "decision_reason": referral.decision_reason,
+        "organisation": {"id": referral.organisation_id, "name": referral.organisation.name},
+        "submitted_at": referral.submitted_at,
+        "possible_duplicate": referral.possible_duplicate,
+        "beneficiary": {
+            "first_name": person.first_name,
+            # Staff lists show an initial: the full name is a read of personal data, logged on the detail.
+            "last_name": person.last_name if own else f"{person.last_name[:1]}.",
+            "postal_code": person.postal_code,
+            "birth_year": person.birth_year,
+        },
+    }
+
+
+def actions_for(user: User, referral: Referral) -> list[str]:
+    if user.role == Role.SOCIAL_WORKER:
+        names = workflows.allowed(referral.status, "social_worker")
+        return (["update"] if referral.status in services.EDITABLE_STATES else []) + names
+    if user.role in services.DECIDERS:
+        names = workflows.allowed(referral.status, "mediator")
+        return names + (
+            ["cancel"]
+            if user.role == Role.COORDINATOR and "cancel" in workflows.allowed(referral.status, "social_worker")
+            else []
+        )
+    return []
+
+
+def detail(request: HttpRequest, referral_id: int, action: str = "read") -> dict:
+    """The whole referral; when staff read it, the access is logged."""
+    user = request.auth
+    referral = selectors.referral_get(user, referral_id)
+    if referral is None:
+        raise NotFound(f"No referral #{referral_id}.")
+    services.beneficiary_access_record(user=user, referral=referral, action=action)
+    duplicates = [
+        {
+            "id": d.pk,
+            "status": d.status,
+            "organisation": d.organisation.name,
+            "site": d.site.code,
+            "submitted_at": d.submitted_at,
+        }
+        for d in selectors.possible_duplicates(user, referral)
+    ]
+    return {
+        **summary(referral, user),
+        "beneficiary": referral.beneficiary,
+        "urgency_justification": referral.urgency_justification,
+        "social_worker": referral.social_worker.get_full_name() or referral.social_worker.username,
+        "notes": referral.notes,
+        "decided_at": referral.decided_at,
+        "updated_at": referral.updated_at,
+        "consent": True,
+        "possible_duplicates": duplicates,
+        "allowed_actions": actions_for(user, referral),
+    }
+
+
+def get_referral(request: HttpRequest, referral_id: int) -> Referral:
+    referral = selectors.referrals_for(request.auth).filter(pk=referral_id).first()
+    if referral is None:
+        raise NotFound(f"No referral #{referral_id}.")
+    return referral
+
+
+def get_site(code: str | None):
+    if code is None:
+        return None
+    site = site_get(code)
+    if site is None:
+        raise ValidationFailed(f"No site with code {code!r}.", "unknown_site", field="site")
+    return site
+
+
+@router.post("/referrals", response={201: ReferralOut})
+def referral_create(request: HttpRequest, payload: ReferralIn):
+    """Refer a person who consented (social workers). They wait for a mediator of the chosen site."""
+    user = require_role(request, Role.SOCIAL_WORKER)
+    data = payload.model_dump()
+    referral = services.referral_submit(
+        user=user,
+        beneficiary=data["beneficiary"],
+        **data["needs"],
+        reason=payload.reason,
+        urgency=payload.urgency,
+        urgency_justification=payload.urgency_justification,
+        site=get_site(payload.site),
+        notes=payload.notes,
+        consent=payload.consent,
+        consent_version=payload.consent_version,
+    )
+    return Status(201, detail(request, referral.pk))
+
+
+@router.get("/referrals", response=Page[ReferralSummaryOut])
+def referral_list(request: HttpRequest, filters: Query[ReferralFilters], paging: Query[PageParams]):
+    """Referrals you may see: your organisation's (social workers), your site's validated partners'
+    (mediators), all (coordinators). Most urgent, then longest waiting, first."""
+    user = require_role(request, *READERS)
+    page = paginate(selectors.referral_list(user, **filters.model_dump()), paging)
+    page["items"] = [summary(referral, user) for referral in page["items"]]
+    return page
+
+
+@router.get("/referrals/{referral_id}", response=ReferralOut)
+def referral_read(request: HttpRequest, referral_id: int):
+    """One referral with the beneficiary's details. Staff reads are logged."""
+    require_role(request, *READERS)
+    return detail(request, referral_id)
+
+
+@router.patch("/referrals/{referral_id}", response=ReferralOut)
+def referral_update(request: HttpRequest, referral_id: int, payload: ReferralPatch):
+    """Correct a referral while it is submitted or waiting for information (its social workers)."""
+    user = require_role(request, Role.SOCIAL_WORKER)
+    changes = payload.model_dump(exclude_unset=True)
+    for nested in ("beneficiary", "needs"):
+        if changes.get(nested):
+            changes[nested] = {k: v for k, v in changes[nested].items() if v is not None}
+    if "site" in changes:
+        changes["site"] = get_site(changes["site"])
+    services.referral_update(user=user, referral=get_referral(request, referral_id), changes=changes)
+    return detail(request, referral_id)
+
+
+@router.post("/referrals/{referral_id}/decision", response=ReferralOut)
+def referral_decide(request: HttpRequest, referral_id: int, payload: DecisionIn):
+    """Accept, reject or ask for information (mediators, coordinators). The reason is shown to the social worker."""
+    user = require_role(request, Role.MEDIATOR, Role.COORDINATOR)
+    services.referral_decide(
+        user=user, referral=get_referral(request, referral_id), decision=payload.decision, reason=payload.reason
+    )
+    return detail(request, referral_id, action="decide")
+
+
+@router.post("/referrals/{referral_id}/answer", response=ReferralOut)
+def referral_answer(request: HttpRequest, referral_id: int, payload: AnswerIn):
+    """Answer the mediator's question; the referral goes back to the mediators (social workers)."""
+    user = require_role(request, Role.SOCIAL_WORKER)
+    services.referral_answer(user=user, referral=get_referral(request, referral_id), answer=payload.answer)
+    return detail(request, referral_id)
+
+
+@router.post("/referrals/{referral_id}/cancel", response=ReferralOut)
+def referral_cancel(request: HttpRequest, referral_id: int, payload: CancelIn):
+    """Withdraw a referral (its social workers, or a coordinator)."""
+    user = require_role(request, Role.SOCIAL_WORKER, Role.COORDINATOR)
+    services.referral_cancel(user=user, referral=get_referral(request, referral_id), reason=payload.reason)
+    return detail(request, referral_id, action="cancel")
+
+
+@router.get("/referrals/{referral_id}/events", response=list[EventOut])
+def referral_events(request: HttpRequest, referral_id: int):
+    """Every submission, change and decision, oldest first."""
+    require_role(request, *READERS)
+    return [
+        {
+            "at": e.at,
+            "by": (e.by.get_full_name() or e.by.username) if e.by else None,
+            "kind": e.kind,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "note": e.note,
+        }
+        for e in selectors.referral_events(get_referral(request, referral_id))
+    ]
+
+
+@router.get("/access-log", response=Page[AccessOut])
+def access_log(request: HttpRequest, paging: Query[PageParams], referral: int | None = None, user: str | None = None):
+    """Who read which beneficiary's details, and when (coordinators)."""
+    require_role(request, Role.COORDINATOR)
+    return paginate(selectors.access_log(referral=referral, user=user), paging)

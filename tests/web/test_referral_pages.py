@@ -1,0 +1,84 @@
+import pytest
+from django.test import Client
+
+from referrals.models import BeneficiaryAccess, Referral
+from tests.factories import PASSWORD, OrganisationFactory, ReferralFactory, SiteFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user):
+    client = Client()
+    client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+FORM = {
+    "first_name": "Amina",
+    "last_name": "Diallo",
+    "phone": "06 12 34 56 78",
+    "postal_code": "93200",
+    "birth_year": "1984",
+    "language": "fr",
+    "eligibility": ["rsa"],
+    "device_kinds": ["smartphone"],
+    "connectivity": "sim",
+    "reason": "administrative",
+    "urgency": "normal",
+    "site": "SD",
+    "consent": "on",
+}
+
+
+def test_a_social_worker_refers_through_the_form(social_worker_user):
+    SiteFactory(code="SD")
+    client = client_for(social_worker_user)
+    assert "La personne accepte" in client.get("/referrals/new/").content.decode()
+    response = client.post("/referrals/new/", FORM, follow=True)
+    referral = Referral.objects.get()
+    assert response.redirect_chain[-1][0] == f"/referrals/{referral.pk}/"
+    assert "Envoyée" in response.content.decode()
+
+
+def test_the_form_without_consent_records_nothing(social_worker_user):
+    SiteFactory(code="SD")
+    response = client_for(social_worker_user).post("/referrals/new/", {**FORM, "consent": ""})
+    assert response.status_code == 200 and not Referral.objects.exists()
+    assert "Ce champ est obligatoire" in response.content.decode()
+
+
+def test_the_form_shows_domain_errors_next_to_the_field(social_worker_user):
+    SiteFactory(code="SD")
+    response = client_for(social_worker_user).post("/referrals/new/", {**FORM, "urgency": "high"})
+    assert "say why it is urgent" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_a_mediator_decides_on_the_page_and_the_read_is_logged(mediator_user):
+    referral = ReferralFactory()
+    client = client_for(mediator_user)
+    page = client.get(f"/referrals/{referral.pk}/").content.decode()
+    assert "Accepter" in page and referral.beneficiary.last_name in page
+    assert BeneficiaryAccess.objects.filter(user=mediator_user, referral=referral).exists()
+    client.post(f"/referrals/{referral.pk}/", {"action": "reject", "note": ""})
+    referral.refresh_from_db()
+    assert referral.status == "submitted"  # a rejection needs a reason
+    client.post(f"/referrals/{referral.pk}/", {"action": "reject", "note": "Already equipped"})
+    referral.refresh_from_db()
+    assert (referral.status, referral.decision_reason) == ("rejected", "Already equipped")
+
+
+def test_another_organisations_referral_page_is_404(social_worker_user):
+    other = ReferralFactory(social_worker=UserFactory(social_worker=True, organisation=OrganisationFactory()))
+    client = client_for(social_worker_user)
+    assert client.get(f"/referrals/{other.pk}/").status_code == 404
+    assert client.post(f"/referrals/{other.pk}/", {"action": "cancel"}).status_code == 404
+    other.refresh_from_db()
+    assert other.status == "submitted"
+
+
+def test_staff_lists_show_initials_only(mediator_user):
+    referral = ReferralFactory()
+    html = client_for(mediator_user).get("/referrals/").content.decode()
+    assert f"{referral.beneficiary.first_name} D." in html
+    assert referral.beneficiary.last_name not in html
