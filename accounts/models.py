@@ -34,6 +34,9 @@ class User(AbstractUser):
     deactivated_at = models.DateTimeField(null=True, blank=True)
     deactivated_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
+    # createsuperuser asks for these too: every account has a role.
+    REQUIRED_FIELDS = ["email", "role"]
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

@@ -120,5 +120,9 @@ def load_accounts(sites: dict[str, Site], organisations: dict[str, Organisation]
                 email=f"{username}@bagage.example.org",
                 validate=False,
             )
+            if role == Role.COORDINATOR:
+                # The demo coordinator also opens the Django admin (/admin/).
+                user.is_staff = user.is_superuser = True
+                user.save(update_fields=["is_staff", "is_superuser"])
         users.append(user)
     return users

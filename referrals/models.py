@@ -34,6 +34,14 @@ class Organisation(models.Model):
         _("quota of open referrals"), null=True, blank=True, help_text=_("Empty means no limit.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty for organisations loaded by a command."),
+    )
 
     class Meta:
         verbose_name = _("partner organisation")

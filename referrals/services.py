@@ -107,6 +107,7 @@ def organisation_create(
         postal_code=postal_code,
         department=department_of(postal_code),
         open_referral_quota=open_referral_quota,
+        created_by=user,
     )
 
 

@@ -87,3 +87,19 @@ def test_ensure_database_creates_a_missing_postgres_database_once(capsys):
     finally:
         with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def test_create_user_with_admin_opens_the_django_admin():
+    from django.test import Client
+
+    SiteFactory(code="PA")
+    call_command(
+        "create_user", "boss", "--role", "coordinator", "--site", "PA", "--admin", "--password", "Long-enough-pw-42"
+    )
+    client = Client()
+    assert client.login(username="boss", password="Long-enough-pw-42")
+    assert client.get("/admin/inventory/device/").status_code == 200
+
+
+def test_createsuperuser_asks_for_a_role():
+    assert "role" in User.REQUIRED_FIELDS

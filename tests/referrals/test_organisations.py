@@ -108,3 +108,10 @@ def test_only_coordinators_invite(mediator_api):
     )
     assert response.status_code == 403
     assert not mail.outbox
+
+
+def test_who_registered_a_partner_is_kept(coordinator_api, coordinator_user):
+    response = coordinator_api.post(
+        "organisations", {"name": "CADA Nord", "kind": "cada", "siret": valid_siret(91), "postal_code": "59000"}
+    )
+    assert Organisation.objects.get(pk=response.json()["id"]).created_by == coordinator_user

@@ -17,6 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
+        parser.add_argument(
+            "--admin", action="store_true", help="Also open the Django admin (/admin/) to this account."
+        )
 
     def handle(self, *args, **options):
         from inventory.models import Site
@@ -45,4 +48,9 @@ class Command(BaseCommand):
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
-        self.stdout.write(self.style.SUCCESS(f"Created {user.username} ({user.role})."))
+        if options["admin"]:
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
+        self.stdout.write(
+            self.style.SUCCESS(f"Created {user.username} ({user.role}{', admin' if options['admin'] else ''}).")
+        )
