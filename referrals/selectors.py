@@ -4,11 +4,11 @@ A social worker's querysets only ever hold their own organisation's rows, so a g
 answers 404, and no filter can widen what the base queryset holds.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
 from accounts.enums import Role
 from accounts.models import User
-from referrals.enums import Authorisation
+from referrals.enums import Authorisation, Urgency
 from referrals.models import Beneficiary, BeneficiaryAccess, Organisation, Referral, ReferralEvent
 
 
@@ -63,7 +63,11 @@ def referral_list(
             Q(beneficiary__last_name__icontains=term) | Q(beneficiary__first_name__icontains=term)
         )
     duplicates = _duplicates_of(user, "beneficiary__")
-    return referrals.annotate(possible_duplicate=Exists(duplicates)).order_by("-urgency", "submitted_at", "id")
+    # Most urgent first, then the longest waiting.
+    urgency_rank = Case(When(urgency=Urgency.HIGH, then=Value(0)), default=Value(1))
+    return referrals.annotate(possible_duplicate=Exists(duplicates), urgency_rank=urgency_rank).order_by(
+        "urgency_rank", "submitted_at", "id"
+    )
 
 
 def referral_get(user: User, referral_id: int) -> Referral | None:

@@ -129,3 +129,20 @@ def test_the_referral_list_costs_a_constant_number_of_queries(role, django_asser
     with django_assert_max_num_queries(5):
         response = client.get("referrals", {"page_size": 50})
     assert response.json()["count"] == 30
+
+
+def test_lists_put_urgent_referrals_first_then_the_longest_waiting(mediator_user):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import ReferralFactory
+
+    now = timezone.now()
+    old = ReferralFactory(submitted_at=now - dt.timedelta(days=9))
+    recent_urgent = ReferralFactory(
+        submitted_at=now - dt.timedelta(days=1), urgency="high", urgency_justification="Court date"
+    )
+    recent = ReferralFactory(submitted_at=now - dt.timedelta(days=2))
+    ids = [item["id"] for item in ApiClient(mediator_user).get("referrals").json()["items"]]
+    assert ids == [recent_urgent.pk, old.pk, recent.pk]

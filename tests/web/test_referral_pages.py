@@ -82,3 +82,12 @@ def test_staff_lists_show_initials_only(mediator_user):
     html = client_for(mediator_user).get("/referrals/").content.decode()
     assert f"{referral.beneficiary.first_name} D." in html
     assert referral.beneficiary.last_name not in html
+
+
+def test_pages_show_labels_not_codes(mediator_user):
+    referral = ReferralFactory(device_kinds=["laptop"])
+    client = client_for(mediator_user)
+    client.post(f"/referrals/{referral.pk}/", {"action": "accept", "note": ""})
+    assert "Ordinateur portable" in client.get("/referrals/").content.decode()
+    html = client.get(f"/referrals/{referral.pk}/").content.decode()
+    assert "Envoyée → Acceptée" in html and "submitted →" not in html
