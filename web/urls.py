@@ -16,4 +16,7 @@ urlpatterns = [
     path("scan/", views_stock.scan, name="scan"),
     path("devices/", views_stock.device_list, name="devices"),
     path("devices/<str:asset_tag>/", views_stock.device_detail, name="device"),
+    path("devices/<str:asset_tag>/action/", views_stock.device_action, name="device_action"),
+    path("batches/", views_stock.batch_list, name="batches"),
+    path("batches/<int:batch_id>/", views_stock.batch_detail, name="batch"),
 ]

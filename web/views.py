@@ -12,7 +12,7 @@ HOME_SECTIONS = {
         (
             _("Receive a donation batch"),
             _("Register the devices of a batch, by hand or by CSV import."),
-            "api:openapi-view",
+            "web:batches",
         ),
         (_("Label and scan"), _("Print labels and find any device by scanning it."), "web:scan"),
         (_("Devices"), _("Every device in stock, by status, kind, site and grade."), "web:devices"),

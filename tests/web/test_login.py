@@ -38,3 +38,23 @@ def test_sign_out(mediator_user):
     client.login(username="lea", password=PASSWORD)
     client.post("/logout/")
     assert client.get("/home/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("role", "page"),
+    [
+        ("warehouse", "/batches/"),
+        ("mediator", "/referrals/"),
+        ("social_worker", "/referrals/new/"),
+        ("coordinator", "/referrals/"),
+    ],
+)
+def test_every_role_lands_on_a_home_that_links_to_its_pages(role, page):
+    from tests.factories import UserFactory
+
+    user = UserFactory(**{role: True})
+    client = Client()
+    client.login(username=user.username, password=PASSWORD)
+    html = client.get("/home/").content.decode()
+    assert f'href="{page}"' in html
+    assert client.get(page).status_code == 200
