@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web import views, views_accounts, views_referrals, views_stock
+from web import views, views_accounts, views_partners, views_referrals, views_stock
 
 app_name = "web"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("referrals/", views_referrals.referral_list, name="referrals"),
     path("referrals/new/", views_referrals.referral_new, name="referral_new"),
     path("referrals/<int:referral_id>/", views_referrals.referral_detail, name="referral"),
+    path("partners/", views_partners.partner_list, name="partners"),
+    path("partners/<int:organisation_id>/", views_partners.partner_detail, name="partner"),
+    path("access-log/", views_partners.access_log, name="access_log"),
     path("scan/", views_stock.scan, name="scan"),
     path("devices/", views_stock.device_list, name="devices"),
     path("devices/<str:asset_tag>/", views_stock.device_detail, name="device"),

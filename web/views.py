@@ -27,7 +27,8 @@ HOME_SECTIONS = {
     ],
     Role.COORDINATOR: [
         (_("Referrals"), _("Every referral of every partner."), "web:referrals"),
-        (_("Partners and users"), _("Validate partner organisations and manage accounts."), "api:openapi-view"),
+        (_("Partners and users"), _("Validate partner organisations and manage accounts."), "web:partners"),
+        (_("Access log"), _("Who read which beneficiary's details, and when."), "web:access_log"),
         (_("Devices"), _("The stock of the whole network."), "web:devices"),
     ],
 }
