@@ -2,9 +2,10 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -71,6 +72,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def permission_denied(request, exc):
         return respond(request, 403, error_body(403, "Your role does not allow this."))
+
+    @api.exception_handler(MultiPartParserError)
+    def malformed_upload(request, exc):
+        return respond(request, 400, error_body(400, f"Malformed multipart request: {exc}"))
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request, exc):
+        return respond(request, 413, error_body(413, "The request is too large."))
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request, exc):
+        return respond(request, 400, error_body(400, "Bad request."))
 
     @api.exception_handler(Exception)
     def server_error(request, exc: Exception):

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 import qrcode
 from barcode import Code128
+from barcode.errors import IllegalCharacterError
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from labels.data import LabelContent
@@ -21,8 +22,16 @@ ELLIPSIS = "…"
 MIN_TEXT_MM = 1.6  # about 4.5 pt: the smallest text still read without a loupe
 
 
-class LabelDoesNotFit(ValueError):
+class LabelError(ValueError):
+    """A label that cannot be printed as asked."""
+
+
+class LabelDoesNotFit(LabelError):
     """The barcode cannot be printed scannably on this stock."""
+
+
+class UnencodableBarcode(LabelError):
+    """The text has characters Code 128 cannot carry."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,10 @@ class Layout:
 
 @lru_cache(maxsize=4096)
 def code128_pattern(payload: str) -> str:
-    return Code128(payload).build()[0]
+    try:
+        return Code128(payload).build()[0]
+    except IllegalCharacterError as exc:
+        raise UnencodableBarcode(f"{payload!r} has characters a Code 128 barcode cannot carry.") from exc
 
 
 def qr_matrix(payload: str) -> tuple[tuple[bool, ...], ...]:

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from accounts import services
 from accounts.models import ApiToken
-from api.schemas import ErrorOut
+from api.schemas import ErrorOut, Id
 
 router = Router(tags=["accounts"])
 
@@ -39,7 +39,7 @@ class MeOut(Schema):
     role: str
     site: str | None
     organisation: str | None
-    organisation_id: int | None
+    organisation_id: Id | None
 
 
 @router.post("/auth/tokens", auth=None, response={201: TokenCreatedOut, 401: ErrorOut, 422: ErrorOut})
@@ -56,7 +56,7 @@ def token_list(request: HttpRequest):
 
 
 @router.delete("/auth/tokens/{token_id}", response={200: TokenOut, 404: ErrorOut})
-def token_revoke(request: HttpRequest, token_id: int):
+def token_revoke(request: HttpRequest, token_id: Id):
     """Revoke one of my tokens; it stops working at once."""
     return services.token_revoke(user=request.auth, token_id=token_id)
 

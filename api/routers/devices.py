@@ -7,6 +7,7 @@ from pydantic import Field
 from accounts.enums import STOCK_READERS, STOCK_WRITERS
 from api.auth import require_role
 from api.pagination import Page, PageParams, paginate
+from api.schemas import Id
 from common.exceptions import NotFound, ValidationFailed
 from inventory import selectors, services, workflows
 from inventory.enums import DeviceKind, DeviceStatus, ErasureMethod, ErasureResult, Grade, StorageType
@@ -34,7 +35,7 @@ class DeviceIn(Schema):
     location: str = ""
     notes: str = ""
     site: str | None = Field(None, description="Site code; defaults to your own site.")
-    batch: int | None = None
+    batch: Id | None = None
 
 
 class DevicePatch(Schema):
@@ -98,7 +99,7 @@ class DeviceFilters(Schema):
     kind: str | None = None
     site: str | None = None
     grade: str | None = None
-    batch: int | None = None
+    batch: Id | None = None
     q: str | None = Field(None, description="Asset tag, brand or model (part of), serial number or IMEI.")
 
 

@@ -1,3 +1,5 @@
+import re
+
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from pydantic import Field
@@ -6,11 +8,12 @@ from accounts.enums import STOCK_READERS
 from api.auth import require_role
 from api.routers.devices import get_site
 from api.routers.stock import get_batch
+from api.schemas import Id
 from common.exceptions import NotFound, ValidationFailed
 from inventory import services
 from inventory.labelling import default_stock_name, device_label, devices_for_labels, shelf_label, sim_label
 from inventory.models import Device, LineItem
-from labels.layout import LabelDoesNotFit
+from labels.layout import LabelError
 from labels.pdf import render_pdf
 from labels.stocks import STOCKS, Stock
 from labels.zpl import render_zpl
@@ -18,6 +21,8 @@ from labels.zpl import render_zpl
 router = Router(tags=["labels"])
 
 MAX_LABELS = 5000
+# Shelf bins are printed as Code 128: plain ASCII letters, digits and a few separators.
+LOCATION = re.compile(r"[A-Za-z0-9 ._/-]{1,40}")
 
 
 class LabelsIn(Schema):
@@ -27,7 +32,7 @@ class LabelsIn(Schema):
 
 
 class SimLabelsIn(Schema):
-    items: list[int] = Field(min_length=1, max_length=MAX_LABELS)
+    items: list[Id] = Field(min_length=1, max_length=MAX_LABELS)
     stock: str | None = None
     start: int = Field(1, ge=1)
 
@@ -50,7 +55,7 @@ def get_stock(name: str | None, site) -> Stock:
 def pdf(labels, stock: Stock, start: int, filename: str) -> HttpResponse:
     try:
         content = render_pdf(labels, stock, start=start)
-    except LabelDoesNotFit as exc:
+    except LabelError as exc:
         raise ValidationFailed(str(exc), "label_does_not_fit") from exc
     except ValueError as exc:
         raise ValidationFailed(str(exc), "invalid_start", field="start") from exc
@@ -87,7 +92,7 @@ def device_label_zpl(request: HttpRequest, asset_tag: str, stock: str = "zebra_4
     chosen = get_stock(stock, devices[0].site)
     try:
         content = render_zpl([device_label(devices[0])], chosen)
-    except LabelDoesNotFit as exc:
+    except LabelError as exc:
         raise ValidationFailed(str(exc), "label_does_not_fit") from exc
     except ValueError as exc:
         raise ValidationFailed(str(exc), "zpl_needs_a_roll", field="stock") from exc
@@ -105,7 +110,7 @@ def labels_pdf(request: HttpRequest, payload: LabelsIn):
 
 
 @router.get("/batches/{batch_id}/labels.pdf", response={200: None})
-def batch_labels_pdf(request: HttpRequest, batch_id: int, stock: str | None = None, start: int = 1):
+def batch_labels_pdf(request: HttpRequest, batch_id: Id, stock: str | None = None, start: Id = 1):
     """Every device of a batch, in registration order, in one PDF."""
     require_role(request, *STOCK_READERS)
     batch = get_batch(batch_id)
@@ -133,7 +138,11 @@ def shelf_labels_pdf(request: HttpRequest, payload: ShelfLabelsIn):
     """Bin labels for shelf locations (A-01, B-07…)."""
     user = require_role(request, *STOCK_READERS)
     site = get_site(payload.site, default=user.site)
-    if any(not location.strip() or len(location) > 40 for location in payload.locations):
-        raise ValidationFailed("A location has 1 to 40 characters.", field="locations")
+    if any(not LOCATION.fullmatch(location.strip()) for location in payload.locations):
+        raise ValidationFailed(
+            "A location has 1 to 40 letters (A-Z, no accents), digits, spaces or . _ / -",
+            "invalid_location",
+            field="locations",
+        )
     labels = [shelf_label(location, site) for location in payload.locations]
     return pdf(labels, get_stock(payload.stock, site), payload.start, "shelves.pdf")

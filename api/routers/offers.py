@@ -9,6 +9,7 @@ from accounts.enums import STOCK_READERS, STOCK_WRITERS
 from api.auth import require_role
 from api.pagination import Page, PageParams, paginate
 from api.routers.devices import get_site
+from api.schemas import Id
 from common.exceptions import NotFound
 from inventory import selectors, services
 from inventory.enums import OfferKind
@@ -64,7 +65,7 @@ class ItemOut(Schema):
     site: str = Field(alias="site.code")
 
 
-def get_offer(offer_id: int) -> Offer:
+def get_offer(offer_id: Id) -> Offer:
     offer = Offer.objects.filter(pk=offer_id).first()
     if offer is None:
         raise NotFound(f"No offer #{offer_id}.")
@@ -86,7 +87,7 @@ def offer_create(request: HttpRequest, payload: OfferIn):
 
 
 @router.get("/offers/{offer_id}", response=OfferOut)
-def offer_read(request: HttpRequest, offer_id: int):
+def offer_read(request: HttpRequest, offer_id: Id):
     require_role(request, *STOCK_READERS)
     offer = selectors.offer_list().filter(pk=offer_id).first()
     if offer is None:
@@ -96,7 +97,7 @@ def offer_read(request: HttpRequest, offer_id: int):
 
 @router.get("/offers/{offer_id}/items", response=Page[ItemOut])
 def item_list(
-    request: HttpRequest, offer_id: int, paging: Query[PageParams], status: str | None = None, site: str | None = None
+    request: HttpRequest, offer_id: Id, paging: Query[PageParams], status: str | None = None, site: str | None = None
 ):
     """SIM cards or vouchers of an offer, the first to expire first."""
     require_role(request, *STOCK_READERS)
@@ -104,7 +105,7 @@ def item_list(
 
 
 @router.post("/offers/{offer_id}/items", response={201: list[ItemOut]})
-def item_delivery(request: HttpRequest, offer_id: int, payload: DeliveryIn):
+def item_delivery(request: HttpRequest, offer_id: Id, payload: DeliveryIn):
     """Add a whole delivery of SIM cards or vouchers at once, or nothing if one line is wrong."""
     user = require_role(request, *STOCK_WRITERS)
     offer = get_offer(offer_id)
@@ -118,7 +119,7 @@ def item_delivery(request: HttpRequest, offer_id: int, payload: DeliveryIn):
 
 
 @router.get("/offers/{offer_id}/items/{item_id}", response=ItemOut)
-def item_read(request: HttpRequest, offer_id: int, item_id: int):
+def item_read(request: HttpRequest, offer_id: Id, item_id: Id):
     require_role(request, *STOCK_READERS)
     item = LineItem.objects.select_related("site").filter(offer_id=offer_id, pk=item_id).first()
     if item is None:

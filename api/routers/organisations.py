@@ -8,6 +8,7 @@ from accounts import services as account_services
 from accounts.enums import Role
 from accounts.models import User
 from api.auth import require_role
+from api.schemas import Id
 from common.exceptions import NotFound
 from referrals import selectors, services
 from referrals.enums import OrganisationKind
@@ -21,7 +22,7 @@ class OrganisationIn(Schema):
     kind: OrganisationKind
     siret: str = Field(max_length=20)
     postal_code: str = Field(max_length=5)
-    open_referral_quota: int | None = Field(None, ge=0)
+    open_referral_quota: int | None = Field(None, ge=0, le=100_000)
 
 
 class OrganisationOut(Schema):
@@ -63,7 +64,7 @@ def member_out(member: User, invitation_pending: bool) -> dict:
     return {**{name: getattr(member, name) for name in fields}, "invitation_pending": invitation_pending}
 
 
-def get_organisation(request: HttpRequest, organisation_id: int) -> Organisation:
+def get_organisation(request: HttpRequest, organisation_id: Id) -> Organisation:
     organisation = selectors.organisations_for(request.auth).filter(pk=organisation_id).first()
     if organisation is None:
         raise NotFound(f"No organisation #{organisation_id}.")
@@ -85,13 +86,13 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn):
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut)
-def organisation_read(request: HttpRequest, organisation_id: int):
+def organisation_read(request: HttpRequest, organisation_id: Id):
     require_role(request, Role.MEDIATOR, Role.COORDINATOR, Role.SOCIAL_WORKER)
     return get_organisation(request, organisation_id)
 
 
 @router.post("/organisations/{organisation_id}/authorisation", response=OrganisationOut)
-def organisation_authorise(request: HttpRequest, organisation_id: int, payload: AuthorisationIn):
+def organisation_authorise(request: HttpRequest, organisation_id: Id, payload: AuthorisationIn):
     """Validate or refuse a partner (coordinators). Only validated partners' referrals reach mediators."""
     user = require_role(request, Role.COORDINATOR)
     return services.organisation_authorise(
@@ -100,7 +101,7 @@ def organisation_authorise(request: HttpRequest, organisation_id: int, payload: 
 
 
 @router.get("/organisations/{organisation_id}/members", response=list[MemberOut])
-def member_list(request: HttpRequest, organisation_id: int):
+def member_list(request: HttpRequest, organisation_id: Id):
     """The organisation's social workers, active, invited or deactivated (coordinators)."""
     require_role(request, Role.COORDINATOR)
     organisation = get_organisation(request, organisation_id)
@@ -109,7 +110,7 @@ def member_list(request: HttpRequest, organisation_id: int):
 
 
 @router.post("/organisations/{organisation_id}/invitations", response={201: MemberOut})
-def member_invite(request: HttpRequest, organisation_id: int, payload: InvitationIn):
+def member_invite(request: HttpRequest, organisation_id: Id, payload: InvitationIn):
     """Invite a social worker: they get a one-time link by e-mail to choose their password."""
     user = require_role(request, Role.COORDINATOR)
     invited = account_services.user_invite(
@@ -119,7 +120,7 @@ def member_invite(request: HttpRequest, organisation_id: int, payload: Invitatio
 
 
 @router.post("/users/{user_id}/deactivate", response=MemberOut)
-def user_deactivate(request: HttpRequest, user_id: int):
+def user_deactivate(request: HttpRequest, user_id: Id):
     """Close an account (coordinators). Its referrals and their history stay."""
     by = require_role(request, Role.COORDINATOR)
     target = User.objects.filter(pk=user_id).first()

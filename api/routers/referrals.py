@@ -8,6 +8,7 @@ from accounts.enums import Role
 from accounts.models import User
 from api.auth import require_role
 from api.pagination import Page, PageParams, paginate
+from api.schemas import Id
 from common.exceptions import NotFound, ValidationFailed
 from inventory.selectors import site_get
 from referrals import selectors, services, workflows
@@ -171,7 +172,7 @@ class ReferralFilters(Schema):
     status: str | None = None
     site: str | None = None
     urgency: str | None = None
-    organisation: int | None = None
+    organisation: Id | None = None
     q: str | None = Field(None, description="Part of the beneficiary's first or last name.")
 
 
@@ -237,7 +238,7 @@ def actions_for(user: User, referral: Referral) -> list[str]:
     return []
 
 
-def detail(request: HttpRequest, referral_id: int, action: str = "read") -> dict:
+def detail(request: HttpRequest, referral_id: Id, action: str = "read") -> dict:
     """The whole referral; when staff read it, the access is logged."""
     user = request.auth
     referral = selectors.referral_get(user, referral_id)
@@ -268,7 +269,7 @@ def detail(request: HttpRequest, referral_id: int, action: str = "read") -> dict
     }
 
 
-def get_referral(request: HttpRequest, referral_id: int) -> Referral:
+def get_referral(request: HttpRequest, referral_id: Id) -> Referral:
     referral = selectors.referrals_for(request.auth).filter(pk=referral_id).first()
     if referral is None:
         raise NotFound(f"No referral #{referral_id}.")
@@ -315,14 +316,14 @@ def referral_list(request: HttpRequest, filters: Query[ReferralFilters], paging:
 
 
 @router.get("/referrals/{referral_id}", response=ReferralOut)
-def referral_read(request: HttpRequest, referral_id: int):
+def referral_read(request: HttpRequest, referral_id: Id):
     """One referral with the beneficiary's details. Staff reads are logged."""
     require_role(request, *READERS)
     return detail(request, referral_id)
 
 
 @router.patch("/referrals/{referral_id}", response=ReferralOut)
-def referral_update(request: HttpRequest, referral_id: int, payload: ReferralPatch):
+def referral_update(request: HttpRequest, referral_id: Id, payload: ReferralPatch):
     """Correct a referral while it is submitted or waiting for information (its social workers)."""
     user = require_role(request, Role.SOCIAL_WORKER)
     changes = payload.model_dump(exclude_unset=True)
@@ -336,7 +337,7 @@ def referral_update(request: HttpRequest, referral_id: int, payload: ReferralPat
 
 
 @router.post("/referrals/{referral_id}/decision", response=ReferralOut)
-def referral_decide(request: HttpRequest, referral_id: int, payload: DecisionIn):
+def referral_decide(request: HttpRequest, referral_id: Id, payload: DecisionIn):
     """Accept, reject or ask for information (mediators, coordinators). The reason is shown to the social worker."""
     user = require_role(request, Role.MEDIATOR, Role.COORDINATOR)
     services.referral_decide(
@@ -346,7 +347,7 @@ def referral_decide(request: HttpRequest, referral_id: int, payload: DecisionIn)
 
 
 @router.post("/referrals/{referral_id}/answer", response=ReferralOut)
-def referral_answer(request: HttpRequest, referral_id: int, payload: AnswerIn):
+def referral_answer(request: HttpRequest, referral_id: Id, payload: AnswerIn):
     """Answer the mediator's question; the referral goes back to the mediators (social workers)."""
     user = require_role(request, Role.SOCIAL_WORKER)
     services.referral_answer(user=user, referral=get_referral(request, referral_id), answer=payload.answer)
@@ -354,7 +355,7 @@ def referral_answer(request: HttpRequest, referral_id: int, payload: AnswerIn):
 
 
 @router.post("/referrals/{referral_id}/cancel", response=ReferralOut)
-def referral_cancel(request: HttpRequest, referral_id: int, payload: CancelIn):
+def referral_cancel(request: HttpRequest, referral_id: Id, payload: CancelIn):
     """Withdraw a referral (its social workers, or a coordinator)."""
     user = require_role(request, Role.SOCIAL_WORKER, Role.COORDINATOR)
     services.referral_cancel(user=user, referral=get_referral(request, referral_id), reason=payload.reason)
@@ -362,7 +363,7 @@ def referral_cancel(request: HttpRequest, referral_id: int, payload: CancelIn):
 
 
 @router.get("/referrals/{referral_id}/events", response=list[EventOut])
-def referral_events(request: HttpRequest, referral_id: int):
+def referral_events(request: HttpRequest, referral_id: Id):
     """Every submission, change and decision, oldest first."""
     require_role(request, *READERS)
     return [
@@ -379,7 +380,7 @@ def referral_events(request: HttpRequest, referral_id: int):
 
 
 @router.get("/access-log", response=Page[AccessOut])
-def access_log(request: HttpRequest, paging: Query[PageParams], referral: int | None = None, user: str | None = None):
+def access_log(request: HttpRequest, paging: Query[PageParams], referral: Id | None = None, user: str | None = None):
     """Who read which beneficiary's details, and when (coordinators)."""
     require_role(request, Role.COORDINATOR)
     return paginate(selectors.access_log(referral=referral, user=user), paging)

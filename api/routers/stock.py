@@ -8,6 +8,7 @@ from pydantic import Field
 from accounts.enums import STOCK_READERS, STOCK_WRITERS
 from api.auth import require_role
 from api.routers.devices import get_site
+from api.schemas import Id
 from common.exceptions import NotFound, ValidationFailed
 from inventory import selectors, services
 from inventory.enums import DonorKind
@@ -37,11 +38,11 @@ class DonorOut(Schema):
 
 
 class BatchIn(Schema):
-    donor: int
+    donor: Id
     site: str | None = Field(None, description="Site code; defaults to your own site.")
     received_on: date
     donor_reference: str = Field("", max_length=100)
-    expected_count: int | None = Field(None, ge=0)
+    expected_count: int | None = Field(None, ge=0, le=100_000)
     notes: str = ""
 
 
@@ -84,7 +85,7 @@ def donor_create(request: HttpRequest, payload: DonorIn):
 
 
 @router.get("/donors/{donor_id}", response=DonorOut)
-def donor_read(request: HttpRequest, donor_id: int):
+def donor_read(request: HttpRequest, donor_id: Id):
     require_role(request, *STOCK_READERS)
     donor = selectors.donor_list().filter(pk=donor_id).first()
     if donor is None:
@@ -93,12 +94,12 @@ def donor_read(request: HttpRequest, donor_id: int):
 
 
 @router.get("/batches", response=list[BatchOut])
-def batch_list(request: HttpRequest, site: str | None = None, donor: int | None = None):
+def batch_list(request: HttpRequest, site: str | None = None, donor: Id | None = None):
     require_role(request, *STOCK_READERS)
     return selectors.batch_list(site=site, donor=donor)
 
 
-def get_batch(batch_id: int) -> Batch:
+def get_batch(batch_id: Id) -> Batch:
     batch = selectors.batch_list().filter(pk=batch_id).first()
     if batch is None:
         raise NotFound(f"No batch #{batch_id}.")
@@ -122,13 +123,13 @@ def batch_create(request: HttpRequest, payload: BatchIn):
 
 
 @router.get("/batches/{batch_id}", response=BatchOut)
-def batch_read(request: HttpRequest, batch_id: int):
+def batch_read(request: HttpRequest, batch_id: Id):
     require_role(request, *STOCK_READERS)
     return get_batch(batch_id)
 
 
 @router.post("/batches/{batch_id}/devices/import", response=ImportReportOut)
-def batch_import(request: HttpRequest, batch_id: int, file: File[UploadedFile], dry_run: Form[bool] = False):
+def batch_import(request: HttpRequest, batch_id: Id, file: File[UploadedFile], dry_run: Form[bool] = False):
     """Import a batch's devices from CSV (see the README for the columns).
 
     UTF-8 with commas, or Excel's French export (semicolons, Windows-1252). With `dry_run`

@@ -45,3 +45,42 @@ def test_422_for_invalid_input(anon_api):
 def test_400_for_malformed_json(anon_api):
     response = anon_api.client.post("/api/v1/auth/tokens", "{not json", content_type="application/json")
     assert_error(response, 400, "bad_request")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "batches/28103948905726074880",
+        "devices?batch=28103948905726074880",
+        "devices?page=99999999999999999999",
+        "referrals/99999999999999999999999",
+        "offers/0",
+    ],
+)
+def test_out_of_range_numbers_answer_422_not_500(coordinator_api, path):
+    assert_error(coordinator_api.client.get(f"/api/v1/{path}", headers=coordinator_api._headers(None)), 422)
+
+
+def test_multipart_without_a_boundary_answers_400(warehouse_api):
+    from tests.factories import BatchFactory
+
+    batch = BatchFactory()
+    response = warehouse_api.client.post(
+        f"/api/v1/batches/{batch.pk}/devices/import",
+        b"kind,brand\n",  # the test client sends no Content-Type with an empty body
+        content_type="multipart/form-data",
+        headers=warehouse_api._headers(None),
+    )
+    assert_error(response, 400, "bad_request")
+
+
+@pytest.mark.parametrize("where", ["query", "json"])
+def test_nul_characters_answer_400_and_change_nothing(warehouse_api, where):
+    from inventory.models import Device
+
+    if where == "query":
+        response = warehouse_api.get("devices", {"q": "abc\x00def"})
+    else:
+        response = warehouse_api.post("devices", {"kind": "laptop", "brand": "HP\x00"})
+    assert_error(response, 400, "bad_request")
+    assert not Device.objects.exists()

@@ -112,3 +112,18 @@ def test_mediators_print_and_social_workers_cannot(mediator_api, social_worker_a
     device = DeviceFactory()
     assert mediator_api.get(f"devices/{device.asset_tag}/label.pdf").status_code == 200
     assert social_worker_api.get(f"devices/{device.asset_tag}/label.pdf").status_code == 403
+
+
+@pytest.mark.parametrize("location", ["µ-01", "", "A" * 41, "B\u0301-07"])
+def test_a_shelf_location_a_barcode_cannot_carry_answers_422(warehouse_api, location):
+    response = warehouse_api.post("labels/shelves", {"locations": [location]})
+    assert response.status_code == 422 and response.json()["code"] == "invalid_location"
+
+
+def test_the_renderer_refuses_text_code_128_cannot_carry():
+    from labels.data import ShelfLabel
+    from labels.layout import UnencodableBarcode
+    from labels.pdf import render_pdf
+
+    with pytest.raises(UnencodableBarcode):
+        render_pdf([ShelfLabel("Μ-01")], STOCKS["brother_62x29"])
