@@ -99,6 +99,9 @@ else:
             # IMMEDIATE makes a write transaction take the database lock at BEGIN, so two
             # concurrent reservations queue instead of failing with "database is locked".
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            # Tests use a file too, not Django's in-memory default: in-memory SQLite with threads
+            # (live server, concurrency tests) locks whole tables and never waits, unlike the real file.
+            "TEST": {"NAME": VAR_DIR / "test-bagage.sqlite3"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
