@@ -129,3 +129,10 @@ def test_start_outside_the_sheet_is_refused():
         render_pdf([device(1)], STOCKS["avery_l7163"], start=15)
     with pytest.raises(ValueError):
         render_pdf([device(1)], STOCKS["zebra_4x2"], start=2)
+
+
+@pytest.mark.parametrize("stock", [s for s in STOCKS.values() if s.qr_code], ids=lambda s: s.name)
+def test_qr_codes_scan_back_to_the_device_page(stock):
+    labels = [device(n) for n in range(1, 25)]
+    found = [s for s in scan_pdf(render_pdf(labels, stock), stock.dpi) if s.format == "QRCode"]
+    assert sorted(s.text for s in found) == sorted(label.url for label in labels)
