@@ -8,6 +8,7 @@ from accounts.services import user_create
 from inventory.models import Site
 from referrals.enums import Authorisation, OrganisationKind
 from referrals.models import Organisation
+from referrals.services import department_of
 
 DEMO_PASSWORD = "demo-bagage-2026"
 
@@ -54,14 +55,6 @@ ACCOUNTS = [
     ("tilleuls_1", Role.SOCIAL_WORKER, None, "42424242800102", "Inès", "Haddad"),
     ("tilleuls_2", Role.SOCIAL_WORKER, None, "42424242800102", "Thomas", "Roux"),
 ]
-
-
-def department_of(postal_code: str) -> str:
-    if postal_code.startswith("97"):
-        return postal_code[:3]
-    if postal_code.startswith("20"):
-        return "2A" if int(postal_code) < 20200 else "2B"
-    return postal_code[:2]
 
 
 @transaction.atomic

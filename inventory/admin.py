@@ -51,9 +51,15 @@ class DeviceAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind", "grade", "site")
     search_fields = ("asset_tag", "serial_number", "imei", "imei2", "brand", "model")
     list_select_related = ("site",)
-    # Status changes go through the life cycle (API), which checks guards and writes history.
-    readonly_fields = ("asset_tag", "status", "created_at", "created_by", "updated_at")
     inlines = [ErasureInline, DeviceEventInline]
+
+    # Read-only here: every change goes through the pages or the API, which check the life
+    # cycle's guards and write the device's history.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -64,6 +70,12 @@ class ErasureAdmin(admin.ModelAdmin):
     list_display = ("device", "method", "tool", "result", "operator", "recorded_at")
     list_filter = ("method", "result")
     search_fields = ("device__asset_tag", "device__serial_number", "device__imei", "certificate_ref", "drive_serial")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -6,6 +6,7 @@ from pydantic import Field
 
 from accounts.enums import STOCK_READERS, STOCK_WRITERS
 from api.auth import require_role
+from api.lookups import site_by_code, site_or_default
 from api.pagination import Page, PageParams, paginate
 from api.schemas import Id
 from common.exceptions import NotFound, ValidationFailed
@@ -149,17 +150,6 @@ def get_device(asset_tag: str) -> Device:
     return device
 
 
-def get_site(code: str | None, default=None):
-    if code is None:
-        if default is None:
-            raise ValidationFailed("site is required", field="site")
-        return default
-    site = selectors.site_get(code)
-    if site is None:
-        raise ValidationFailed(f"No site with code {code!r}.", "unknown_site", field="site")
-    return site
-
-
 def detail(device: Device) -> Device:
     """The device with what the detail view adds: open transitions and the suggested grade."""
     device.allowed_transitions = workflows.allowed_targets(device.status)
@@ -187,7 +177,7 @@ def device_create(request: HttpRequest, payload: DeviceIn):
         batch = Batch.objects.select_related("site").filter(pk=payload.batch).first()
         if batch is None:
             raise ValidationFailed(f"No batch #{payload.batch}.", "unknown_batch", field="batch")
-    site = get_site(payload.site, default=batch.site if batch else user.site)
+    site = site_or_default(payload.site, default=batch.site if batch else user.site)
     fields = payload.model_dump(exclude={"site", "batch"})
     device = services.device_register(user=user, site=site, batch=batch, **fields)
     return Status(201, selectors.device_get(device.asset_tag))
@@ -213,7 +203,7 @@ def device_patch(request: HttpRequest, asset_tag: str, payload: DevicePatch):
     user = require_role(request, *STOCK_WRITERS)
     changes = payload.model_dump(exclude_unset=True)
     if "site" in changes:
-        changes["site"] = get_site(changes["site"])
+        changes["site"] = site_by_code(changes["site"]) if changes["site"] is not None else None
     device = services.device_update(user=user, device=get_device(asset_tag), changes=changes)
     return detail(selectors.device_get(device.asset_tag))
 

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from accounts.enums import STOCK_READERS
 from api.auth import require_role
-from api.routers.devices import get_site
+from api.lookups import site_or_default
 from api.routers.stock import get_batch
 from api.schemas import Id
 from common.exceptions import NotFound, ValidationFailed
@@ -137,7 +137,7 @@ def sim_labels_pdf(request: HttpRequest, payload: SimLabelsIn):
 def shelf_labels_pdf(request: HttpRequest, payload: ShelfLabelsIn):
     """Bin labels for shelf locations (A-01, B-07…)."""
     user = require_role(request, *STOCK_READERS)
-    site = get_site(payload.site, default=user.site)
+    site = site_or_default(payload.site, default=user.site)
     if any(not LOCATION.fullmatch(location.strip()) for location in payload.locations):
         raise ValidationFailed(
             "A location has 1 to 40 letters (A-Z, no accents), digits, spaces or . _ / -",

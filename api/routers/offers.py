@@ -7,8 +7,8 @@ from pydantic import Field
 
 from accounts.enums import STOCK_READERS, STOCK_WRITERS
 from api.auth import require_role
+from api.lookups import site_or_default
 from api.pagination import Page, PageParams, paginate
-from api.routers.devices import get_site
 from api.schemas import Id
 from common.exceptions import NotFound
 from inventory import selectors, services
@@ -112,7 +112,7 @@ def item_delivery(request: HttpRequest, offer_id: Id, payload: DeliveryIn):
     items = services.line_items_add(
         user=user,
         offer=offer,
-        site=get_site(payload.site, default=user.site),
+        site=site_or_default(payload.site, default=user.site),
         items=[item.model_dump() for item in payload.items],
     )
     return Status(201, LineItem.objects.filter(pk__in=[i.pk for i in items]).select_related("site"))

@@ -7,10 +7,10 @@ from pydantic import Field
 from accounts.enums import Role
 from accounts.models import User
 from api.auth import require_role
+from api.lookups import site_by_code
 from api.pagination import Page, PageParams, paginate
 from api.schemas import Id
-from common.exceptions import NotFound, ValidationFailed
-from inventory.selectors import site_get
+from common.exceptions import NotFound
 from referrals import selectors, services, workflows
 from referrals.models import Referral
 
@@ -276,15 +276,6 @@ def get_referral(request: HttpRequest, referral_id: Id) -> Referral:
     return referral
 
 
-def get_site(code: str | None):
-    if code is None:
-        return None
-    site = site_get(code)
-    if site is None:
-        raise ValidationFailed(f"No site with code {code!r}.", "unknown_site", field="site")
-    return site
-
-
 @router.post("/referrals", response={201: ReferralOut})
 def referral_create(request: HttpRequest, payload: ReferralIn):
     """Refer a person who consented (social workers). They wait for a mediator of the chosen site."""
@@ -297,7 +288,7 @@ def referral_create(request: HttpRequest, payload: ReferralIn):
         reason=payload.reason,
         urgency=payload.urgency,
         urgency_justification=payload.urgency_justification,
-        site=get_site(payload.site),
+        site=site_by_code(payload.site),
         notes=payload.notes,
         consent=payload.consent,
         consent_version=payload.consent_version,
@@ -331,7 +322,7 @@ def referral_update(request: HttpRequest, referral_id: Id, payload: ReferralPatc
         if changes.get(nested):
             changes[nested] = {k: v for k, v in changes[nested].items() if v is not None}
     if "site" in changes:
-        changes["site"] = get_site(changes["site"])
+        changes["site"] = site_by_code(changes["site"]) if changes["site"] is not None else None
     services.referral_update(user=user, referral=get_referral(request, referral_id), changes=changes)
     return detail(request, referral_id)
 

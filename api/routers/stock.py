@@ -7,7 +7,7 @@ from pydantic import Field
 
 from accounts.enums import STOCK_READERS, STOCK_WRITERS
 from api.auth import require_role
-from api.routers.devices import get_site
+from api.lookups import site_or_default
 from api.schemas import Id
 from common.exceptions import NotFound, ValidationFailed
 from inventory import selectors, services
@@ -116,7 +116,7 @@ def batch_create(request: HttpRequest, payload: BatchIn):
     batch = services.batch_create(
         user=user,
         donor=donor,
-        site=get_site(payload.site, default=user.site),
+        site=site_or_default(payload.site, default=user.site),
         **payload.model_dump(exclude={"donor", "site"}),
     )
     return Status(201, get_batch(batch.pk))

@@ -33,3 +33,12 @@ def test_admin_finds_sims_by_iccid(admin_client_):
 )
 def test_every_inventory_model_has_an_admin_page(admin_client_, model):
     assert admin_client_.get(f"/admin/inventory/{model}/").status_code == 200
+
+
+def test_devices_are_read_only_in_the_admin(admin_client_):
+    device = DeviceFactory(grade="B")
+    response = admin_client_.post(f"/admin/inventory/device/{device.pk}/change/", {"grade": "PREMIUM"})
+    device.refresh_from_db()
+    assert device.grade == "B"
+    assert response.status_code in (200, 403)
+    assert admin_client_.get(f"/admin/inventory/device/{device.pk}/change/").status_code == 200
