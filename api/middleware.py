@@ -1,3 +1,4 @@
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from api.errors import error_body
@@ -16,9 +17,14 @@ class ApiJsonErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(API_PREFIX) and self.has_nul(request):
-            # PostgreSQL cannot store a NUL character; no field of ours needs one either.
-            return JsonResponse(error_body(400, "NUL characters are not allowed."), status=400)
+        if request.path.startswith(API_PREFIX):
+            try:
+                nul = self.has_nul(request)
+            except RequestDataTooBig:
+                return JsonResponse(error_body(413, "The request is too large."), status=413)
+            if nul:
+                # PostgreSQL cannot store a NUL character; no field of ours needs one either.
+                return JsonResponse(error_body(400, "NUL characters are not allowed."), status=400)
         response = self.get_response(request)
         if (
             request.path.startswith(API_PREFIX)

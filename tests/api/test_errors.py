@@ -84,3 +84,9 @@ def test_nul_characters_answer_400_and_change_nothing(warehouse_api, where):
         response = warehouse_api.post("devices", {"kind": "laptop", "brand": "HP\x00"})
     assert_error(response, 400, "bad_request")
     assert not Device.objects.exists()
+
+
+def test_a_json_body_over_the_upload_limit_answers_413_in_json(warehouse_api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = warehouse_api.post("devices", {"kind": "laptop", "brand": "HP", "notes": "x" * 2000})
+    assert_error(response, 413, "too_large")
