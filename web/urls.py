@@ -20,6 +20,8 @@ urlpatterns = [
     path("devices/", views_stock.device_list, name="devices"),
     path("devices/<str:asset_tag>/", views_stock.device_detail, name="device"),
     path("devices/<str:asset_tag>/action/", views_stock.device_action, name="device_action"),
+    path("offers/", views_stock.offer_list, name="offers"),
+    path("offers/<int:offer_id>/", views_stock.offer_detail, name="offer"),
     path("batches/", views_stock.batch_list, name="batches"),
     path("batches/<int:batch_id>/", views_stock.batch_detail, name="batch"),
 ]

@@ -252,3 +252,64 @@ def device_action(request, asset_tag: str):
     else:
         messages.success(request, _("Done."))
     return redirect("web:device", asset_tag=device.asset_tag)
+
+
+# --- connectivity: offers and deliveries ---------------------------------------------------------
+
+
+class DeliveryForm(forms.Form):
+    codes = forms.CharField(
+        label=gettext_lazy("ICCIDs or voucher codes, one per line"),
+        widget=forms.Textarea(attrs={"rows": 8, "autofocus": True, "spellcheck": "false"}),
+        help_text=gettext_lazy("Scan each SIM pack's barcode: the scanner types the number and a new line."),
+    )
+    expires_on = forms.DateField(label=gettext_lazy("Expires on"), widget=forms.DateInput(attrs={"type": "date"}))
+    site = forms.ModelChoiceField(
+        label=gettext_lazy("Site"), queryset=Site.objects.filter(is_active=True), to_field_name="code"
+    )
+
+
+@role_required(*STOCK_READERS)
+def offer_list(request):
+    return render(request, "web/offer_list.html", {"offers": selectors.offer_list()})
+
+
+@role_required(*STOCK_READERS)
+def offer_detail(request, offer_id: int):
+    offer = selectors.offer_list().filter(pk=offer_id).first()
+    if offer is None:
+        raise Http404(_("No such offer."))
+    can_write = request.user.has_role(*STOCK_WRITERS)
+    form = DeliveryForm(request.POST or None, initial={"site": request.user.site})
+    errors: list[dict] = []
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        if form.is_valid():
+            key = "voucher_code" if offer.kind == "topup" else "iccid"
+            lines = [line.strip() for line in form.cleaned_data["codes"].splitlines() if line.strip()]
+            try:
+                added = services.line_items_add(
+                    user=request.user,
+                    offer=offer,
+                    site=form.cleaned_data["site"],
+                    items=[{key: code, "expires_on": form.cleaned_data["expires_on"]} for code in lines],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                errors = exc.extra.get("errors", [])
+            else:
+                messages.success(request, _("%(n)s added to the stock.") % {"n": len(added)})
+                return redirect("web:offer", offer_id=offer.pk)
+    items = Paginator(selectors.line_item_list(offer=offer, status=request.GET.get("status") or "available"), 100)
+    return render(
+        request,
+        "web/offer_detail.html",
+        {
+            "offer": offer,
+            "form": form,
+            "errors": errors,
+            "can_write": can_write,
+            "page": items.get_page(request.GET.get("page")),
+        },
+    )
