@@ -158,8 +158,6 @@ LOGGING = {
 
 # Asset tag: site code + type code + two-digit year + sequence, e.g. LYPC26-0042.
 BAGAGE_ASSET_TAG_FORMAT = os.environ.get("BAGAGE_ASSET_TAG_FORMAT", "{site}{type}{yy}-{seq:04d}")
-# How long a reserved kit is held for a beneficiary before the reservation lapses.
-BAGAGE_HOLD_DAYS = int(os.environ.get("BAGAGE_HOLD_DAYS", "14"))
 # A referral left without an answer (submitted or needs_info) expires after this many days.
 BAGAGE_REFERRAL_EXPIRY_DAYS = int(os.environ.get("BAGAGE_REFERRAL_EXPIRY_DAYS", "60"))
 # The label stock each site prints on by default; sites not listed use BAGAGE_LABEL_STOCK_DEFAULT.
