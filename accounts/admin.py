@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, Invitation, User
 
 
 @admin.register(User)
@@ -18,3 +18,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("label", "user", "prefix", "created_at", "last_used_at", "revoked_at")
     search_fields = ("label", "user__username", "prefix")
     readonly_fields = ("digest", "prefix", "created_at", "last_used_at")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("user", "created_by", "created_at", "expires_at", "accepted_at")
+    search_fields = ("user__username", "user__email")
+    exclude = ("digest",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from inventory.models import Batch, Device, DeviceEvent, Donor, Erasure, LineItem, LineItemEvent, Offer, Site
+from inventory.models import (
+    AssetTagSequence,
+    Batch,
+    Device,
+    DeviceEvent,
+    Donor,
+    Erasure,
+    LineItem,
+    LineItemEvent,
+    Offer,
+    Site,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -117,6 +128,23 @@ class LineItemAdmin(admin.ModelAdmin):
 class LineItemEventAdmin(admin.ModelAdmin):
     list_display = ("at", "item", "from_status", "to_status", "by")
     search_fields = ("item__iccid",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AssetTagSequence)
+class AssetTagSequenceAdmin(admin.ModelAdmin):
+    """The last asset tag number used per site, type and year; written only when tags are given."""
+
+    list_display = ("site", "type_code", "year", "last")
+    list_filter = ("site", "type_code", "year")
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False

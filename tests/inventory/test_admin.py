@@ -29,7 +29,19 @@ def test_admin_finds_sims_by_iccid(admin_client_):
 
 
 @pytest.mark.parametrize(
-    "model", ["site", "donor", "batch", "device", "erasure", "deviceevent", "offer", "lineitem", "lineitemevent"]
+    "model",
+    [
+        "site",
+        "donor",
+        "batch",
+        "device",
+        "erasure",
+        "deviceevent",
+        "offer",
+        "lineitem",
+        "lineitemevent",
+        "assettagsequence",
+    ],
 )
 def test_every_inventory_model_has_an_admin_page(admin_client_, model):
     assert admin_client_.get(f"/admin/inventory/{model}/").status_code == 200
