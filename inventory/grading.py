@@ -6,6 +6,9 @@ lists the rules that produced it so that a surprising suggestion can be checked.
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from inventory.enums import COMPUTER_KINDS, GRADE_ORDER
 
 # Change the table, change the version: a suggestion states the version it was computed with.
@@ -21,10 +24,20 @@ GRADING_RULES = {
     "bonus": {"nvme": 1},
     # Caps, checked in order; each says the best grade a device that matches can get.
     "caps": [
-        {"storage": "hdd", "cpu_mark_below": 2500, "at_best": "C", "why": "HDD with a CPU score under 2500"},
-        {"storage": "flash", "cpu_mark_below": 2500, "at_best": "B", "why": "SSD with a CPU score under 2500"},
-        {"storage": "hdd", "at_best": "B", "why": "HDD"},
-        {"os_contains": "windows 10", "at_best": "B", "why": "Windows 10"},
+        {
+            "storage": "hdd",
+            "cpu_mark_below": 2500,
+            "at_best": "C",
+            "why": gettext_noop("HDD with a CPU score under 2500"),
+        },
+        {
+            "storage": "flash",
+            "cpu_mark_below": 2500,
+            "at_best": "B",
+            "why": gettext_noop("SSD with a CPU score under 2500"),
+        },
+        {"storage": "hdd", "at_best": "B", "why": gettext_noop("HDD")},
+        {"os_contains": "windows 10", "at_best": "B", "why": gettext_noop("Windows 10")},
     ],
     # Lowest total for each grade, best grade first.
     "bands": [(11, "PREMIUM"), (8, "A"), (6, "B"), (4, "C"), (0, "D")],
@@ -65,34 +78,39 @@ def suggest_grade(specs: Specs, rules: dict = GRADING_RULES) -> GradeSuggestion:
     """Suggest a grade for a computer; phones and tablets get no suggestion."""
     version = rules["version"]
     if specs.kind not in COMPUTER_KINDS:
-        return GradeSuggestion(None, 0, version, ["Only computers get a suggested grade."])
+        return GradeSuggestion(None, 0, version, [_("Only computers get a suggested grade.")])
     thresholds = rules["thresholds"]
     reasons: list[str] = []
     total = 0
 
     ram = _points(specs.ram_gb, thresholds["ram_gb"])
-    reasons.append(f"RAM {specs.ram_gb if specs.ram_gb is not None else '?'} GB: {ram} pt")
+    ram_gb = specs.ram_gb if specs.ram_gb is not None else "?"
+    reasons.append(_("RAM %(gb)s GB: %(points)s pt") % {"gb": ram_gb, "points": ram})
     total += ram
 
     storage_type = (specs.storage_type or "").lower()
     storage_family = "hdd" if storage_type == "hdd" else "flash" if storage_type in FLASH_TYPES else None
     if storage_family is None:
-        reasons.append("Storage type unknown: 0 pt")
+        reasons.append(_("Storage type unknown: 0 pt"))
     else:
         key = "hdd_gb" if storage_family == "hdd" else "flash_gb"
         storage = _points(specs.storage_gb, thresholds[key])
-        reasons.append(f"{storage_type.upper()} {specs.storage_gb or '?'} GB: {storage} pt")
+        reasons.append(
+            _("%(type)s %(gb)s GB: %(points)s pt")
+            % {"type": storage_type.upper(), "gb": specs.storage_gb or "?", "points": storage}
+        )
         total += storage
     if storage_type == "nvme":
         total += rules["bonus"]["nvme"]
-        reasons.append(f"NVMe: +{rules['bonus']['nvme']} pt")
+        reasons.append(_("NVMe: +%(points)s pt") % {"points": rules["bonus"]["nvme"]})
 
     cpu = _points(specs.cpu_mark, thresholds["cpu_mark"])
-    reasons.append(f"CPU score {specs.cpu_mark if specs.cpu_mark is not None else '?'}: {cpu} pt")
+    cpu_mark = specs.cpu_mark if specs.cpu_mark is not None else "?"
+    reasons.append(_("CPU score %(mark)s: %(points)s pt") % {"mark": cpu_mark, "points": cpu})
     total += cpu
 
     grade = next(grade for floor, grade in rules["bands"] if total >= floor)
-    reasons.append(f"Total {total} pt: {grade}")
+    reasons.append(_("Total %(points)s pt: %(grade)s") % {"points": total, "grade": grade})
 
     os_name = (specs.os or "").lower()
     for cap in rules["caps"]:
@@ -104,6 +122,6 @@ def suggest_grade(specs: Specs, rules: dict = GRADING_RULES) -> GradeSuggestion:
             continue
         capped = _worse(grade, cap["at_best"])
         if capped != grade:
-            reasons.append(f"{cap['why']}: at best {cap['at_best']}")
+            reasons.append(_("%(why)s: at best %(grade)s") % {"why": _(cap["why"]), "grade": cap["at_best"]})
             grade = capped
     return GradeSuggestion(grade, total, version, reasons)

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from inventory.grading import GRADING_RULES, Specs, suggest_grade
 
@@ -32,12 +33,21 @@ def test_suggested_grade_follows_the_rule_table(specs, grade, points):
     suggestion = suggest_grade(specs)
     assert (suggestion.grade, suggestion.points) == (grade, points)
     assert suggestion.rules_version == GRADING_RULES["version"]
-    assert any("Total" in reason for reason in suggestion.reasons)
+    assert any(reason.startswith("Total") for reason in suggestion.reasons)
 
 
 def test_a_cap_says_why_it_applied():
-    reasons = suggest_grade(Specs("laptop", 8, 256, "ssd", 6000, "Windows 10")).reasons
+    with translation.override("en"):
+        reasons = suggest_grade(Specs("laptop", 8, 256, "ssd", 6000, "Windows 10")).reasons
     assert reasons[-1] == "Windows 10: at best B"
+
+
+def test_the_reasons_speak_french_first():
+    with translation.override("fr"):
+        # RAM 16 (4) + HDD 500 (2) + CPU 2400 (1) = 7, B, capped to C
+        reasons = suggest_grade(Specs("laptop", 16, 500, "hdd", 2400, "")).reasons
+    assert reasons[0] == "RAM 16 Go : 4 pt"
+    assert reasons[-1] == "Disque dur avec un score processeur sous 2500 : au mieux C"
 
 
 def test_phones_get_no_suggestion():
