@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.enums import STAFF_ROLES, Role
 from accounts.models import ApiToken, User
@@ -49,13 +50,16 @@ def user_create(
 ) -> User:
     """Create an account with one role, checking that it fits its site or organisation."""
     if role not in Role.values:
-        raise ValidationFailed(f"Unknown role {role!r}; expected one of {', '.join(Role.values)}.", "invalid_role")
+        raise ValidationFailed(
+            _("Unknown role %(role)s; one of %(values)s.") % {"role": role, "values": ", ".join(Role.values)},
+            "invalid_role",
+        )
     if role == Role.SOCIAL_WORKER and organisation is None:
-        raise ValidationFailed("A social worker belongs to a partner organisation.", "organisation_required")
+        raise ValidationFailed(_("A social worker belongs to a partner organisation."), "organisation_required")
     if role in STAFF_ROLES and organisation is not None:
-        raise ValidationFailed("Staff accounts do not belong to a partner organisation.", "organisation_not_allowed")
+        raise ValidationFailed(_("Staff accounts do not belong to a partner organisation."), "organisation_not_allowed")
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict(f"The username {username!r} is taken.", "username_taken")
+        raise Conflict(_("The username %(name)s is taken.") % {"name": username}, "username_taken")
     user = User(
         username=username,
         role=role,
@@ -80,7 +84,7 @@ def token_issue(*, username: str, password: str, label: str) -> IssuedToken:
     """Check the password and issue a new personal token; the secret is returned once."""
     user = authenticate(username=username, password=password)
     if user is None or not user.is_active:
-        raise InvalidCredentials("Wrong username or password.")
+        raise InvalidCredentials(_("Wrong username or password."))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
@@ -111,7 +115,7 @@ def token_revoke(*, user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's own tokens; revoking twice is harmless."""
     token = ApiToken.objects.select_for_update().filter(user=user, pk=token_id).first()
     if token is None:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -139,14 +143,14 @@ def user_invite(*, by: User, organisation, email: str, first_name: str, last_nam
     from common.exceptions import NotAllowed
 
     if not by.has_role(Role.COORDINATOR):
-        raise NotAllowed("Only coordinators invite social workers.")
+        raise NotAllowed(_("Only coordinators invite social workers."))
     email = email.strip().lower()
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise ValidationFailed("email: not a valid e-mail address", "invalid_email", field="email") from exc
+        raise ValidationFailed(_("Not a valid e-mail address."), "invalid_email", field="email") from exc
     if User.objects.filter(username__iexact=email).exists() or User.objects.filter(email__iexact=email).exists():
-        raise Conflict(f"An account for {email} exists already.", "username_taken")
+        raise Conflict(_("An account for %(email)s exists already.") % {"email": email}, "username_taken")
     user = User(
         username=email,
         email=email,
@@ -197,7 +201,7 @@ def invitation_accept(*, secret: str, password: str) -> User:
 
     invitation = invitation_find(secret)
     if invitation is None:
-        raise NotFound("This invitation link is unknown, used or expired.", "invitation_invalid")
+        raise NotFound(_("This invitation link is unknown, used or expired."), "invitation_invalid")
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     user = invitation.user
     try:
@@ -218,9 +222,9 @@ def user_deactivate(*, by: User, user: User) -> User:
     from common.exceptions import NotAllowed
 
     if not by.has_role(Role.COORDINATOR):
-        raise NotAllowed("Only coordinators deactivate accounts.")
+        raise NotAllowed(_("Only coordinators deactivate accounts."))
     if user.pk == by.pk:
-        raise Conflict("You cannot deactivate your own account.", "self_deactivation")
+        raise Conflict(_("You cannot deactivate your own account."), "self_deactivation")
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active:
         user.is_active = False

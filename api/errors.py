@@ -46,7 +46,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
-        return respond(request, exc.status, error_body(exc.status, exc.message, exc.code, **exc.extra))
+        # Messages are written for a person next to the field; an API client also needs its name.
+        field = exc.extra.get("field")
+        detail = f"{field}: {exc.message}" if field else exc.message
+        return respond(request, exc.status, error_body(exc.status, detail, exc.code, **exc.extra))
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):

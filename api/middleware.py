@@ -1,9 +1,26 @@
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 
 from api.errors import error_body
 
 API_PREFIX = "/api/v1/"
+
+
+class ApiLanguageMiddleware:
+    """The API answers in English unless the client asks for a language (Accept-Language).
+
+    Its clients are scripts and their developers; the pages, not the API, speak French first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(API_PREFIX) and "HTTP_ACCEPT_LANGUAGE" not in request.META:
+            translation.activate("en")
+            request.LANGUAGE_CODE = "en"
+        return self.get_response(request)
 
 
 class ApiJsonErrorMiddleware:

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "api.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -163,6 +164,8 @@ BAGAGE_REFERRAL_EXPIRY_DAYS = int(os.environ.get("BAGAGE_REFERRAL_EXPIRY_DAYS", 
 # The label stock each site prints on by default; sites not listed use BAGAGE_LABEL_STOCK_DEFAULT.
 BAGAGE_LABEL_STOCK_DEFAULT = os.environ.get("BAGAGE_LABEL_STOCK_DEFAULT", "brother_62x29")
 BAGAGE_LABEL_STOCK_BY_SITE = {"SD": "zebra_4x2", "LY": "avery_l7163"}
+# Labels are stuck on devices at the charity's sites: they speak its language, whoever prints them.
+BAGAGE_LABEL_LANGUAGE = os.environ.get("BAGAGE_LABEL_LANGUAGE", "fr")
 # Public address of the server, printed in label QR codes; empty means "no QR code".
 BAGAGE_PUBLIC_URL = os.environ.get("BAGAGE_PUBLIC_URL", "http://127.0.0.1:8000")
 # Version of the consent text a social worker shows the beneficiary.

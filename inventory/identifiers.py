@@ -1,5 +1,6 @@
 """Check digits and normal forms of the numbers that identify stock (python-stdnum)."""
 
+from django.utils.translation import gettext as _
 from stdnum import imei as stdnum_imei
 from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumError
@@ -15,11 +16,11 @@ def clean_imei(value: str, field: str = "imei") -> str:
     """Return the 15-digit IMEI, or refuse a wrong length or check digit."""
     number = compact_digits(value)
     if not number.isdigit() or len(number) != 15:
-        raise ValidationFailed(f"{field}: an IMEI has 15 digits.", "invalid_imei", field=field)
+        raise ValidationFailed(_("An IMEI has 15 digits."), "invalid_imei", field=field)
     try:
         stdnum_imei.validate(number)
     except StdnumError as exc:
-        raise ValidationFailed(f"{field}: the IMEI check digit is wrong.", "invalid_imei", field=field) from exc
+        raise ValidationFailed(_("The IMEI check digit is wrong."), "invalid_imei", field=field) from exc
     return number
 
 
@@ -27,11 +28,9 @@ def clean_iccid(value: str, field: str = "iccid") -> str:
     """Return the ICCID (19 or 20 digits, 89 for telecom, Luhn check digit last)."""
     number = compact_digits(value).upper().removesuffix("F")
     if not number.isdigit() or len(number) not in (19, 20) or not number.startswith("89"):
-        raise ValidationFailed(
-            f"{field}: an ICCID has 19 or 20 digits and starts with 89.", "invalid_iccid", field=field
-        )
+        raise ValidationFailed(_("An ICCID has 19 or 20 digits and starts with 89."), "invalid_iccid", field=field)
     if not luhn.is_valid(number):
-        raise ValidationFailed(f"{field}: the ICCID check digit is wrong.", "invalid_iccid", field=field)
+        raise ValidationFailed(_("The ICCID check digit is wrong."), "invalid_iccid", field=field)
     return number
 
 

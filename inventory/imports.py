@@ -4,6 +4,8 @@ import csv
 import io
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 from inventory.exceptions import ValidationFailed
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -59,7 +61,9 @@ ALIAS_TO_FIELD = {alias: name for name, aliases in COLUMN_ALIASES.items() for al
 
 def decode(content: bytes) -> str:
     if len(content) > MAX_BYTES:
-        raise ValidationFailed(f"The file is larger than {MAX_BYTES // 1024 // 1024} MB.", "file_too_large")
+        raise ValidationFailed(
+            _("The file is larger than %(mb)s MB.") % {"mb": MAX_BYTES // 1024 // 1024}, "file_too_large"
+        )
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -76,7 +80,7 @@ def read_device_csv(content: bytes) -> list[tuple[int, dict[str, str]]]:
     try:
         header = next(reader)
     except StopIteration:
-        raise ValidationFailed("The file is empty.", "empty_file") from None
+        raise ValidationFailed(_("The file is empty."), "empty_file") from None
     fields: list[str | None] = []
     unknown = []
     for column in header:
@@ -86,11 +90,15 @@ def read_device_csv(content: bytes) -> list[tuple[int, dict[str, str]]]:
         fields.append(name)
     if unknown:
         raise ValidationFailed(
-            f"Unknown columns: {', '.join(unknown)}. Known: {', '.join(COLUMN_ALIASES)}.", "unknown_columns"
+            _("Unknown columns: %(unknown)s. Known: %(known)s.")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(COLUMN_ALIASES)},
+            "unknown_columns",
         )
     missing = {"kind", "brand"} - set(fields)
     if missing:
-        raise ValidationFailed(f"Missing columns: {', '.join(sorted(missing))}.", "missing_columns")
+        raise ValidationFailed(
+            _("Missing columns: %(names)s.") % {"names": ", ".join(sorted(missing))}, "missing_columns"
+        )
     rows = []
     for values in reader:
         if not any(value.strip() for value in values):

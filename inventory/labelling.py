@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.db.models import Max, Q
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from inventory.enums import DeviceKind, ErasureResult
@@ -34,6 +34,11 @@ def devices_for_labels(asset_tags: Sequence[str]) -> tuple[list[Device], list[st
 
 
 def device_label(device: Device) -> DeviceLabel:
+    with translation.override(settings.BAGAGE_LABEL_LANGUAGE):
+        return _device_label(device)
+
+
+def _device_label(device: Device) -> DeviceLabel:
     specs = []
     if device.ram_gb:
         specs.append(_("%(n)s GB RAM") % {"n": device.ram_gb})
@@ -58,7 +63,8 @@ def device_label(device: Device) -> DeviceLabel:
 
 
 def sim_label(item: LineItem) -> SimLabel:
-    expiry = _("Expires on %(date)s") % {"date": formats.date_format(item.expires_on, "SHORT_DATE_FORMAT")}
+    with translation.override(settings.BAGAGE_LABEL_LANGUAGE):
+        expiry = _("Expires on %(date)s") % {"date": formats.date_format(item.expires_on, "SHORT_DATE_FORMAT")}
     return SimLabel(iccid=item.iccid or "", offer=f"{item.offer.operator} {item.offer.name}", expiry=expiry)
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from inventory import workflows
@@ -85,16 +86,16 @@ def _integer(value: Any, name: str) -> int | None:
     if value is None or _text(value) == "":
         return None
     if isinstance(value, bool):
-        raise ValueError(f"{name} is a whole number")
+        raise ValueError(_("A whole number."))
     text = _text(value).replace(",", ".")
     try:
         number = Decimal(text)
     except ArithmeticError:
-        raise ValueError(f"{name} is a whole number, not {text!r}") from None
+        raise ValueError(_("A whole number, not “%(text)s”.") % {"text": text}) from None
     if number != number.to_integral_value() or number < 0:
-        raise ValueError(f"{name} is a whole number, not {text!r}")
+        raise ValueError(_("A whole number, not “%(text)s”.") % {"text": text})
     if number > INT_LIMITS[name]:
-        raise ValueError(f"{name} is at most {INT_LIMITS[name]}")
+        raise ValueError(_("At most %(limit)s.") % {"limit": INT_LIMITS[name]})
     return int(number)
 
 
@@ -115,11 +116,11 @@ def device_field_errors(
             if name == "kind":
                 kind = _text(raw).lower()
                 if kind not in DeviceKind.values:
-                    raise ValueError(f"kind is one of {', '.join(DeviceKind.values)}")
+                    raise ValueError(_("One of: %(values)s.") % {"values": ", ".join(DeviceKind.values)})
                 clean[name] = kind
             elif name == "brand":
                 if not _text(raw):
-                    raise ValueError("brand is required")
+                    raise ValueError(_("The brand is required."))
                 clean[name] = _text(raw)
             elif name in ("imei", "imei2"):
                 clean[name] = clean_imei(_text(raw), name) if _text(raw) else None
@@ -130,24 +131,24 @@ def device_field_errors(
             elif name == "storage_type":
                 storage_type = _text(raw).lower()
                 if storage_type and storage_type not in StorageType.values:
-                    raise ValueError(f"storage_type is one of {', '.join(StorageType.values)}")
+                    raise ValueError(_("One of: %(values)s.") % {"values": ", ".join(StorageType.values)})
                 clean[name] = storage_type
             elif name == "grade":
                 grade = _text(raw).upper()
                 if grade and grade not in Grade.values:
-                    raise ValueError(f"grade is one of {', '.join(Grade.values)}")
+                    raise ValueError(_("One of: %(values)s.") % {"values": ", ".join(Grade.values)})
                 clean[name] = grade
             else:
                 clean[name] = _text(raw)
             limit = TEXT_LIMITS.get(name)
             if limit and clean[name] and len(clean[name]) > limit:
-                raise ValueError(f"{name} is at most {limit} characters")
+                raise ValueError(_("At most %(limit)s characters.") % {"limit": limit})
         except ValidationFailed as exc:
             errors[name] = exc
         except ValueError as exc:
             errors[name] = ValidationFailed(str(exc), f"invalid_{name}")
     if clean.get("imei") and clean.get("imei") == clean.get("imei2"):
-        errors["imei2"] = ValidationFailed("imei2 repeats imei", "invalid_imei2")
+        errors["imei2"] = ValidationFailed(_("The second IMEI repeats the first."), "invalid_imei2")
     return clean, errors
 
 
@@ -198,8 +199,13 @@ def _raise_if_duplicate(clean: Mapping[str, Any], exclude_id: int | None = None)
     existing = find_existing_devices([clean])[0]
     if existing is not None and existing.id != exclude_id:
         raise DuplicateDevice(
-            f"This device is registered already as {existing.asset_tag}.", existing_asset_tag=existing.asset_tag
+            _("This device is registered already as %(tag)s.") % {"tag": existing.asset_tag},
+            existing_asset_tag=existing.asset_tag,
         )
+
+
+def _status(device: Device) -> str:
+    return str(DeviceStatus(device.status).label)
 
 
 # --- asset tags --------------------------------------------------------------------------------
@@ -240,14 +246,16 @@ def donor_create(
     notes: str = "",
 ) -> Donor:
     if not name.strip():
-        raise ValidationFailed("name is required", field="name")
+        raise ValidationFailed(_("The name is required."), field="name")
     if kind not in DonorKind.values:
-        raise ValidationFailed(f"kind is one of {', '.join(DonorKind.values)}", field="kind")
+        raise ValidationFailed(_("One of: %(values)s.") % {"values": ", ".join(DonorKind.values)}, field="kind")
     if siret:
         from stdnum.fr import siret as stdnum_siret
 
         if not stdnum_siret.is_valid(siret):
-            raise ValidationFailed("siret: not a valid SIRET", "invalid_siret", field="siret")
+            raise ValidationFailed(
+                _("%(value)s is not a valid SIRET.") % {"value": siret}, "invalid_siret", field="siret"
+            )
         siret = stdnum_siret.compact(siret)
     return Donor.objects.create(
         name=name.strip(),
@@ -272,7 +280,7 @@ def batch_create(
     notes: str = "",
 ) -> Batch:
     if received_on > timezone.localdate():
-        raise ValidationFailed("received_on cannot be in the future", field="received_on")
+        raise ValidationFailed(_("The date cannot be in the future."), field="received_on")
     return Batch.objects.create(
         donor=donor,
         site=site,
@@ -306,11 +314,11 @@ def device_register(*, user: User, site: Site, batch: Batch | None = None, **fie
     """Register a donated device at a site and give it the next asset tag."""
     unknown = set(fields) - set(DEVICE_FIELDS)
     if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}")
+        raise ValidationFailed(_("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     clean = clean_device_fields(fields)
     _raise_if_duplicate(clean)
     if batch is not None and batch.site_id != site.id:
-        raise ValidationFailed("The batch was received at another site.", "batch_site_mismatch", field="batch")
+        raise ValidationFailed(_("The batch was received at another site."), "batch_site_mismatch", field="batch")
     (asset_tag,) = asset_tags_allocate(site=site, kind=clean["kind"])
     device = Device.objects.create(asset_tag=asset_tag, site=site, batch=batch, created_by=user, **clean)
     _event(device, user, DeviceEventKind.REGISTERED, note=f"batch #{batch.pk}" if batch else "").save()
@@ -321,7 +329,7 @@ def _lock_device(device: Device | str) -> Device:
     asset_tag = device if isinstance(device, str) else device.asset_tag
     locked = Device.objects.select_for_update().filter(asset_tag=asset_tag).first()
     if locked is None:
-        raise NotFound(f"No device {asset_tag}.")
+        raise NotFound(_("No device %(tag)s.") % {"tag": asset_tag})
     return locked
 
 
@@ -330,24 +338,30 @@ def device_update(*, user: User, device: Device | str, changes: Mapping[str, Any
     """Change a device's specs, grade, bin or site; the history keeps the before and after."""
     device = _lock_device(device)
     if device.status in FINAL_STATES:
-        raise Conflict(f"{device.asset_tag} is {device.status}: it can no longer change.", "device_final")
+        raise Conflict(
+            _("%(tag)s is %(status)s: it can no longer change.") % {"tag": device.asset_tag, "status": _status(device)},
+            "device_final",
+        )
     site = changes.get("site")
     spec_changes = {k: v for k, v in changes.items() if k != "site"}
     if "kind" in spec_changes and spec_changes["kind"] != device.kind:
-        raise ValidationFailed("kind cannot change: it is part of the asset tag.", "kind_locked", field="kind")
+        raise ValidationFailed(_("The kind cannot change: it is part of the asset tag."), "kind_locked", field="kind")
     clean = clean_device_fields(spec_changes, partial=True)
     if {"imei", "imei2", "serial_number", "brand"} & clean.keys():
         merged = {k: clean.get(k, getattr(device, k)) for k in ("brand", "serial_number", "imei", "imei2")}
         _raise_if_duplicate(merged, exclude_id=device.id)
     diff = {k: [getattr(device, k), v] for k, v in clean.items() if getattr(device, k) != v}
-    for name, (_, new) in diff.items():
+    for name, (_old, new) in diff.items():
         setattr(device, name, new)
     events = []
     if diff:
         events.append(_event(device, user, DeviceEventKind.UPDATED, from_status=device.status, note=note, data=diff))
     if site is not None and site.id != device.site_id:
         if device.status in (DeviceStatus.RESERVED, DeviceStatus.HANDED_OVER):
-            raise Conflict(f"{device.asset_tag} is {device.status}: it cannot move.", "device_not_movable")
+            raise Conflict(
+                _("%(tag)s is %(status)s: it cannot move.") % {"tag": device.asset_tag, "status": _status(device)},
+                "device_not_movable",
+            )
         old_code = device.site.code
         device.site = site
         events.append(
@@ -371,20 +385,28 @@ def device_transition(*, user: User, device: Device | str, to: str, note: str = 
     """Move a device along its life cycle, if the table allows it and its guards pass."""
     device = _lock_device(device)
     if to not in DeviceStatus.values:
-        raise ValidationFailed(f"to is one of {', '.join(DeviceStatus.values)}", field="to")
+        raise ValidationFailed(_("One of: %(values)s.") % {"values": ", ".join(DeviceStatus.values)}, field="to")
     transition = workflows.find_transition(device.status, to, via)
     if transition is None:
         other = next((t for t in workflows.TRANSITIONS if t.target == to and device.status in t.sources), None)
         if other is not None:
-            detail = f"A device becomes {to} only through {'an' if other.via[0] in 'aeiou' else 'a'} {other.via}."
+            detail = _("A device becomes “%(status)s” only through %(path)s.") % {
+                "status": DeviceStatus(to).label,
+                "path": _("a reservation") if other.via == "allocation" else _("a handover"),
+            }
         else:
             allowed = workflows.allowed_targets(device.status, via)
-            detail = f"{device.asset_tag} is {device.status}; it can go to {', '.join(allowed) or 'nothing else'}."
+            detail = _("%(tag)s is %(status)s; it can become: %(allowed)s.") % {
+                "tag": device.asset_tag,
+                "status": _status(device),
+                "allowed": ", ".join(str(DeviceStatus(s).label) for s in allowed) or _("nothing else"),
+            }
         raise InvalidTransition(detail, from_status=device.status, to_status=to)
     problems = [problem for guard in transition.guards if (problem := guard(device))]
     if problems:
         raise InvalidTransition(
-            f"{device.asset_tag} cannot become {to}: {'; '.join(problems)}.",
+            _("%(tag)s cannot become %(status)s: %(problems)s.")
+            % {"tag": device.asset_tag, "status": DeviceStatus(to).label, "problems": "; ".join(problems)},
             from_status=device.status,
             to_status=to,
             missing=problems,
@@ -419,18 +441,22 @@ def erasure_record(
     """Record a wipe of the device's data; a passed one lets it become wiped, then ready."""
     device = _lock_device(device)
     if device.status in (*FINAL_STATES, DeviceStatus.RESERVED, DeviceStatus.HANDED_OVER):
-        raise Conflict(f"{device.asset_tag} is {device.status}: no erasure can be recorded now.", "erasure_not_allowed")
+        raise Conflict(
+            _("%(tag)s is %(status)s: no erasure can be recorded now.")
+            % {"tag": device.asset_tag, "status": _status(device)},
+            "erasure_not_allowed",
+        )
     if method not in ErasureMethod.values:
-        raise ValidationFailed(f"method is one of {', '.join(ErasureMethod.values)}", field="method")
+        raise ValidationFailed(_("One of: %(values)s.") % {"values": ", ".join(ErasureMethod.values)}, field="method")
     if result not in ErasureResult.values:
-        raise ValidationFailed("result is passed or failed", field="result")
+        raise ValidationFailed(_("passed or failed"), field="result")
     if not tool.strip():
-        raise ValidationFailed("tool is required", field="tool")
+        raise ValidationFailed(_("The tool is required."), field="tool")
     now = timezone.now()
     if finished_at > now + dt.timedelta(minutes=5):
-        raise ValidationFailed("finished_at is in the future", field="finished_at")
+        raise ValidationFailed(_("The end of the erasure is in the future."), field="finished_at")
     if started_at and started_at > finished_at:
-        raise ValidationFailed("started_at is after finished_at", field="started_at")
+        raise ValidationFailed(_("The erasure starts after it ends."), field="started_at")
     erasure = Erasure.objects.create(
         device=device,
         method=method,
@@ -526,7 +552,7 @@ def batch_import_devices(*, user: User, batch: Batch, content: bytes, dry_run: b
         for key in keys:
             if key in seen:
                 row.status = "error"
-                row.errors["duplicate"] = f"same device as line {seen[key]}"
+                row.errors["duplicate"] = _("Same device as line %(line)s.") % {"line": seen[key]}
                 break
             seen[key] = row.line
 
@@ -540,14 +566,19 @@ def batch_import_devices(*, user: User, batch: Batch, content: bytes, dry_run: b
             rows[i].status = "already_imported"
         else:
             rows[i].status = "error"
-            rows[i].errors["duplicate"] = f"registered already as {match.asset_tag} in another batch"
+            rows[i].errors["duplicate"] = _("Registered already as %(tag)s in another batch.") % {
+                "tag": match.asset_tag
+            }
 
     report = ImportReport(dry_run=dry_run, rows=rows)
     if not rows:
-        raise ImportRejected("The file has no device rows.", report=report.as_dict())
+        raise ImportRejected(_("The file has no device rows."), report=report.as_dict())
     if not report.ok:
         bad = report.counts["error"]
-        raise ImportRejected(f"{bad} of {len(rows)} rows are wrong; nothing was imported.", report=report.as_dict())
+        raise ImportRejected(
+            _("%(bad)s of %(total)s rows are wrong; nothing was imported.") % {"bad": bad, "total": len(rows)},
+            report=report.as_dict(),
+        )
     to_create = [i for i, row in enumerate(rows) if row.status == "valid"]
     if dry_run or not to_create:
         return report
@@ -586,13 +617,13 @@ def offer_create(
     unlimited_calls: bool = False,
 ) -> Offer:
     if kind not in OfferKind.values:
-        raise ValidationFailed(f"kind is one of {', '.join(OfferKind.values)}", field="kind")
+        raise ValidationFailed(_("One of: %(values)s.") % {"values": ", ".join(OfferKind.values)}, field="kind")
     if not operator.strip() or not name.strip():
-        raise ValidationFailed("operator and name are required")
+        raise ValidationFailed(_("The operator and the name are required."))
     if validity_days < 1:
-        raise ValidationFailed("validity_days is at least 1", field="validity_days")
+        raise ValidationFailed(_("At least one day."), field="validity_days")
     if price < 0 or (data_gb is not None and data_gb < 0):
-        raise ValidationFailed("price and data_gb cannot be negative")
+        raise ValidationFailed(_("The price and the data allowance cannot be negative."))
     return Offer.objects.create(
         operator=operator.strip(),
         name=name.strip(),
@@ -609,7 +640,7 @@ def offer_create(
 def line_items_add(*, user: User, offer: Offer, site: Site, items: list[Mapping[str, Any]]) -> list[LineItem]:
     """Add a whole delivery of SIM cards or vouchers, or nothing if one line is wrong."""
     if not items:
-        raise ValidationFailed("items is empty", field="items")
+        raise ValidationFailed(_("The delivery is empty."), field="items")
     today = timezone.localdate()
     wants_iccid = offer.kind in (OfferKind.SIM, OfferKind.HOTSPOT)
     errors: list[dict] = []
@@ -621,21 +652,23 @@ def line_items_add(*, user: User, offer: Offer, site: Site, items: list[Mapping[
         try:
             if wants_iccid:
                 if voucher or not iccid:
-                    raise ValidationFailed(f"a {offer.kind} offer takes SIM cards: give an iccid", field="iccid")
+                    raise ValidationFailed(_("This offer takes SIM cards: give an ICCID."), field="iccid")
                 iccid = clean_iccid(iccid)
                 key = iccid
             else:
                 if iccid or not voucher:
-                    raise ValidationFailed("a top-up offer takes vouchers: give a voucher_code", field="voucher_code")
+                    raise ValidationFailed(
+                        _("A top-up offer takes vouchers: give a voucher code."), field="voucher_code"
+                    )
                 if len(voucher) > 40:
-                    raise ValidationFailed("voucher_code is at most 40 characters", field="voucher_code")
+                    raise ValidationFailed(_("At most %(limit)s characters.") % {"limit": 40}, field="voucher_code")
                 key = voucher
             if not isinstance(expires_on, dt.date):
-                raise ValidationFailed("expires_on is a date", field="expires_on")
+                raise ValidationFailed(_("A date."), field="expires_on")
             if expires_on < today:
-                raise ValidationFailed("expires_on is in the past", field="expires_on")
+                raise ValidationFailed(_("The expiry date is in the past."), field="expires_on")
             if key in seen:
-                raise ValidationFailed(f"same as line {seen[key]}", "duplicate_line_item")
+                raise ValidationFailed(_("Same as line %(line)s.") % {"line": seen[key]}, "duplicate_line_item")
             seen[key] = line
         except ValidationFailed as exc:
             errors.append({"line": line, "detail": exc.message})
@@ -652,7 +685,10 @@ def line_items_add(*, user: User, offer: Offer, site: Site, items: list[Mapping[
             )
         )
     if errors:
-        raise ValidationFailed(f"{len(errors)} of {len(items)} lines are wrong; nothing was added.", errors=errors)
+        raise ValidationFailed(
+            _("%(bad)s of %(total)s lines are wrong; nothing was added.") % {"bad": len(errors), "total": len(items)},
+            errors=errors,
+        )
     iccids = [item.iccid for item in new if item.iccid]
     vouchers = [item.voucher_code for item in new if item.voucher_code]
     taken = set(LineItem.objects.filter(iccid__in=iccids).values_list("iccid", flat=True)) if iccids else set()
@@ -662,11 +698,13 @@ def line_items_add(*, user: User, offer: Offer, site: Site, items: list[Mapping[
         )
     if taken:
         lines = [
-            {"line": n, "detail": "already in stock"}
+            {"line": n, "detail": _("Already in stock.")}
             for n, item in enumerate(new, start=1)
             if (item.iccid or item.voucher_code) in taken
         ]
-        raise DuplicateLineItem(f"{len(taken)} lines are in stock already; nothing was added.", errors=lines)
+        raise DuplicateLineItem(
+            _("%(count)s lines are in stock already; nothing was added.") % {"count": len(taken)}, errors=lines
+        )
     created = LineItem.objects.bulk_create(new)
     LineItemEvent.objects.bulk_create(
         [LineItemEvent(item=item, by=user, to_status=item.status, note="delivery") for item in created]

@@ -9,6 +9,8 @@ allocation or a receipt behind it.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from inventory.enums import (
     COMPUTER_KINDS,
     INTAKE_STATES,
@@ -47,23 +49,23 @@ def has_passed_erasure(device: Device) -> str | None:
         .first()
     )
     if latest is None:
-        return "no data erasure recorded since the device came in"
+        return _("no data erasure recorded since the device came in")
     if latest.result != ErasureResult.PASSED:
-        return "the latest data erasure failed"
+        return _("the latest data erasure failed")
     return None
 
 
 def has_grade(device: Device) -> str | None:
-    return None if device.grade else "no grade"
+    return None if device.grade else _("no grade")
 
 
 def has_identity(device: Device) -> str | None:
     if device.kind in PHONE_KINDS and not (device.imei and looks_like_imei(device.imei)):
-        return "a phone needs a valid IMEI"
+        return _("a phone needs a valid IMEI")
     if device.kind in COMPUTER_KINDS and not device.serial_number:
-        return "a computer needs a serial number"
+        return _("a computer needs a serial number")
     if device.kind not in PHONE_KINDS + COMPUTER_KINDS and not (device.serial_number or device.imei):
-        return "a tablet needs a serial number or an IMEI"
+        return _("a tablet needs a serial number or an IMEI")
     return None
 
 

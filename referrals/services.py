@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as stdnum_siret
 
@@ -29,6 +30,7 @@ from referrals.enums import (
     OrganisationKind,
     Reason,
     ReferralEventKind,
+    ReferralStatus,
     Urgency,
 )
 from referrals.exceptions import Conflict, InvalidTransition, NotAllowed, QuotaReached, ValidationFailed
@@ -72,15 +74,15 @@ def clean_siret(value: str) -> str:
     try:
         return stdnum_siret.validate(value)
     except StdnumError as exc:
-        raise ValidationFailed(f"siret: {value!r} is not a valid SIRET.", "invalid_siret", field="siret") from exc
+        raise ValidationFailed(
+            _("%(value)s is not a valid SIRET.") % {"value": value}, "invalid_siret", field="siret"
+        ) from exc
 
 
 def clean_postal_code(value: str) -> str:
     value = (value or "").strip()
     if not re.fullmatch(r"[0-9]{5}", value) or value.startswith("00"):
-        raise ValidationFailed(
-            "postal_code: a French postal code has 5 digits.", "invalid_postal_code", field="postal_code"
-        )
+        raise ValidationFailed(_("A French postal code has 5 digits."), "invalid_postal_code", field="postal_code")
     return value
 
 
@@ -90,16 +92,18 @@ def organisation_create(
 ) -> Organisation:
     """Register a partner organisation; it waits for a coordinator's authorisation."""
     if not user.has_role(Role.COORDINATOR, Role.MEDIATOR):
-        raise NotAllowed("Only staff register partner organisations.")
+        raise NotAllowed(_("Only staff register partner organisations."))
     if not name.strip():
-        raise ValidationFailed("name is required", field="name")
+        raise ValidationFailed(_("The name is required."), field="name")
     if kind not in OrganisationKind.values:
-        raise ValidationFailed(f"kind is one of {', '.join(OrganisationKind.values)}", field="kind")
+        raise ValidationFailed(_("One of: %(values)s.") % {"values": ", ".join(OrganisationKind.values)}, field="kind")
     siret = clean_siret(siret)
     postal_code = clean_postal_code(postal_code)
     existing = Organisation.objects.filter(siret=siret).first()
     if existing:
-        raise Conflict(f"{existing.name} has this SIRET already.", "duplicate_siret", existing_id=existing.pk)
+        raise Conflict(
+            _("%(name)s has this SIRET already.") % {"name": existing.name}, "duplicate_siret", existing_id=existing.pk
+        )
     return Organisation.objects.create(
         name=name.strip(),
         kind=kind,
@@ -115,9 +119,9 @@ def organisation_create(
 def organisation_authorise(*, user: User, organisation: Organisation, status: str, note: str = "") -> Organisation:
     """A coordinator validates or refuses a partner; each decision is kept."""
     if not user.has_role(Role.COORDINATOR):
-        raise NotAllowed("Only coordinators decide on partner organisations.")
+        raise NotAllowed(_("Only coordinators decide on partner organisations."))
     if status not in (Authorisation.VALIDATED, Authorisation.REFUSED):
-        raise ValidationFailed("status is validated or refused", field="status")
+        raise ValidationFailed(_("validated or refused"), field="status")
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     now = timezone.now()
     organisation.authorisation = status
@@ -148,7 +152,7 @@ def normalise_phone(value: str) -> str:
     if re.fullmatch(r"\+[1-9][0-9]{7,14}", digits):
         return digits
     raise ValidationFailed(
-        "phone: write a French number (06 12 34 56 78) or an international one (+…).",
+        _("Write a French number (06 12 34 56 78) or an international one (+…)."),
         "invalid_phone",
         field="beneficiary.phone",
     )
@@ -161,14 +165,14 @@ def clean_beneficiary(data: Mapping[str, Any], *, partial_of: Beneficiary | None
     clean: dict[str, Any] = {}
 
     def fail(field: str, message: str, code: str = "invalid_beneficiary"):
-        raise ValidationFailed(f"beneficiary.{field}: {message}", code, field=f"beneficiary.{field}")
+        raise ValidationFailed(message, code, field=f"beneficiary.{field}")
 
     for field in ("first_name", "last_name"):
         value = (merged.get(field) or "").strip()
         if not value:
-            fail(field, "required")
+            fail(field, _("Required."))
         if len(value) > 100:
-            fail(field, "at most 100 characters")
+            fail(field, _("At most 100 characters."))
         clean[field] = value
     clean["phone"] = normalise_phone(merged.get("phone") or "")
     email = (merged.get("email") or "").strip().lower()
@@ -176,35 +180,38 @@ def clean_beneficiary(data: Mapping[str, Any], *, partial_of: Beneficiary | None
         try:
             validate_email(email)
         except DjangoValidationError:
-            fail("email", "not a valid e-mail address", "invalid_email")
+            fail("email", _("Not a valid e-mail address."), "invalid_email")
     clean["email"] = email
     if not clean["phone"] and not clean["email"]:
-        fail("phone", "give a phone number or an e-mail address, or both", "contact_required")
+        fail("phone", _("Give a phone number or an e-mail address, or both."), "contact_required")
     try:
         clean["postal_code"] = clean_postal_code(merged.get("postal_code") or "")
     except ValidationFailed:
-        fail("postal_code", "a French postal code has 5 digits", "invalid_postal_code")
+        fail("postal_code", _("A French postal code has 5 digits."), "invalid_postal_code")
     year = merged.get("birth_year")
     this_year = timezone.localdate().year
     if not isinstance(year, int) or not (this_year - 110 <= year <= this_year - 15):
-        fail("birth_year", f"a year between {this_year - 110} and {this_year - 15}")
+        fail(
+            "birth_year",
+            _("A year between %(first)s and %(last)s.") % {"first": this_year - 110, "last": this_year - 15},
+        )
     clean["birth_year"] = year
     language = (merged.get("language") or "fr").strip().lower()
     if not re.fullmatch(r"[a-z]{2,3}", language):
-        fail("language", "an ISO 639 code such as fr, en, ar, uk")
+        fail("language", _("An ISO 639 code such as fr, en, ar, uk."))
     clean["language"] = language
     accessibility = (merged.get("accessibility_needs") or "").strip()
     if len(accessibility) > 200:
-        fail("accessibility_needs", "at most 200 characters (no health details: only what helps give the kit)")
+        fail("accessibility_needs", _("At most 200 characters (no health details: only what helps give the kit)."))
     clean["accessibility_needs"] = accessibility
     eligibility = list(dict.fromkeys(merged.get("eligibility") or []))
     unknown = [e for e in eligibility if e not in Eligibility.values]
     if not eligibility or unknown:
-        fail("eligibility", f"one or more of {', '.join(Eligibility.values)}")
+        fail("eligibility", _("Tick at least one criterion."))
     clean["eligibility"] = eligibility
     note = (merged.get("eligibility_note") or "").strip()
     if Eligibility.OTHER in eligibility and not note:
-        fail("eligibility_note", "say which criterion when choosing other", "eligibility_note_required")
+        fail("eligibility_note", _("Say which criterion when choosing “other”."), "eligibility_note_required")
     clean["eligibility_note"] = note[:200]
     clean["identity_key"] = f"{_fold(clean['last_name'])}|{_fold(clean['first_name'])}|{year}|{clean['postal_code']}"
     clean["phone_key"] = clean["phone"]
@@ -217,36 +224,38 @@ def clean_beneficiary(data: Mapping[str, Any], *, partial_of: Beneficiary | None
 def clean_needs(*, device_kinds: list[str], connectivity: str, accessories: list[str]) -> dict:
     kinds = list(dict.fromkeys(device_kinds or []))
     if any(kind not in DeviceKind.values for kind in kinds):
-        raise ValidationFailed(f"needs.device_kinds: among {', '.join(DeviceKind.values)}", field="needs.device_kinds")
+        raise ValidationFailed(
+            _("Among: %(values)s.") % {"values": ", ".join(DeviceKind.values)}, field="needs.device_kinds"
+        )
     if connectivity not in Connectivity.values:
         raise ValidationFailed(
-            f"needs.connectivity: one of {', '.join(Connectivity.values)}", field="needs.connectivity"
+            _("One of: %(values)s.") % {"values": ", ".join(Connectivity.values)}, field="needs.connectivity"
         )
     if not kinds and connectivity == Connectivity.NONE:
-        raise ValidationFailed("needs: ask for a device, connectivity, or both.", "empty_needs", field="needs")
+        raise ValidationFailed(_("Ask for a device, connectivity, or both."), "empty_needs", field="needs")
     extras = list(dict.fromkeys(accessories or []))
     if any(item not in Accessory.values for item in extras):
-        raise ValidationFailed(f"needs.accessories: among {', '.join(Accessory.values)}", field="needs.accessories")
+        raise ValidationFailed(
+            _("Among: %(values)s.") % {"values": ", ".join(Accessory.values)}, field="needs.accessories"
+        )
     return {"device_kinds": kinds, "connectivity": connectivity, "accessories": extras}
 
 
 def clean_request(*, reason: str, urgency: str, urgency_justification: str) -> dict:
     if reason not in Reason.values:
-        raise ValidationFailed(f"reason: one of {', '.join(Reason.values)}", field="reason")
+        raise ValidationFailed(_("One of: %(values)s.") % {"values": ", ".join(Reason.values)}, field="reason")
     if urgency not in Urgency.values:
-        raise ValidationFailed("urgency: normal or high", field="urgency")
+        raise ValidationFailed(_("normal or high"), field="urgency")
     justification = (urgency_justification or "").strip()
     if urgency == Urgency.HIGH and not justification:
-        raise ValidationFailed(
-            "urgency_justification: say why it is urgent.", "justification_required", field="urgency_justification"
-        )
+        raise ValidationFailed(_("Say why it is urgent."), "justification_required", field="urgency_justification")
     return {"reason": reason, "urgency": urgency, "urgency_justification": justification[:500]}
 
 
 def _reception_point(site: Site | None) -> Site:
     if site is None or not site.is_reception_point or not site.is_active:
         raise ValidationFailed(
-            "site: choose a reception point where the person will collect the kit.", "invalid_site", field="site"
+            _("Choose a reception point where the person will collect the kit."), "invalid_site", field="site"
         )
     return site
 
@@ -281,10 +290,10 @@ def referral_submit(
 ) -> Referral:
     """A social worker refers a person who consented; the referral waits for a mediator."""
     if not user.has_role(Role.SOCIAL_WORKER):
-        raise NotAllowed("Referrals are submitted by social workers of partner organisations.")
+        raise NotAllowed(_("Referrals are submitted by social workers of partner organisations."))
     if consent is not True:
         raise ValidationFailed(
-            "consent: the person's consent is required before anything is recorded.",
+            _("The person's consent is required before anything is recorded."),
             "consent_required",
             field="consent",
         )
@@ -295,12 +304,13 @@ def referral_submit(
     # Lock the organisation so that two referrals at once cannot both slip under the quota.
     organisation = Organisation.objects.select_for_update().get(pk=user.organisation_id)
     if organisation.authorisation == Authorisation.REFUSED:
-        raise NotAllowed("Your organisation is not authorised to refer people.", "organisation_refused")
+        raise NotAllowed(_("Your organisation is not authorised to refer people."), "organisation_refused")
     if organisation.open_referral_quota is not None:
         open_count = Referral.objects.filter(organisation=organisation, status__in=OPEN_STATES).count()
         if open_count >= organisation.open_referral_quota:
             raise QuotaReached(
-                f"Your organisation has {open_count} open referrals, its quota is {organisation.open_referral_quota}."
+                _("Your organisation has %(count)s open referrals, its quota is %(quota)s.")
+                % {"count": open_count, "quota": organisation.open_referral_quota}
             )
     now = timezone.now()
     person_row = Beneficiary.objects.create(
@@ -331,7 +341,7 @@ def _lock(referral: Referral) -> Referral:
 def _ensure_social_worker_of(user: User, referral: Referral) -> None:
     if user.has_role(Role.SOCIAL_WORKER) and user.organisation_id == referral.organisation_id:
         return
-    raise NotAllowed("Only the referring organisation's social workers may do this.")
+    raise NotAllowed(_("Only the referring organisation's social workers may do this."))
 
 
 @transaction.atomic
@@ -340,7 +350,11 @@ def referral_update(*, user: User, referral: Referral, changes: Mapping[str, Any
     referral = _lock(referral)
     _ensure_social_worker_of(user, referral)
     if referral.status not in EDITABLE_STATES:
-        raise Conflict(f"A referral that is {referral.status} can no longer be changed.", "not_editable")
+        raise Conflict(
+            _("A referral that is %(status)s can no longer be changed.")
+            % {"status": ReferralStatus(referral.status).label},
+            "not_editable",
+        )
     diff: dict[str, list] = {}
     if "beneficiary" in changes and changes["beneficiary"]:
         person = clean_beneficiary(changes["beneficiary"], partial_of=referral.beneficiary)
@@ -391,18 +405,19 @@ def referral_update(*, user: User, referral: Referral, changes: Mapping[str, Any
 def _transition(*, user: User | None, referral: Referral, name: str, actor: str, note: str = "") -> Referral:
     transition = workflows.BY_NAME[name]
     if transition.actor != actor:
-        raise InvalidTransition(f"{name} is not for {actor}.")
+        raise InvalidTransition(_("%(name)s is not for %(actor)s.") % {"name": name, "actor": actor})
     if referral.status not in transition.sources:
         open_to = workflows.allowed(referral.status, actor)
         raise InvalidTransition(
-            f"Referral #{referral.pk} is {referral.status}: it cannot be {name.replace('_', ' ')}ed now"
-            + (f" (possible: {', '.join(open_to)})." if open_to else "."),
+            _("Referral #%(id)s is %(status)s: “%(action)s” is not possible now.")
+            % {"id": referral.pk, "status": ReferralStatus(referral.status).label, "action": name.replace("_", " ")}
+            + (f" ({', '.join(open_to)})" if open_to else ""),
             from_status=referral.status,
             transition=name,
         )
     note = (note or "").strip()
     if transition.needs_reason and not note:
-        raise ValidationFailed("reason: say why, the social worker will read it.", "reason_required", field="reason")
+        raise ValidationFailed(_("Say why: the social worker will read it."), "reason_required", field="reason")
     from_status = referral.status
     now = timezone.now()
     referral.status = transition.target
@@ -422,12 +437,12 @@ def _transition(*, user: User | None, referral: Referral, name: str, actor: str,
 def referral_decide(*, user: User, referral: Referral, decision: str, reason: str = "") -> Referral:
     """A mediator accepts, rejects (with a reason the social worker sees) or asks for information."""
     if not user.has_role(*DECIDERS):
-        raise NotAllowed("Only mediators and coordinators decide on referrals.")
+        raise NotAllowed(_("Only mediators and coordinators decide on referrals."))
     if decision not in workflows.DECISIONS:
-        raise ValidationFailed("decision: accept, reject or needs_info", field="decision")
+        raise ValidationFailed(_("accept, reject or needs_info"), field="decision")
     referral = _lock(referral)
     if referral.organisation.authorisation != Authorisation.VALIDATED:
-        raise Conflict("The referring organisation is not validated yet.", "organisation_not_validated")
+        raise Conflict(_("The referring organisation is not validated yet."), "organisation_not_validated")
     return _transition(user=user, referral=referral, name=workflows.DECISIONS[decision], actor="mediator", note=reason)
 
 

@@ -35,7 +35,7 @@ def test_create_user_for_a_social_worker_of_an_organisation():
 
 
 def test_create_user_refuses_a_social_worker_without_organisation():
-    with pytest.raises(CommandError, match="partner organisation"):
+    with pytest.raises(CommandError, match="structure orientatrice"):
         call_command("create_user", "paul", "--role", "social_worker", "--password", "Long-enough-pw-42")
     assert not User.objects.filter(username="paul").exists()
 

@@ -90,3 +90,25 @@ def test_a_json_body_over_the_upload_limit_answers_413_in_json(warehouse_api, se
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = warehouse_api.post("devices", {"kind": "laptop", "brand": "HP", "notes": "x" * 2000})
     assert_error(response, 413, "too_large")
+
+
+def test_the_api_speaks_english_unless_asked_and_names_the_field(warehouse_api):
+    english = warehouse_api.post("devices", {"kind": "smartphone", "brand": "X", "imei": "12345"})
+    assert english.json()["detail"] == "imei: An IMEI has 15 digits."
+    french = warehouse_api.post(
+        "devices", {"kind": "smartphone", "brand": "X", "imei": "12345"}, headers={"Accept-Language": "fr"}
+    )
+    assert french.json()["detail"] == "imei: Un IMEI a 15 chiffres."
+    assert french.json()["code"] == english.json()["code"] == "invalid_imei"
+
+
+def test_labels_print_in_the_label_language_whatever_the_api_speaks(warehouse_api, settings):
+    from tests.factories import DeviceFactory
+    from tests.labels.reader import text_boxes_mm
+
+    device = DeviceFactory()
+    text = "".join(box[0] for box in text_boxes_mm(warehouse_api.get(f"devices/{device.asset_tag}/label.pdf").content))
+    assert "Pasencoreeffacé" in text  # "Pas encore effacé", the characters without spaces
+    settings.BAGAGE_LABEL_LANGUAGE = "en"
+    text = "".join(box[0] for box in text_boxes_mm(warehouse_api.get(f"devices/{device.asset_tag}/label.pdf").content))
+    assert "Notwipedyet" in text

@@ -42,7 +42,7 @@ def test_one_wrong_iccid_adds_nothing(warehouse_api):
     items = [{"iccid": valid_iccid(1), "expires_on": "2027-03-31"}, {"iccid": wrong, "expires_on": "2027-03-31"}]
     response = warehouse_api.post(f"offers/{offer.pk}/items", {"items": items})
     assert response.status_code == 422
-    assert response.json()["errors"] == [{"line": 2, "detail": "iccid: the ICCID check digit is wrong."}]
+    assert response.json()["errors"] == [{"line": 2, "detail": "The ICCID check digit is wrong."}]
     assert not LineItem.objects.exists()
 
 

@@ -65,8 +65,8 @@ def test_one_wrong_row_imports_nothing_and_reports_it(warehouse_api):
     assert body["code"] == "import_rejected"
     assert "2 of 5 rows" in body["detail"]
     rows = {row["line"]: row for row in body["report"]["rows"]}
-    assert rows[5]["errors"] == {"brand": "brand is required"}
-    assert rows[6]["errors"] == {"duplicate": "same device as line 2"}
+    assert rows[5]["errors"] == {"brand": "The brand is required."}
+    assert rows[6]["errors"] == {"duplicate": "Same device as line 2."}
     assert not Device.objects.exists()
 
 

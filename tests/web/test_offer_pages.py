@@ -31,7 +31,7 @@ def test_one_wrong_line_adds_nothing_and_says_which(warehouse_user):
         .post(f"/offers/{offer.pk}/", {"codes": codes, "expires_on": "2027-05-31", "site": "SD"})
         .content.decode()
     )
-    assert "Ligne 2" in html and "check digit" in html
+    assert "Ligne 2" in html and "La clé de contrôle de l’ICCID est fausse" in html
     assert not LineItem.objects.exists()
 
 

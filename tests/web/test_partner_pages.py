@@ -45,7 +45,7 @@ def test_a_wrong_siret_is_told_in_the_form(coordinator_user):
         "/partners/",
         {"name": "X", "kind": "ccas", "siret": siret[:-1] + str((int(siret[-1]) + 1) % 10), "postal_code": "75011"},
     )
-    assert "not a valid SIRET" in response.content.decode()
+    assert "n’est pas un SIRET valide" in response.content.decode()
     assert not Organisation.objects.exists()
 
 

@@ -50,7 +50,7 @@ def test_the_form_without_consent_records_nothing(social_worker_user):
 def test_the_form_shows_domain_errors_next_to_the_field(social_worker_user):
     SiteFactory(code="SD")
     response = client_for(social_worker_user).post("/referrals/new/", {**FORM, "urgency": "high"})
-    assert "say why it is urgent" in response.content.decode()
+    assert "Dites pourquoi c’est urgent." in response.content.decode()
     assert not Referral.objects.exists()
 
 

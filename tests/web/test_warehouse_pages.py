@@ -65,7 +65,7 @@ def test_a_csv_with_a_wrong_row_shows_the_report_and_imports_nothing(client):
     content = f"kind,brand,imei\nsmartphone,Samsung,{valid_imei(1)}\nsmartphone,,{valid_imei(2)}\n".encode()
     response = client.post(f"/batches/{batch.pk}/", {"import": "", "file": SimpleUploadedFile("d.csv", content)})
     html = response.content.decode()
-    assert 'data-testid="import-report"' in html and "brand is required" in html
+    assert 'data-testid="import-report"' in html and "La marque est obligatoire." in html
     assert not Device.objects.exists()
 
 
@@ -86,7 +86,7 @@ def test_refurbish_from_the_device_page(client, warehouse_user):
 def test_a_refused_transition_is_told_on_the_page(client):
     device = DeviceFactory(status="refurbished", grade="")
     response = client.post(f"/devices/{device.asset_tag}/action/", {"action": "transition", "to": "ready"}, follow=True)
-    assert "no data erasure recorded" in response.content.decode()
+    assert "aucun effacement des données enregistré" in response.content.decode()
     device.refresh_from_db()
     assert device.status == "refurbished"
 
