@@ -24,7 +24,7 @@ class OrganisationForm(forms.Form):
     siret = forms.CharField(label=_("SIRET"), max_length=20)
     postal_code = forms.CharField(label=_("Postal code"), max_length=5)
     open_referral_quota = forms.IntegerField(
-        label=_("Quota of open referrals (empty: no limit)"), min_value=0, required=False
+        label=_("Quota of open referrals (empty: no limit)"), min_value=0, max_value=100_000, required=False
     )
 
 

@@ -93,7 +93,9 @@ class BatchForm(forms.Form):
     )
     received_on = forms.DateField(label=gettext_lazy("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
     donor_reference = forms.CharField(label=gettext_lazy("Donor's reference"), max_length=100, required=False)
-    expected_count = forms.IntegerField(label=gettext_lazy("Expected count"), min_value=0, required=False)
+    expected_count = forms.IntegerField(
+        label=gettext_lazy("Expected count"), min_value=0, max_value=100_000, required=False
+    )
 
     def clean(self):
         data = super().clean()

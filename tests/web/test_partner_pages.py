@@ -81,3 +81,17 @@ def test_the_access_log_page(coordinator_user, mediator_user):
     assert f"#{referral.pk}" in html and "lea" in html
     assert client.get("/access-log/", {"referral": "abc"}).status_code == 200
     assert User.objects.filter(username="lea").exists()
+
+
+def test_a_wild_quota_is_a_form_error_not_a_database_overflow(coordinator_user):
+    response = client_for(coordinator_user).post(
+        "/partners/",
+        {
+            "name": "X",
+            "kind": "ccas",
+            "siret": valid_siret(8),
+            "postal_code": "75011",
+            "open_referral_quota": "999999999999",
+        },
+    )
+    assert response.status_code == 200 and not Organisation.objects.exists()

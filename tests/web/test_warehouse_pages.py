@@ -120,3 +120,10 @@ def test_the_device_page_offers_no_actions_to_mediators(mediator_user):
     device = DeviceFactory(status="refurbished")
     html = client.get(f"/devices/{device.asset_tag}/").content.decode()
     assert 'name="to"' not in html and "effacement des données" not in html
+
+
+def test_a_wild_expected_count_is_a_form_error_not_a_database_overflow(client):
+    response = client.post(
+        "/batches/", {"new_donor": "X", "site": "SD", "received_on": "2026-11-20", "expected_count": "999999999999"}
+    )
+    assert response.status_code == 200 and not Batch.objects.exists()
