@@ -1,4 +1,3 @@
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 
@@ -34,14 +33,6 @@ class ApiJsonErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(API_PREFIX):
-            try:
-                nul = self.has_nul(request)
-            except RequestDataTooBig:
-                return JsonResponse(error_body(413, "The request is too large."), status=413)
-            if nul:
-                # PostgreSQL cannot store a NUL character; no field of ours needs one either.
-                return JsonResponse(error_body(400, "NUL characters are not allowed."), status=400)
         response = self.get_response(request)
         if (
             request.path.startswith(API_PREFIX)
@@ -55,14 +46,3 @@ class ApiJsonErrorMiddleware:
                 json_response["Allow"] = response["Allow"]
             return json_response
         return response
-
-    @staticmethod
-    def has_nul(request: HttpRequest) -> bool:
-        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
-            return True
-        if "\x00" in request.path:
-            return True
-        if request.content_type == "application/json":
-            body = request.body
-            return b"\x00" in body or b"\\u0000" in body
-        return False

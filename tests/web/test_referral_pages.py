@@ -91,3 +91,13 @@ def test_pages_show_labels_not_codes(mediator_user):
     assert "Ordinateur portable" in client.get("/referrals/").content.decode()
     html = client.get(f"/referrals/{referral.pk}/").content.decode()
     assert "Envoyée → Acceptée" in html and "submitted →" not in html
+
+
+def test_nul_characters_in_searches_and_forms_answer_400_and_change_nothing(mediator_user):
+    referral = ReferralFactory()
+    client = client_for(mediator_user)
+    assert client.get("/referrals/", {"q": "a\x00b"}).status_code == 400
+    response = client.post(f"/referrals/{referral.pk}/", {"action": "reject", "note": "no\x00pe"})
+    assert response.status_code == 400
+    referral.refresh_from_db()
+    assert referral.status == "submitted"

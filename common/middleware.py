@@ -1,0 +1,44 @@
+"""Refuse NUL characters at the door: PostgreSQL cannot store them, and no field of ours needs one."""
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+
+API_PREFIX = "/api/v1/"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class NulCharacterMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            found = has_nul(request)
+        except RequestDataTooBig:
+            return self.refuse(request, 413, "The request is too large.", "too_large")
+        except MultiPartParserError as exc:
+            return self.refuse(request, 400, f"Malformed multipart request: {exc}", "bad_request")
+        if found:
+            return self.refuse(request, 400, "NUL characters are not allowed.", "bad_request")
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request: HttpRequest, status: int, detail: str, code: str) -> HttpResponse:
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse({"detail": detail, "code": code}, status=status)
+        return HttpResponseBadRequest(detail) if status == 400 else HttpResponse(detail, status=status)
+
+
+def has_nul(request: HttpRequest) -> bool:
+    query = request.META.get("QUERY_STRING", "")
+    if "\x00" in query or "%00" in query or "\x00" in request.path:
+        return True
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return False
+    if request.content_type == "application/json":
+        return b"\x00" in request.body or b"\\u0000" in request.body
+    if request.content_type in FORM_TYPES:
+        # Form fields only: uploaded files may hold any byte and are read by their own parser.
+        return any("\x00" in value for values in request.POST.lists() for value in values[1])
+    return False
