@@ -5,16 +5,19 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.enums import STAFF_ROLES, Role
-from accounts.models import ApiToken, User
-from common.exceptions import Conflict, NotFound, ValidationFailed
+from accounts.models import ApiToken, Invitation, User
+from common.exceptions import Conflict, NotAllowed, NotFound, ValidationFailed
 
 TOKEN_PREFIX = "bgg_"
 # Writing last_used_at on every request would turn each read into a write.
@@ -135,19 +138,13 @@ class IssuedInvitation:
 @transaction.atomic
 def user_invite(*, by: User, organisation, email: str, first_name: str, last_name: str) -> IssuedInvitation:
     """A coordinator invites a social worker: an inactive account and a one-time link by e-mail."""
-    from django.conf import settings
-    from django.core.exceptions import ValidationError
-    from django.core.mail import send_mail
-    from django.core.validators import validate_email
-
-    from common.exceptions import NotAllowed
 
     if not by.has_role(Role.COORDINATOR):
         raise NotAllowed(_("Only coordinators invite social workers."))
     email = email.strip().lower()
     try:
         validate_email(email)
-    except ValidationError as exc:
+    except DjangoValidationError as exc:
         raise ValidationFailed(_("Not a valid e-mail address."), "invalid_email", field="email") from exc
     if User.objects.filter(username__iexact=email).exists() or User.objects.filter(email__iexact=email).exists():
         raise Conflict(_("An account for %(email)s exists already.") % {"email": email}, "username_taken")
@@ -163,8 +160,6 @@ def user_invite(*, by: User, organisation, email: str, first_name: str, last_nam
     user.set_unusable_password()
     user.save()
     secret = secrets.token_urlsafe(32)
-    from accounts.models import Invitation
-
     Invitation.objects.create(
         user=user, digest=token_digest(secret), created_by=by, expires_at=timezone.now() + INVITATION_VALIDITY
     )
@@ -185,8 +180,6 @@ def user_invite(*, by: User, organisation, email: str, first_name: str, last_nam
 
 def invitation_find(secret: str):
     """The pending, unexpired invitation behind a link, or None."""
-    from accounts.models import Invitation
-
     return (
         Invitation.objects.select_related("user")
         .filter(digest=token_digest(secret), accepted_at__isnull=True, expires_at__gt=timezone.now())
@@ -197,8 +190,6 @@ def invitation_find(secret: str):
 @transaction.atomic
 def invitation_accept(*, secret: str, password: str) -> User:
     """Set the invited person's password and open their account; the link then stops working."""
-    from accounts.models import Invitation
-
     invitation = invitation_find(secret)
     if invitation is None:
         raise NotFound(_("This invitation link is unknown, used or expired."), "invitation_invalid")
@@ -219,8 +210,6 @@ def invitation_accept(*, secret: str, password: str) -> User:
 @transaction.atomic
 def user_deactivate(*, by: User, user: User) -> User:
     """Close an account: it can no longer sign in or use its tokens; its history stays."""
-    from common.exceptions import NotAllowed
-
     if not by.has_role(Role.COORDINATOR):
         raise NotAllowed(_("Only coordinators deactivate accounts."))
     if user.pk == by.pk:

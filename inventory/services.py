@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from stdnum.fr import siret as stdnum_siret
 
 from accounts.models import User
 from inventory import workflows
@@ -37,6 +38,7 @@ from inventory.exceptions import (
     ValidationFailed,
 )
 from inventory.identifiers import clean_iccid, clean_imei
+from inventory.imports import read_device_csv
 from inventory.models import (
     AssetTagSequence,
     Batch,
@@ -250,8 +252,6 @@ def donor_create(
     if kind not in DonorKind.values:
         raise ValidationFailed(_("One of: %(values)s.") % {"values": ", ".join(DonorKind.values)}, field="kind")
     if siret:
-        from stdnum.fr import siret as stdnum_siret
-
         if not stdnum_siret.is_valid(siret):
             raise ValidationFailed(
                 _("%(value)s is not a valid SIRET.") % {"value": siret}, "invalid_siret", field="siret"
@@ -530,8 +530,6 @@ def batch_import_devices(*, user: User, batch: Batch, content: bytes, dry_run: b
     A row naming a device already in this batch (same IMEI, or brand and serial number) is
     reported as already imported and skipped, so that importing a file twice is harmless.
     """
-    from inventory.imports import read_device_csv
-
     parsed = read_device_csv(content)
     rows: list[ImportRow] = []
     cleaned: list[dict] = []

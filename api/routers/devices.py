@@ -13,7 +13,7 @@ from common.exceptions import NotFound, ValidationFailed
 from inventory import selectors, services, workflows
 from inventory.enums import DeviceKind, DeviceStatus, ErasureMethod, ErasureResult, Grade, StorageType
 from inventory.grading import Specs, suggest_grade
-from inventory.models import Device
+from inventory.models import Batch, Device
 
 router = Router(tags=["devices"])
 
@@ -170,8 +170,6 @@ def detail(device: Device) -> Device:
 def device_create(request: HttpRequest, payload: DeviceIn):
     """Register a device; it gets the next asset tag of its site and type, and status received."""
     user = require_role(request, *STOCK_WRITERS)
-    from inventory.models import Batch
-
     batch = None
     if payload.batch is not None:
         batch = Batch.objects.select_related("site").filter(pk=payload.batch).first()

@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.enums import Role
 from accounts.services import user_create
 from common.exceptions import DomainError
+from inventory.models import Site
+from referrals.models import Organisation
 
 
 class Command(BaseCommand):
@@ -22,9 +24,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from inventory.models import Site
-        from referrals.models import Organisation
-
         site = organisation = None
         if options["site"]:
             site = Site.objects.filter(code=options["site"].upper()).first()
