@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import ApiToken, Invitation, User
+from common.admin import ReadOnlyAdmin
 
 
 @admin.register(User)
@@ -21,13 +22,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdmin):
     list_display = ("user", "created_by", "created_at", "expires_at", "accepted_at")
     search_fields = ("user__username", "user__email")
     exclude = ("digest",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

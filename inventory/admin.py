@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
 from inventory.models import (
     AssetTagSequence,
     Batch,
@@ -57,7 +58,7 @@ class BatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Device)
-class DeviceAdmin(admin.ModelAdmin):
+class DeviceAdmin(ReadOnlyAdmin):
     list_display = ("asset_tag", "kind", "brand", "model", "status", "grade", "site", "location")
     list_filter = ("status", "kind", "grade", "site")
     search_fields = ("asset_tag", "serial_number", "imei", "imei2", "brand", "model")
@@ -66,43 +67,20 @@ class DeviceAdmin(admin.ModelAdmin):
 
     # Read-only here: every change goes through the pages or the API, which check the life
     # cycle's guards and write the device's history.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Erasure)
-class ErasureAdmin(admin.ModelAdmin):
+class ErasureAdmin(ReadOnlyAdmin):
     list_display = ("device", "method", "tool", "result", "operator", "recorded_at")
     list_filter = ("method", "result")
     search_fields = ("device__asset_tag", "device__serial_number", "device__imei", "certificate_ref", "drive_serial")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(DeviceEvent)
-class DeviceEventAdmin(admin.ModelAdmin):
+class DeviceEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "device", "kind", "from_status", "to_status", "by", "site")
     list_filter = ("kind", "to_status")
     search_fields = ("device__asset_tag", "device__imei", "device__serial_number")
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Offer)
@@ -125,29 +103,14 @@ class LineItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(LineItemEvent)
-class LineItemEventAdmin(admin.ModelAdmin):
+class LineItemEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "item", "from_status", "to_status", "by")
     search_fields = ("item__iccid",)
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AssetTagSequence)
-class AssetTagSequenceAdmin(admin.ModelAdmin):
+class AssetTagSequenceAdmin(ReadOnlyAdmin):
     """The last asset tag number used per site, type and year; written only when tags are given."""
 
     list_display = ("site", "type_code", "year", "last")
     list_filter = ("site", "type_code", "year")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,17 +1,7 @@
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
 from referrals.models import AuthorisationDecision, BeneficiaryAccess, Organisation, Referral, ReferralEvent
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Organisation)
