@@ -81,10 +81,6 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.label} ({self.prefix}…)"
 
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
-
 
 class Invitation(models.Model):
     """A one-time link for a new social worker to set their password. Only its digest is stored."""

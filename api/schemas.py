@@ -11,10 +11,6 @@ class ErrorOut(Schema):
     code: str
 
 
-class MessageOut(Schema):
-    detail: str
-
-
 # A database id: positive and within a 64-bit integer, so that a wild number answers 422,
 # not a database overflow.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]

@@ -224,7 +224,7 @@ def asset_tags_allocate(*, site: Site, kind: str, count: int = 1) -> list[str]:
     type_code = TYPE_CODES[kind]
     year = timezone.localdate().year
     with transaction.atomic():
-        sequence, _ = AssetTagSequence.objects.select_for_update().get_or_create(
+        sequence, _created = AssetTagSequence.objects.select_for_update().get_or_create(
             site=site, type_code=type_code, year=year % 100
         )
         first = sequence.last + 1

@@ -175,9 +175,5 @@ def layout_label(content: LabelContent, stock: Stock) -> Layout:
     return Layout(width, height, bars, tuple(texts), qr)
 
 
-def dots_to_points(dots: float, stock: Stock) -> float:
-    return dots * 72.0 / stock.dpi
-
-
 def mm_to_points(mm: float) -> float:
     return mm * 72.0 / MM_PER_INCH
