@@ -7,11 +7,11 @@ from common.admin import ReadOnlyAdmin
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "first_name", "last_name", "role", "site", "organisation", "is_active")
+    list_display = ("username", "first_name", "last_name", "role", "site", "is_active")
     list_filter = ("role", "site", "is_active")
     search_fields = ("username", "first_name", "last_name", "email")
-    fieldsets = BaseUserAdmin.fieldsets + (("Bagage", {"fields": ("role", "site", "organisation", "phone")}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + (("Bagage", {"fields": ("role", "site", "organisation")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (("Bagage", {"fields": ("role", "site", "phone")}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (("Bagage", {"fields": ("role", "site")}),)
 
 
 @admin.register(ApiToken)
@@ -23,6 +23,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(ReadOnlyAdmin):
-    list_display = ("user", "created_by", "created_at", "expires_at", "accepted_at")
+    list_display = ("user", "created_by", "created_at", "expires_at", "accepted_at", "revoked_at")
     search_fields = ("user__username", "user__email")
     exclude = ("digest",)

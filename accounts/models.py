@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
@@ -9,26 +11,25 @@ from accounts.enums import Role
 class User(AbstractUser):
     """A person who signs in to Bagage, with one role.
 
-    Staff (warehouse, mediators, coordinators) have a home site; a social worker belongs
-    to one partner organisation and sees nothing beyond it.
+    Staff (warehouse, mediators, coordinators) have a home site; a social worker belongs to one
+    partner organisation through a membership that `referrals` owns, and sees nothing beyond it.
     """
 
+    # Unique without regard to case (below): "Lea" and "lea" are one person signing in.
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        help_text=_("Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."),
+        validators=[UnicodeUsernameValidator()],
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     site = models.ForeignKey(
-        "inventory.Site",
+        "sites.Site",
         verbose_name=_("site"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="users",
-    )
-    organisation = models.ForeignKey(
-        "referrals.Organisation",
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="members",
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
@@ -41,17 +42,21 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
+            models.UniqueConstraint(
+                fields=["username"],
+                name="user_username_unique",
+                violation_error_code="username_taken",
+                violation_error_message=_("This username is taken."),
+            ),
+            models.UniqueConstraint(
+                Lower("username"),
+                name="user_username_ci_unique",
+                violation_error_code="username_taken",
+                violation_error_message=_("This username is taken."),
+            ),
             models.CheckConstraint(
                 name="user_role_valid",
                 condition=Q(role__in=Role.values),
-            ),
-            models.CheckConstraint(
-                name="social_worker_has_organisation",
-                condition=~Q(role=Role.SOCIAL_WORKER) | Q(organisation__isnull=False),
-            ),
-            models.CheckConstraint(
-                name="only_social_workers_have_organisation",
-                condition=Q(role=Role.SOCIAL_WORKER) | Q(organisation__isnull=True),
             ),
         ]
 
@@ -91,10 +96,18 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # Cancelled by a coordinator (the account deactivated before the link was used).
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
 
     def __str__(self) -> str:
-        return f"{self.user} ({'accepted' if self.accepted_at else 'pending'})"
+        state = "accepted" if self.accepted_at else "revoked" if self.revoked_at else "pending"
+        return f"{self.user} ({state})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None

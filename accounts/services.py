@@ -1,4 +1,4 @@
-"""Writes on accounts: creating users, issuing and revoking API tokens."""
+"""Writes on accounts: creating users, tokens, invitations, deactivation. Each in one transaction."""
 
 import hashlib
 import secrets
@@ -9,15 +9,14 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.mail import send_mail
-from django.core.validators import validate_email
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.enums import STAFF_ROLES, Role
+from accounts import policies
+from accounts.enums import Role
 from accounts.models import ApiToken, Invitation, User
-from common.exceptions import Conflict, NotAllowed, NotFound, ValidationFailed
+from common.exceptions import Conflict, NotFound, ValidationFailed
+from common.integrity import atomic
 
 TOKEN_PREFIX = "bgg_"
 # Writing last_used_at on every request would turn each read into a write.
@@ -39,50 +38,64 @@ class IssuedToken:
     secret: str
 
 
+@atomic
 def user_create(
     *,
     username: str,
-    password: str,
+    password: str | None,
     role: str,
     site=None,
-    organisation=None,
     first_name: str = "",
     last_name: str = "",
     email: str = "",
     validate: bool = True,
+    is_active: bool = True,
+    opens_admin: bool = False,
 ) -> User:
-    """Create an account with one role, checking that it fits its site or organisation."""
+    """Create an account with one role.
+
+    A social worker's organisation is a membership the referrals domain adds
+    (`referrals.services.social_worker_create`), in the same transaction.
+    """
+    if opens_admin and not policies.allows_role(role, "admin.open"):
+        raise ValidationFailed(_("Only coordinators open the Django admin."), "admin_not_allowed")
     if role not in Role.values:
         raise ValidationFailed(
             _("Unknown role %(role)s; one of %(values)s.") % {"role": role, "values": ", ".join(Role.values)},
             "invalid_role",
         )
-    if role == Role.SOCIAL_WORKER and organisation is None:
-        raise ValidationFailed(_("A social worker belongs to a partner organisation."), "organisation_required")
-    if role in STAFF_ROLES and organisation is not None:
-        raise ValidationFailed(_("Staff accounts do not belong to a partner organisation."), "organisation_not_allowed")
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict(_("The username %(name)s is taken.") % {"name": username}, "username_taken")
     user = User(
         username=username,
         role=role,
         site=site,
-        organisation=organisation,
         first_name=first_name,
         last_name=last_name,
         email=email,
+        is_active=is_active,
+        # The Django admin (/admin/): for the deployment's coordinators, never for partners.
+        is_staff=opens_admin,
+        is_superuser=opens_admin,
     )
-    if validate:
-        try:
-            validate_password(password, user)
-        except DjangoValidationError as exc:
-            raise ValidationFailed(" ".join(exc.messages), "weak_password") from exc
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        if validate:
+            _check_password(password, user)
+        user.set_password(password)
     user.save()
     return user
 
 
-@transaction.atomic
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), "weak_password", field="password") from exc
+
+
+@atomic
 def token_issue(*, username: str, password: str, label: str) -> IssuedToken:
     """Check the password and issue a new personal token; the secret is returned once."""
     user = authenticate(username=username, password=password)
@@ -101,7 +114,7 @@ def token_issue(*, username: str, password: str, label: str) -> IssuedToken:
 def token_authenticate(secret: str) -> User | None:
     """Return the active user that owns an unrevoked token, or None."""
     token = (
-        ApiToken.objects.select_related("user", "user__site", "user__organisation")
+        ApiToken.objects.select_related("user", "user__site")
         .filter(digest=token_digest(secret), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
@@ -113,7 +126,7 @@ def token_authenticate(secret: str) -> User | None:
     return token.user
 
 
-@transaction.atomic
+@atomic
 def token_revoke(*, user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's own tokens; revoking twice is harmless."""
     token = ApiToken.objects.select_for_update().filter(user=user, pk=token_id).first()
@@ -135,46 +148,20 @@ class IssuedInvitation:
     link: str
 
 
-@transaction.atomic
-def user_invite(*, by: User, organisation, email: str, first_name: str, last_name: str) -> IssuedInvitation:
-    """A coordinator invites a social worker: an inactive account and a one-time link by e-mail."""
-
-    if not by.has_role(Role.COORDINATOR):
-        raise NotAllowed(_("Only coordinators invite social workers."))
-    email = email.strip().lower()
-    try:
-        validate_email(email)
-    except DjangoValidationError as exc:
-        raise ValidationFailed(_("Not a valid e-mail address."), "invalid_email", field="email") from exc
-    if User.objects.filter(username__iexact=email).exists() or User.objects.filter(email__iexact=email).exists():
-        raise Conflict(_("An account for %(email)s exists already.") % {"email": email}, "username_taken")
-    user = User(
-        username=email,
-        email=email,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
-        role=Role.SOCIAL_WORKER,
-        organisation=organisation,
-        is_active=False,
-    )
-    user.set_unusable_password()
-    user.save()
+def invitation_issue(*, by: User, user: User) -> IssuedInvitation:
+    """A one-time link for an invited, inactive account to choose its password; only its digest is kept."""
     secret = secrets.token_urlsafe(32)
-    Invitation.objects.create(
-        user=user, digest=token_digest(secret), created_by=by, expires_at=timezone.now() + INVITATION_VALIDITY
+    Invitation.objects.update_or_create(
+        user=user,
+        defaults={
+            "digest": token_digest(secret),
+            "created_by": by,
+            "expires_at": timezone.now() + INVITATION_VALIDITY,
+            "accepted_at": None,
+            "revoked_at": None,
+        },
     )
     link = f"{settings.BAGAGE_PUBLIC_URL.rstrip('/')}/invitation/{secret}/"
-    # French first: the people invited are the charity's French-speaking partners.
-    send_mail(
-        subject="Votre accès à Bagage",
-        message=(
-            f"Bonjour {user.first_name},\n\n{by.get_full_name() or by.username} vous invite à orienter des personnes "
-            f"vers l'association au nom de {organisation.name}.\n\nChoisissez votre mot de passe avec ce lien, "
-            f"valable 7 jours et une seule fois :\n{link}\n\nVotre identifiant : {user.username}\n"
-        ),
-        from_email=None,
-        recipient_list=[email],
-    )
     return IssuedInvitation(user=user, secret=secret, link=link)
 
 
@@ -182,23 +169,29 @@ def invitation_find(secret: str):
     """The pending, unexpired invitation behind a link, or None."""
     return (
         Invitation.objects.select_related("user")
-        .filter(digest=token_digest(secret), accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .filter(
+            digest=token_digest(secret),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
         .first()
     )
 
 
-@transaction.atomic
+@atomic
 def invitation_accept(*, secret: str, password: str) -> User:
-    """Set the invited person's password and open their account; the link then stops working."""
-    invitation = invitation_find(secret)
-    if invitation is None:
+    """Set the invited person's password and open their account; the link then stops working.
+
+    The invitation is read again under its row lock: two uses of one link at the same instant
+    open the account once, and the second gets the same 404 as a used link.
+    """
+    found = invitation_find(secret)
+    invitation = Invitation.objects.select_for_update().filter(pk=found.pk).first() if found else None
+    if invitation is None or invitation.accepted_at or invitation.revoked_at or invitation.expires_at <= timezone.now():
         raise NotFound(_("This invitation link is unknown, used or expired."), "invitation_invalid")
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     user = invitation.user
-    try:
-        validate_password(password, user)
-    except DjangoValidationError as exc:
-        raise ValidationFailed(" ".join(exc.messages), "weak_password") from exc
+    _check_password(password, user)
     user.set_password(password)
     user.is_active = True
     user.save(update_fields=["password", "is_active"])
@@ -207,17 +200,38 @@ def invitation_accept(*, secret: str, password: str) -> User:
     return user
 
 
-@transaction.atomic
+@atomic
 def user_deactivate(*, by: User, user: User) -> User:
-    """Close an account: it can no longer sign in or use its tokens; its history stays."""
-    if not by.has_role(Role.COORDINATOR):
-        raise NotAllowed(_("Only coordinators deactivate accounts."))
+    """Close an account: it can no longer sign in or use its tokens; its history stays.
+
+    A pending invitation is revoked with it: its link answers 404 from now on.
+    """
+    policies.require(by, "account.manage", _("Only coordinators deactivate accounts."))
     if user.pk == by.pk:
         raise Conflict(_("You cannot deactivate your own account."), "self_deactivation")
     user = User.objects.select_for_update().get(pk=user.pk)
-    if user.is_active:
+    now = timezone.now()
+    revoked = Invitation.objects.filter(user=user, accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now, revoked_by=by
+    )
+    if user.is_active or revoked:
         user.is_active = False
-        user.deactivated_at = timezone.now()
+        user.deactivated_at = now
         user.deactivated_by = by
+        user.save(update_fields=["is_active", "deactivated_at", "deactivated_by"])
+    return user
+
+
+@atomic
+def user_reactivate(*, by: User, user: User) -> User:
+    """Open a deactivated account again (not a revoked invitation: invite the person anew)."""
+    policies.require(by, "account.manage", _("Only coordinators reactivate accounts."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.has_usable_password():
+        raise Conflict(_("This person never chose a password: send a new invitation."), "never_activated")
+    if not user.is_active:
+        user.is_active = True
+        user.deactivated_at = None
+        user.deactivated_by = None
         user.save(update_fields=["is_active", "deactivated_at", "deactivated_by"])
     return user

@@ -43,7 +43,8 @@ def main() -> None:
 
     from accounts.services import token_issue, user_create
     from inventory import services
-    from inventory.models import Device, Site
+    from inventory.models import Device
+    from sites.models import Site
 
     site = Site.objects.create(code="SD", name="Saint-Denis", city="Saint-Denis")
     user = user_create(username="bench", password="bench-password-1", role="warehouse", site=site, validate=False)

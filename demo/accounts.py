@@ -5,10 +5,11 @@ from django.db import transaction
 from accounts.enums import Role
 from accounts.models import User
 from accounts.services import user_create
-from inventory.models import Site
+from common.validators import department_of
 from referrals.enums import Authorisation, OrganisationKind
 from referrals.models import Organisation
-from referrals.services import department_of
+from referrals.services import social_worker_create
+from sites.models import Site
 
 DEMO_PASSWORD = "demo-bagage-2026"
 
@@ -102,20 +103,18 @@ def load_accounts(sites: dict[str, Site], organisations: dict[str, Organisation]
     for username, role, site_code, siret, first_name, last_name in ACCOUNTS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = user_create(
+            person = dict(
                 username=username,
                 password=DEMO_PASSWORD,
-                role=role,
-                site=sites[site_code] if site_code else None,
-                organisation=organisations[siret] if siret else None,
                 first_name=first_name,
                 last_name=last_name,
                 email=f"{username}@bagage.example.org",
                 validate=False,
             )
-            if role == Role.COORDINATOR:
+            if role == Role.SOCIAL_WORKER:
+                user = social_worker_create(organisation=organisations[siret], **person)
+            else:
                 # The demo coordinator also opens the Django admin (/admin/).
-                user.is_staff = user.is_superuser = True
-                user.save(update_fields=["is_staff", "is_superuser"])
+                user = user_create(role=role, site=sites[site_code], opens_admin=role == Role.COORDINATOR, **person)
         users.append(user)
     return users

@@ -1,15 +1,16 @@
 """Demo referrals: ~150 in every status, from the demo partners, through the services. Loaded once."""
 
+import datetime as dt
 import random
 
 from django.db import transaction
 
 from accounts.enums import Role
 from accounts.models import User
-from inventory.models import Site
 from referrals import services
 from referrals.enums import Authorisation, ReferralStatus
 from referrals.models import Referral
+from sites.models import Site
 
 S = ReferralStatus
 FIRST_NAMES = [
@@ -65,10 +66,9 @@ SITES_OF = {
 TARGETS = [
     (S.SUBMITTED, 30),
     (S.NEEDS_INFO, 15),
-    (S.ACCEPTED, 25),
+    # Kits reserved and handed over come from distribution, through real allocations.
+    (S.ACCEPTED, 70),
     (S.REJECTED, 15),
-    (S.ALLOCATED, 15),
-    (S.HANDED_OVER, 30),
     (S.CANCELLED, 10),
     (S.EXPIRED, 10),
 ]
@@ -77,14 +77,8 @@ STEPS = {
     S.NEEDS_INFO: [("decide", "needs_info", "Quel point d'accueil lui convient le mieux ?")],
     S.ACCEPTED: [("decide", "accept", "")],
     S.REJECTED: [("decide", "reject", "Déjà équipée par notre association en début d'année.")],
-    S.ALLOCATED: [("decide", "accept", ""), ("service", "allocate", "allocation")],
-    S.HANDED_OVER: [
-        ("decide", "accept", ""),
-        ("service", "allocate", "allocation"),
-        ("service", "hand_over", "handover"),
-    ],
     S.CANCELLED: [("cancel", "", "La personne a trouvé un téléphone par sa famille.")],
-    S.EXPIRED: [("decide", "needs_info", "Pouvez-vous confirmer le numéro ?"), ("service", "expire", "system")],
+    S.EXPIRED: [("decide", "needs_info", "Pouvez-vous confirmer le numéro ?"), ("expire", "", "")],
 }
 
 
@@ -93,8 +87,8 @@ def load_referrals(sites: dict[str, Site], users: list[User]) -> int:
         return 0
     rng = random.Random(1789)
     social_workers = [u for u in users if u.role == Role.SOCIAL_WORKER]
-    validated = [u for u in social_workers if u.organisation.authorisation == Authorisation.VALIDATED]
-    pending = [u for u in social_workers if u.organisation.authorisation != Authorisation.VALIDATED]
+    validated = [u for u in social_workers if u.membership.organisation.authorisation == Authorisation.VALIDATED]
+    pending = [u for u in social_workers if u.membership.organisation.authorisation != Authorisation.VALIDATED]
     mediator = next(u for u in users if u.role == Role.MEDIATOR)
     coordinator = next(u for u in users if u.role == Role.COORDINATOR)
     statuses = [status for status, count in TARGETS for _ in range(count)]
@@ -111,8 +105,8 @@ def load_referrals(sites: dict[str, Site], users: list[User]) -> int:
                 person = {
                     "first_name": rng.choice(FIRST_NAMES),
                     "last_name": rng.choice(LAST_NAMES),
-                    "phone": f"07 00 {n // 100:02d} {n % 100:02d} {rng.randrange(100):02d}",
-                    "postal_code": social_worker.organisation.postal_code,
+                    "phone": f"07 56 {n // 100:02d} {n % 100:02d} {rng.randrange(100):02d}",
+                    "postal_code": social_worker.membership.organisation.postal_code,
                     "birth_year": rng.randrange(1950, 2008),
                     "language": rng.choice(["fr", "fr", "fr", "ar", "uk", "en", "ps"]),
                     "eligibility": rng.sample(["rsa", "ass", "aah", "asylum_seeker", "low_income", "young_neet"], 2),
@@ -128,7 +122,7 @@ def load_referrals(sites: dict[str, Site], users: list[User]) -> int:
                 reason=rng.choice(["administrative", "job_search", "education", "health", "family"]),
                 urgency="high" if urgent else "normal",
                 urgency_justification="Rendez-vous en préfecture la semaine prochaine" if urgent else "",
-                site=sites[rng.choice(SITES_OF[social_worker.organisation.siret])],
+                site=sites[rng.choice(SITES_OF[social_worker.membership.organisation.siret])],
                 consent=True,
             )
             for kind, name, extra in STEPS[status]:
@@ -138,8 +132,10 @@ def load_referrals(sites: dict[str, Site], users: list[User]) -> int:
                 elif kind == "cancel":
                     services.referral_cancel(user=social_worker, referral=referral, reason=extra)
                 else:
-                    services.referral_transition_by_service(
-                        user=None if extra == "system" else decider, referral=referral, name=name, actor=extra
+                    # As the daily command would, once the referral has waited too long.
+                    Referral.objects.filter(pk=referral.pk).update(
+                        status_changed_at=referral.status_changed_at - dt.timedelta(days=365)
                     )
             count += 1
+        services.referrals_expire()
     return count

@@ -16,7 +16,8 @@ from accounts.models import User
 from inventory import services
 from inventory.enums import DeviceStatus
 from inventory.grading import Specs, suggest_grade
-from inventory.models import Batch, Site
+from inventory.models import Batch
+from sites.models import Site
 
 S = DeviceStatus
 DEMO_REFERENCE = "DEMO-"
@@ -55,26 +56,21 @@ TARGETS = [
     (S.DIAGNOSED, 25),
     (S.WIPED, 20),
     (S.REFURBISHED, 25),
-    (S.READY, 110),
-    (S.RESERVED, 15),
-    (S.HANDED_OVER, 35),
-    (S.RETURNED, 10),
+    # Reserved, handed over and returned devices come from distribution, through real allocations.
+    (S.READY, 170),
     (S.PARTS, 15),
     (S.RECYCLED, 10),
 ]
-# The path from received to each status, as (transition target, via).
+# The path from received to each status: statuses to move to, "erase" and "grade" steps.
 PATHS = {
     S.RECEIVED: [],
-    S.DIAGNOSED: [("diagnosed", "manual")],
-    S.WIPED: [("diagnosed", "manual"), ("erase", None), ("wiped", "manual")],
-    S.REFURBISHED: [("diagnosed", "manual"), ("erase", None), ("wiped", "manual"), ("refurbished", "manual")],
+    S.DIAGNOSED: ["diagnosed"],
+    S.WIPED: ["diagnosed", "erase", "wiped"],
+    S.REFURBISHED: ["diagnosed", "erase", "wiped", "refurbished"],
 }
-PATHS[S.READY] = PATHS[S.REFURBISHED] + [("grade", None), ("ready", "manual")]
-PATHS[S.RESERVED] = PATHS[S.READY] + [("reserved", "allocation")]
-PATHS[S.HANDED_OVER] = PATHS[S.RESERVED] + [("handed_over", "handover")]
-PATHS[S.RETURNED] = PATHS[S.HANDED_OVER] + [("returned", "manual")]
-PATHS[S.PARTS] = [("diagnosed", "manual"), ("parts", "manual")]
-PATHS[S.RECYCLED] = [("recycled", "manual")]
+PATHS[S.READY] = PATHS[S.REFURBISHED] + ["grade", "ready"]
+PATHS[S.PARTS] = ["diagnosed", "parts"]
+PATHS[S.RECYCLED] = ["recycled"]
 
 OFFERS = [
     # operator, name, kind, data GB, validity days, unlimited calls, price
@@ -181,7 +177,7 @@ def load_stock(sites: dict[str, Site], users: list[User]) -> dict[str, int]:
                 location=f"{chr(65 + n % 6)}-{n % 20 + 1:02d}",
                 **device_fields(rng, n),
             )
-            for step, via in PATHS[status]:
+            for step in PATHS[status]:
                 if step == "erase":
                     method = "nist_purge" if device.kind in ("laptop", "desktop") else "factory_reset"
                     services.erasure_record(
@@ -198,7 +194,7 @@ def load_stock(sites: dict[str, Site], users: list[User]) -> dict[str, int]:
                         user=warehouse, device=device, changes={"grade": _grade(rng, device)}
                     )
                 else:
-                    device = services.device_transition(user=warehouse, device=device, to=step, via=via, note="demo")
+                    device = services.device_transition(user=warehouse, device=device, to=step, note="demo")
         offers = [
             services.offer_create(
                 user=warehouse,

@@ -11,7 +11,6 @@ from inventory.models import (
     LineItem,
     LineItemEvent,
     Offer,
-    Site,
 )
 
 
@@ -34,12 +33,6 @@ class DeviceEventInline(ReadOnlyInline):
 class ErasureInline(ReadOnlyInline):
     model = Erasure
     fields = ("recorded_at", "method", "tool", "operator", "result", "certificate_ref")
-
-
-@admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "city", "is_warehouse", "is_reception_point", "is_active")
-    search_fields = ("code", "name", "city")
 
 
 @admin.register(Donor)

@@ -86,6 +86,10 @@ class ErasureResult(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# A device that is promised or given to someone: it cannot move site, be wiped or be edited as stock.
+COMMITTED_STATES = (DeviceStatus.RESERVED, DeviceStatus.HANDED_OVER)
+
+
 class DeviceEventKind(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     TRANSITION = "transition", _("Status change")
@@ -93,6 +97,7 @@ class DeviceEventKind(models.TextChoices):
     UPDATED = "updated", _("Specs updated")
     MOVED = "moved", _("Moved to another site")
     LABEL_PRINTED = "label_printed", _("Label printed")
+    TRANSFER = "transfer", _("Transfer to another site")
 
 
 class DonorKind(models.TextChoices):
@@ -113,3 +118,4 @@ class LineItemStatus(models.TextChoices):
     RESERVED = "reserved", _("Reserved")
     HANDED_OVER = "handed_over", _("Handed over")
     EXPIRED = "expired", _("Expired")
+    VOID = "void", _("Void")

@@ -2,10 +2,10 @@
 
 import csv
 import io
-import unicodedata
 
 from django.utils.translation import gettext as _
 
+from common.validators import fold_words
 from inventory.exceptions import ValidationFailed
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -51,11 +51,6 @@ KIND_ALIASES = {
 }
 
 
-def _key(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return "_".join("".join(ch if ch.isalnum() else " " for ch in text).split())
-
-
 ALIAS_TO_FIELD = {alias: name for name, aliases in COLUMN_ALIASES.items() for alias in aliases}
 
 
@@ -84,7 +79,7 @@ def read_device_csv(content: bytes) -> list[tuple[int, dict[str, str]]]:
     fields: list[str | None] = []
     unknown = []
     for column in header:
-        name = ALIAS_TO_FIELD.get(_key(column))
+        name = ALIAS_TO_FIELD.get(fold_words(column))
         if name is None and column.strip():
             unknown.append(column.strip())
         fields.append(name)
@@ -105,6 +100,6 @@ def read_device_csv(content: bytes) -> list[tuple[int, dict[str, str]]]:
             continue
         row = {name: value for name, value in zip(fields, values, strict=False) if name}
         if "kind" in row:
-            row["kind"] = KIND_ALIASES.get(_key(row["kind"]), row["kind"])
+            row["kind"] = KIND_ALIASES.get(fold_words(row["kind"]), row["kind"])
         rows.append((reader.line_num, row))
     return rows

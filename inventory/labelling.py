@@ -11,8 +11,9 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from inventory.enums import DeviceKind, ErasureResult
-from inventory.models import Device, LineItem, Site
+from inventory.models import Device, LineItem
 from labels.data import DeviceLabel, ShelfLabel, SimLabel
+from sites.models import Site
 
 
 def default_stock_name(site: Site | None) -> str:

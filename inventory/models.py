@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -17,37 +18,7 @@ from inventory.enums import (
     OfferKind,
     StorageType,
 )
-
-
-class Site(models.Model):
-    """A warehouse or reception point of the charity, known by a two-letter code."""
-
-    code = models.CharField(_("code"), max_length=2, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
-    city = models.CharField(_("city"), max_length=100)
-    is_warehouse = models.BooleanField(_("warehouse / workshop"), default=False)
-    is_reception_point = models.BooleanField(_("reception point"), default=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    opening_hours = models.CharField(
-        _("opening hours"), max_length=200, blank=True, help_text=_("OSM format, e.g. Mo-Fr 09:00-17:00")
-    )
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("site")
-        verbose_name_plural = _("sites")
-        ordering = ["code"]
-        constraints = [
-            models.CheckConstraint(name="site_code_two_capitals", condition=Q(code__regex=r"^[A-Z]{2}$")),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+from sites.models import Site
 
 
 class Donor(models.Model):
@@ -103,7 +74,12 @@ class AssetTagSequence(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["site", "type_code", "year"], name="asset_tag_sequence_unique"),
+            models.UniqueConstraint(
+                fields=["site", "type_code", "year"],
+                name="asset_tag_sequence_unique",
+                violation_error_code="asset_tag_sequence_busy",
+                violation_error_message=_("Another registration took the asset tag sequence; try again."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -113,7 +89,7 @@ class AssetTagSequence(models.Model):
 class Device(models.Model):
     """One donated phone, tablet or computer, known by its asset tag for the rest of its life."""
 
-    asset_tag = models.CharField(_("asset tag"), max_length=32, unique=True)
+    asset_tag = models.CharField(_("asset tag"), max_length=32)
     kind = models.CharField(_("kind"), max_length=20, choices=DeviceKind.choices)
     brand = models.CharField(_("brand"), max_length=60)
     model = models.CharField(_("model"), max_length=120, blank=True)
@@ -121,13 +97,21 @@ class Device(models.Model):
     serial_number = models.CharField(_("serial number"), max_length=64, null=True, blank=True)  # noqa: DJ001
     imei = models.CharField(_("IMEI"), max_length=15, null=True, blank=True)  # noqa: DJ001
     imei2 = models.CharField(_("second IMEI"), max_length=15, null=True, blank=True)  # noqa: DJ001
-    ram_gb = models.PositiveSmallIntegerField(_("RAM (GB)"), null=True, blank=True)
-    storage_gb = models.PositiveIntegerField(_("storage (GB)"), null=True, blank=True)
+    ram_gb = models.PositiveSmallIntegerField(
+        _("RAM (GB)"), null=True, blank=True, validators=[MaxValueValidator(4096)]
+    )
+    storage_gb = models.PositiveIntegerField(
+        _("storage (GB)"), null=True, blank=True, validators=[MaxValueValidator(1_000_000)]
+    )
     storage_type = models.CharField(_("storage type"), max_length=8, choices=StorageType.choices, blank=True)
     cpu = models.CharField(_("CPU"), max_length=120, blank=True)
-    cpu_mark = models.PositiveIntegerField(_("CPU benchmark score"), null=True, blank=True)
+    cpu_mark = models.PositiveIntegerField(
+        _("CPU benchmark score"), null=True, blank=True, validators=[MaxValueValidator(1_000_000)]
+    )
     os = models.CharField(_("operating system"), max_length=60, blank=True)
-    battery_health_pct = models.PositiveSmallIntegerField(_("battery health (%)"), null=True, blank=True)
+    battery_health_pct = models.PositiveSmallIntegerField(
+        _("battery health (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
     grade = models.CharField(_("grade"), max_length=8, choices=Grade.choices, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=DeviceStatus.choices, default=DeviceStatus.RECEIVED)
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="devices")
@@ -143,12 +127,26 @@ class Device(models.Model):
         verbose_name_plural = _("devices")
         ordering = ["-id"]
         constraints = [
-            models.UniqueConstraint(fields=["imei"], condition=Q(imei__isnull=False), name="device_imei_unique"),
+            models.UniqueConstraint(
+                fields=["asset_tag"],
+                name="device_asset_tag_unique",
+                violation_error_code="duplicate_asset_tag",
+                violation_error_message=_("This asset tag is taken already."),
+            ),
+            models.UniqueConstraint(
+                fields=["imei"],
+                condition=Q(imei__isnull=False),
+                name="device_imei_unique",
+                violation_error_code="duplicate_device",
+                violation_error_message=_("A device with this IMEI is registered already."),
+            ),
             models.UniqueConstraint(
                 Lower("brand"),
                 "serial_number",
                 condition=Q(serial_number__isnull=False),
                 name="device_brand_serial_unique",
+                violation_error_code="duplicate_device",
+                violation_error_message=_("A device of this brand with this serial number is registered already."),
             ),
             models.CheckConstraint(name="device_kind_valid", condition=Q(kind__in=DeviceKind.values)),
             models.CheckConstraint(name="device_status_valid", condition=Q(status__in=DeviceStatus.values)),
@@ -257,7 +255,7 @@ class LineItem(models.Model):
     """One unit of an offer in stock: a SIM card (ICCID) or a top-up voucher (code)."""
 
     offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="items")
-    iccid = models.CharField(_("ICCID"), max_length=20, null=True, blank=True, unique=True)
+    iccid = models.CharField(_("ICCID"), max_length=20, null=True, blank=True)  # noqa: DJ001
     # A voucher code is as good as cash: the API masks it everywhere but at the handover.
     # NULL for SIM cards, so that the (offer, voucher_code) unique constraint ignores them.
     voucher_code = models.CharField(_("voucher code"), max_length=40, null=True, blank=True)  # noqa: DJ001
@@ -281,9 +279,18 @@ class LineItem(models.Model):
                 | (Q(iccid__isnull=True) & Q(voucher_code__isnull=False)),
             ),
             models.UniqueConstraint(
+                fields=["iccid"],
+                condition=Q(iccid__isnull=False),
+                name="line_item_iccid_unique",
+                violation_error_code="duplicate_line_item",
+                violation_error_message=_("This SIM card is in stock already."),
+            ),
+            models.UniqueConstraint(
                 fields=["offer", "voucher_code"],
                 condition=Q(voucher_code__isnull=False),
                 name="line_item_voucher_unique",
+                violation_error_code="duplicate_line_item",
+                violation_error_message=_("This voucher is in stock already."),
             ),
             models.CheckConstraint(name="line_item_status_valid", condition=Q(status__in=LineItemStatus.values)),
         ]

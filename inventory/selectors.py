@@ -1,22 +1,11 @@
 """Reads of stock that the API and the pages share, each at a constant number of queries."""
 
-from dataclasses import dataclass
-
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from inventory.enums import LineItemStatus
-from inventory.identifiers import compact_digits, looks_like_iccid, looks_like_imei
-from inventory.models import Batch, Device, DeviceEvent, Donor, Erasure, LineItem, Offer, Site
-
-
-def site_list(*, active_only: bool = True) -> QuerySet[Site]:
-    sites = Site.objects.order_by("code")
-    return sites.filter(is_active=True) if active_only else sites
-
-
-def site_get(code: str) -> Site | None:
-    return Site.objects.filter(code=code.upper()).first()
+from inventory.models import Batch, Device, DeviceEvent, Donor, Erasure, LineItem, Offer
+from inventory.validators import compact_digits, looks_like_iccid, looks_like_imei
 
 
 def donor_list(*, q: str = "") -> QuerySet[Donor]:
@@ -104,41 +93,22 @@ def line_item_list(*, offer: Offer, status: str | None = None, site: str | None 
     return items.order_by("expires_on", "id")
 
 
-@dataclass(frozen=True)
-class ScanHit:
-    type: str
-    id: str
-    label: str
-    url: str
-
-
-def _device_hit(device: Device) -> ScanHit:
-    label = f"{device.asset_tag} · {device.brand} {device.model}".strip()
-    return ScanHit("device", device.asset_tag, label, f"/api/v1/devices/{device.asset_tag}")
-
-
-def scan_resolve(code: str) -> list[ScanHit]:
-    """What a scanned code names: asset tag, IMEI, ICCID or serial number (several if ambiguous)."""
+def scan_stock(code: str) -> list[Device | LineItem]:
+    """What a scanned code names in stock: asset tag, IMEI, ICCID or serial number (several if ambiguous)."""
     raw = code.strip()
     if not raw:
         return []
-    device = Device.objects.filter(asset_tag=raw.upper()).first()
+    device = Device.objects.select_related("site").filter(asset_tag=raw.upper()).first()
     if device:
-        return [_device_hit(device)]
+        return [device]
     digits = compact_digits(raw)
     if looks_like_imei(digits):
-        devices = Device.objects.filter(Q(imei=digits) | Q(imei2=digits))
+        devices = list(Device.objects.select_related("site").filter(Q(imei=digits) | Q(imei2=digits)))
         if devices:
-            return [_device_hit(d) for d in devices]
-    if looks_like_iccid(digits.upper().removesuffix("F")):
-        item = LineItem.objects.select_related("offer").filter(iccid=digits.upper().removesuffix("F")).first()
+            return devices
+    iccid = digits.upper().removesuffix("F")
+    if looks_like_iccid(iccid):
+        item = LineItem.objects.select_related("offer", "site").filter(iccid=iccid).first()
         if item:
-            return [
-                ScanHit(
-                    "line_item",
-                    str(item.pk),
-                    f"{item.offer} · {item.iccid}",
-                    f"/api/v1/offers/{item.offer_id}/items/{item.pk}",
-                )
-            ]
-    return [_device_hit(d) for d in Device.objects.filter(serial_number__iexact=raw).order_by("asset_tag")]
+            return [item]
+    return list(Device.objects.select_related("site").filter(serial_number__iexact=raw).order_by("asset_tag"))

@@ -1,16 +1,15 @@
-"""The device life cycle as one table: transition, allowed sources, target, guards, who may run it.
+"""The life cycles of stock, each one table of the shared `Transition` type.
 
-A guard takes the device and returns why it may not move (None when it may). `via` says which
-path may run a transition: "manual" ones are asked for by staff (POST …/transitions); the
-others only by the service named, so that a device is never reserved or handed over without an
-allocation or a receipt behind it.
+Devices: `received → diagnosed → wiped → refurbished → ready → reserved → handed_over`, with
+`returned`, `parts` and `recycled`. SIM cards and vouchers: `available → reserved →
+handed_over`, `expired` past their date, `void` when lost or faulty. Transitions marked
+`service_only` run only through their service function (`device_reserve`, `line_item_hand_over`…),
+which distribution calls with an allocation or a receipt behind it.
 """
-
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from common.workflows import Transition, Workflow
 from inventory.enums import (
     COMPUTER_KINDS,
     INTAKE_STATES,
@@ -19,12 +18,12 @@ from inventory.enums import (
     DeviceEventKind,
     DeviceStatus,
     ErasureResult,
+    LineItemStatus,
 )
-from inventory.identifiers import looks_like_imei
 from inventory.models import Device, DeviceEvent, Erasure
+from inventory.validators import looks_like_imei
 
 S = DeviceStatus
-Guard = Callable[[Device], str | None]
 
 
 def last_intake_at(device: Device):
@@ -69,35 +68,35 @@ def has_identity(device: Device) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: tuple[str, ...]
-    target: str
-    guards: tuple[Guard, ...] = ()
-    via: str = "manual"
-
-
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition("diagnose", (S.RECEIVED, S.RETURNED, S.WIPED, S.REFURBISHED), S.DIAGNOSED),
-    Transition("wipe", (S.DIAGNOSED,), S.WIPED, (has_passed_erasure,)),
-    Transition("refurbish", (S.WIPED,), S.REFURBISHED),
-    Transition("make_ready", (S.REFURBISHED,), S.READY, (has_passed_erasure, has_grade, has_identity)),
-    Transition("reserve", (S.READY,), S.RESERVED, via="allocation"),
-    Transition("release", (S.RESERVED,), S.READY, via="allocation"),
-    Transition("hand_over", (S.RESERVED,), S.HANDED_OVER, via="handover"),
-    Transition("take_back", (S.HANDED_OVER,), S.RETURNED),
-    Transition("strip_for_parts", WORKSHOP_STATES, S.PARTS),
-    Transition("recycle", WORKSHOP_STATES, S.RECYCLED),
+DEVICE_WORKFLOW = Workflow(
+    "device",
+    (
+        Transition("diagnose", (S.RECEIVED, S.RETURNED, S.WIPED, S.REFURBISHED), S.DIAGNOSED),
+        Transition("wipe", (S.DIAGNOSED,), S.WIPED, (has_passed_erasure,)),
+        Transition("refurbish", (S.WIPED,), S.REFURBISHED),
+        Transition("make_ready", (S.REFURBISHED,), S.READY, (has_passed_erasure, has_grade, has_identity)),
+        Transition("strip_for_parts", WORKSHOP_STATES, S.PARTS),
+        Transition("recycle", WORKSHOP_STATES, S.RECYCLED),
+        # Distribution's: a device is reserved, released, handed over and taken back only with an
+        # allocation, a receipt or a return behind it.
+        Transition("reserve", (S.READY,), S.RESERVED, service_only=True),
+        Transition("release", (S.RESERVED,), S.READY, service_only=True),
+        Transition("hand_over", (S.RESERVED,), S.HANDED_OVER, service_only=True),
+        Transition("take_back", (S.HANDED_OVER,), S.RETURNED, service_only=True),
+    ),
 )
 
+L = LineItemStatus
 
-def find_transition(source: str, target: str, via: str = "manual") -> Transition | None:
-    for transition in TRANSITIONS:
-        if transition.target == target and source in transition.sources and transition.via == via:
-            return transition
-    return None
-
-
-def allowed_targets(source: str, via: str = "manual") -> list[str]:
-    return [t.target for t in TRANSITIONS if source in t.sources and t.via == via]
+LINE_ITEM_WORKFLOW = Workflow(
+    "line_item",
+    (
+        # Lost, faulty or blocked by the operator: out of stock for good, with a note saying why.
+        Transition("void", (L.AVAILABLE,), L.VOID, needs_note=True),
+        Transition("reserve", (L.AVAILABLE,), L.RESERVED, service_only=True),
+        Transition("release", (L.RESERVED,), L.AVAILABLE, service_only=True),
+        Transition("hand_over", (L.RESERVED,), L.HANDED_OVER, service_only=True),
+        # Past its date (the daily `expire_stock` command).
+        Transition("expire", (L.AVAILABLE,), L.EXPIRED, service_only=True),
+    ),
+)

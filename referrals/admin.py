@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from common.admin import ReadOnlyAdmin
-from referrals.models import AuthorisationDecision, BeneficiaryAccess, Organisation, Referral, ReferralEvent
+from referrals.models import (
+    AuthorisationDecision,
+    BeneficiaryAccess,
+    Membership,
+    Organisation,
+    Referral,
+    ReferralEvent,
+)
 
 
 @admin.register(Organisation)
@@ -39,3 +46,12 @@ class BeneficiaryAccessAdmin(ReadOnlyAdmin):
 @admin.register(AuthorisationDecision)
 class AuthorisationDecisionAdmin(ReadOnlyAdmin):
     list_display = ("at", "organisation", "status", "by")
+
+
+@admin.register(Membership)
+class MembershipAdmin(ReadOnlyAdmin):
+    """Social workers' organisations: set when the account is created or invited, never edited here."""
+
+    list_display = ("user", "organisation", "created_at", "created_by")
+    list_select_related = ("user", "organisation", "created_by")
+    search_fields = ("user__username", "organisation__name")

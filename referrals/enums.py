@@ -29,6 +29,7 @@ class ReferralStatus(models.TextChoices):
     HANDED_OVER = "handed_over", _("Handed over")
     CANCELLED = "cancelled", _("Cancelled")
     EXPIRED = "expired", _("Expired")
+    NO_SHOW = "no_show", _("No-show")
 
 
 # Referrals still waiting for something: they count against an organisation's quota.

@@ -20,7 +20,7 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=40, choices=OrganisationKind.choices)
-    siret = models.CharField(_("SIRET"), max_length=14, unique=True)
+    siret = models.CharField(_("SIRET"), max_length=14)
     postal_code = models.CharField(_("postal code"), max_length=5)
     department = models.CharField(_("département"), max_length=3)
     authorisation = models.CharField(
@@ -48,6 +48,12 @@ class Organisation(models.Model):
         verbose_name_plural = _("partner organisations")
         ordering = ["name"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["siret"],
+                name="organisation_siret_unique",
+                violation_error_code="duplicate_siret",
+                violation_error_message=_("A partner organisation has this SIRET already."),
+            ),
             models.CheckConstraint(name="organisation_siret_14_digits", condition=Q(siret__regex=r"^[0-9]{14}$")),
             models.CheckConstraint(name="organisation_kind_valid", condition=Q(kind__in=OrganisationKind.values)),
             models.CheckConstraint(
@@ -57,6 +63,28 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Membership(models.Model):
+    """A social worker's belonging to one partner organisation (les emplois' PrescriberMembership).
+
+    Accounts know roles and sites; which organisation a social worker refers for is the
+    referrals domain's business, and every query a social worker makes is scoped through it.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="membership")
+    organisation = models.ForeignKey("Organisation", on_delete=models.PROTECT, related_name="memberships")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}"
 
 
 class AuthorisationDecision(models.Model):
@@ -115,7 +143,7 @@ class Referral(models.Model):
     beneficiary = models.OneToOneField(Beneficiary, on_delete=models.PROTECT, related_name="referral")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="referrals")
     social_worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals")
-    site = models.ForeignKey("inventory.Site", on_delete=models.PROTECT, related_name="referrals")
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="referrals")
     device_kinds = models.JSONField(_("device kinds"), default=list)
     connectivity = models.CharField(_("connectivity"), max_length=10, choices=Connectivity.choices)
     accessories = models.JSONField(_("accessories"), default=list, blank=True)

@@ -1,4 +1,4 @@
-"""Reads of partners and referrals, scoped by role and organisation at the queryset.
+"""Reads of partners and referrals, always from the policies' scoped querysets.
 
 A social worker's querysets only ever hold their own organisation's rows, so a guessed id
 answers 404, and no filter can widen what the base queryset holds.
@@ -6,37 +6,35 @@ answers 404, and no filter can widen what the base queryset holds.
 
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
-from accounts.enums import Role
 from accounts.models import User
-from referrals.enums import Authorisation, Urgency
-from referrals.models import Beneficiary, BeneficiaryAccess, Organisation, Referral, ReferralEvent
+from common.parsing import parse_id
+from referrals import policies
+from referrals.enums import Urgency
+from referrals.models import BeneficiaryAccess, Organisation, Referral, ReferralEvent
 
 
-def referrals_for(user: User) -> QuerySet[Referral]:
-    """Every referral `user` may see, and nothing else."""
-    referrals = Referral.objects.all()
-    if not user.is_active:
-        return referrals.none()
-    if user.role == Role.COORDINATOR:
-        return referrals
-    if user.role == Role.MEDIATOR:
-        # Only validated partners' referrals reach mediators, and those of their own site.
-        return referrals.filter(organisation__authorisation=Authorisation.VALIDATED, site_id=user.site_id)
-    if user.role == Role.SOCIAL_WORKER and user.organisation_id:
-        return referrals.filter(organisation_id=user.organisation_id)
-    return referrals.none()
-
-
-def _duplicates_of(user: User, beneficiary_ref) -> QuerySet[Beneficiary]:
-    """Other beneficiaries with the same name, birth year and postal code, or the same phone."""
-    same = Q(identity_key=OuterRef(f"{beneficiary_ref}identity_key")) | (
-        Q(phone_key=OuterRef(f"{beneficiary_ref}phone_key")) & ~Q(phone_key="")
+def _same_person(referral_ref: str = "") -> Q:
+    """Referrals of the same person as the outer referral: name, birth year and postal code, or phone."""
+    return Q(beneficiary__identity_key=OuterRef(f"{referral_ref}beneficiary__identity_key")) | (
+        Q(beneficiary__phone_key=OuterRef(f"{referral_ref}beneficiary__phone_key")) & ~Q(beneficiary__phone_key="")
     )
-    others = Beneficiary.objects.filter(same).exclude(pk=OuterRef(f"{beneficiary_ref}pk"))
-    if user.role == Role.SOCIAL_WORKER:
-        # A social worker never learns of another organisation's people.
-        others = others.filter(referral__organisation_id=user.organisation_id)
-    return others
+
+
+def _search(user: User, term: str) -> Q:
+    """What a search term matches. Staff lists show a last name's initial only, so staff search
+    the first name, the initial ("R." or "R") and the referral number, never the hidden full name."""
+    condition = Q()
+    for token in term.split():
+        number = parse_id(token.lstrip("#"))
+        if number is not None:
+            condition &= Q(pk=number)
+        elif not policies.is_staff_reader(user):
+            condition &= Q(beneficiary__last_name__icontains=token) | Q(beneficiary__first_name__icontains=token)
+        elif len(token.rstrip(".")) == 1:
+            condition &= Q(beneficiary__last_name__istartswith=token.rstrip("."))
+        else:
+            condition &= Q(beneficiary__first_name__icontains=token)
+    return condition
 
 
 def referral_list(
@@ -48,7 +46,8 @@ def referral_list(
     organisation: int | None = None,
     q: str | None = None,
 ) -> QuerySet[Referral]:
-    referrals = referrals_for(user).select_related("beneficiary", "organisation", "site", "social_worker")
+    visible = policies.referrals_for(user)
+    referrals = visible.select_related("beneficiary", "organisation", "site", "social_worker")
     if status:
         referrals = referrals.filter(status__in=status.split(","))
     if site:
@@ -57,17 +56,21 @@ def referral_list(
         referrals = referrals.filter(urgency=urgency)
     if organisation:
         referrals = referrals.filter(organisation_id=organisation)
-    if q:
-        term = q.strip()
-        referrals = referrals.filter(
-            Q(beneficiary__last_name__icontains=term) | Q(beneficiary__first_name__icontains=term)
-        )
-    duplicates = _duplicates_of(user, "beneficiary__")
+    if q and q.strip():
+        referrals = referrals.filter(_search(user, q.strip()))
+    same = _same_person()
+    others = Referral.objects.filter(same).exclude(pk=OuterRef("pk"))
+    # Duplicates within what the reader may open; beyond it, staff only learn that one exists.
+    annotations = {"possible_duplicate": Exists(visible.filter(same).exclude(pk=OuterRef("pk")))}
+    scope = policies.referral_scope(user)
+    if policies.is_staff_reader(user) and scope:
+        annotations["duplicate_elsewhere"] = Exists(others.exclude(scope))
+    else:
+        # A coordinator sees every referral; a social worker learns nothing of other organisations' people.
+        annotations["duplicate_elsewhere"] = Value(False)
     # Most urgent first, then the longest waiting.
     urgency_rank = Case(When(urgency=Urgency.HIGH, then=Value(0)), default=Value(1))
-    return referrals.annotate(possible_duplicate=Exists(duplicates), urgency_rank=urgency_rank).order_by(
-        "urgency_rank", "submitted_at", "id"
-    )
+    return referrals.annotate(**annotations, urgency_rank=urgency_rank).order_by("urgency_rank", "submitted_at", "id")
 
 
 def referral_get(user: User, referral_id: int) -> Referral | None:
@@ -75,15 +78,13 @@ def referral_get(user: User, referral_id: int) -> Referral | None:
 
 
 def possible_duplicates(user: User, referral: Referral) -> QuerySet[Referral]:
-    """Other referrals of the same person, within what the user may see of them."""
+    """Other referrals of the same person, within what the user may open."""
     person = referral.beneficiary
     same = Q(beneficiary__identity_key=person.identity_key)
     if person.phone_key:
         same |= Q(beneficiary__phone_key=person.phone_key)
-    candidates = Referral.objects.filter(same).exclude(pk=referral.pk).select_related("organisation", "site")
-    if user.role == Role.SOCIAL_WORKER:
-        candidates = candidates.filter(organisation_id=user.organisation_id)
-    return candidates.order_by("-submitted_at")
+    candidates = policies.referrals_for(user).filter(same).exclude(pk=referral.pk)
+    return candidates.select_related("organisation", "site").order_by("-submitted_at")
 
 
 def referral_events(referral: Referral) -> QuerySet[ReferralEvent]:
@@ -91,12 +92,16 @@ def referral_events(referral: Referral) -> QuerySet[ReferralEvent]:
 
 
 def organisations_for(user: User) -> QuerySet[Organisation]:
-    organisations = Organisation.objects.order_by("name")
-    if user.role == Role.SOCIAL_WORKER:
-        return organisations.filter(pk=user.organisation_id)
-    if user.role in (Role.MEDIATOR, Role.COORDINATOR):
-        return organisations
-    return organisations.none()
+    return policies.organisations_for(user)
+
+
+def organisation_members(organisation: Organisation) -> QuerySet[User]:
+    """The organisation's social workers, active, invited or deactivated, with their invitation."""
+    return (
+        User.objects.filter(membership__organisation=organisation)
+        .select_related("invitation")
+        .order_by("last_name", "first_name", "id")
+    )
 
 
 def access_log(*, referral: int | None = None, user: str | None = None) -> QuerySet[BeneficiaryAccess]:

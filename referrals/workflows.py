@@ -1,43 +1,36 @@
-"""The referral life cycle as one table: transition, allowed sources, target, who may run it.
+"""The referral life cycle as one table of the shared `Transition` type.
 
-`actor` says who asks for it: "mediator" (mediators and coordinators deciding), "social_worker"
-(the referring organisation), "system" (expiry), or the distribution service that must run it
-("allocation", "handover"), so that a referral is never allocated without a reserved kit.
+`submitted → accepted | rejected | needs_info → allocated → handed_over`, `cancelled`, and
+`expired` (no answer for too long) or `no_show` (a kit held twice and never collected).
+Who may ask for the manual transitions is in `policies.py`; the `service_only` ones run only
+through their service function (`referral_allocate`…), which distribution calls.
 """
 
-from dataclasses import dataclass
-
+from common.workflows import Transition, Workflow
 from referrals.enums import ReferralStatus
 
 S = ReferralStatus
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: tuple[str, ...]
-    target: str
-    actor: str
-    needs_reason: bool = False
-
-
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition("accept", (S.SUBMITTED,), S.ACCEPTED, "mediator"),
-    Transition("reject", (S.SUBMITTED, S.NEEDS_INFO), S.REJECTED, "mediator", needs_reason=True),
-    Transition("ask_info", (S.SUBMITTED,), S.NEEDS_INFO, "mediator", needs_reason=True),
-    Transition("answer", (S.NEEDS_INFO,), S.SUBMITTED, "social_worker", needs_reason=True),
-    Transition("cancel", (S.SUBMITTED, S.NEEDS_INFO, S.ACCEPTED), S.CANCELLED, "social_worker"),
-    Transition("allocate", (S.ACCEPTED,), S.ALLOCATED, "allocation"),
-    Transition("release", (S.ALLOCATED,), S.ACCEPTED, "allocation"),
-    Transition("hand_over", (S.ALLOCATED,), S.HANDED_OVER, "handover"),
-    # No answer for too long (a setting), or a no-show after the hold.
-    Transition("expire", (S.SUBMITTED, S.NEEDS_INFO), S.EXPIRED, "system"),
-    Transition("no_show", (S.ALLOCATED,), S.EXPIRED, "allocation"),
+REFERRAL_WORKFLOW = Workflow(
+    "referral",
+    (
+        # A mediator's decisions (the reason is shown to the social worker).
+        Transition("accept", (S.SUBMITTED,), S.ACCEPTED),
+        Transition("reject", (S.SUBMITTED, S.NEEDS_INFO), S.REJECTED, needs_note=True),
+        Transition("ask_info", (S.SUBMITTED,), S.NEEDS_INFO, needs_note=True),
+        # The referring social worker's.
+        Transition("answer", (S.NEEDS_INFO,), S.SUBMITTED, needs_note=True),
+        Transition("cancel", (S.SUBMITTED, S.NEEDS_INFO, S.ACCEPTED), S.CANCELLED),
+        # Distribution's: a kit reserved, released, handed over, never collected.
+        Transition("allocate", (S.ACCEPTED,), S.ALLOCATED, service_only=True),
+        Transition("release", (S.ALLOCATED,), S.ACCEPTED, service_only=True),
+        Transition("hand_over", (S.ALLOCATED,), S.HANDED_OVER, service_only=True),
+        Transition("no_show", (S.ALLOCATED,), S.NO_SHOW, service_only=True),
+        # The daily command's: no answer for BAGAGE_REFERRAL_EXPIRY_DAYS.
+        Transition("expire", (S.SUBMITTED, S.NEEDS_INFO), S.EXPIRED, service_only=True),
+    ),
 )
 
-BY_NAME = {transition.name: transition for transition in TRANSITIONS}
+# The decisions a mediator sends (API `decision`) and the transition each runs.
 DECISIONS = {"accept": "accept", "reject": "reject", "needs_info": "ask_info"}
-
-
-def allowed(source: str, actor: str) -> list[str]:
-    return [t.name for t in TRANSITIONS if source in t.sources and t.actor == actor]

@@ -5,9 +5,9 @@ from factory.django import DjangoModelFactory
 
 from accounts.enums import Role
 from accounts.models import User
-from inventory.models import Site
 from referrals.enums import Authorisation, OrganisationKind
-from referrals.models import Organisation
+from referrals.models import Membership, Organisation
+from sites.models import Site
 
 PASSWORD = "correct horse battery staple"
 
@@ -61,6 +61,8 @@ class UserFactory(DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     class Params:
+        # A social worker's organisation is a membership (referrals.Membership), made after the user.
+        organisation = None
         warehouse = factory.Trait(role=Role.WAREHOUSE)
         mediator = factory.Trait(role=Role.MEDIATOR)
         coordinator = factory.Trait(role=Role.COORDINATOR)
@@ -68,10 +70,26 @@ class UserFactory(DjangoModelFactory):
             role=Role.SOCIAL_WORKER, site=None, organisation=factory.SubFactory(OrganisationFactory)
         )
 
+    membership = factory.Maybe(
+        "organisation",
+        yes_declaration=factory.RelatedFactory(
+            "tests.factories.MembershipFactory",
+            factory_related_name="user",
+            organisation=factory.SelfAttribute("..organisation"),
+        ),
+    )
+
     @factory.post_generation
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organisation = factory.SubFactory(OrganisationFactory)
 
 
 # --- inventory ---------------------------------------------------------------------------------
@@ -194,7 +212,7 @@ class ReferralFactory(DjangoModelFactory):
         model = "referrals.Referral"
 
     social_worker = factory.SubFactory(UserFactory, social_worker=True)
-    organisation = factory.SelfAttribute("social_worker.organisation")
+    organisation = factory.SelfAttribute("social_worker.membership.organisation")
     beneficiary = factory.SubFactory(BeneficiaryFactory, consent_recorded_by=factory.SelfAttribute("..social_worker"))
     site = factory.SubFactory(SiteFactory, code="SD")
     device_kinds = factory.LazyFunction(lambda: ["smartphone"])

@@ -1,22 +1,45 @@
-"""The one role check for pages."""
+"""The one permission check for pages: a domain policy's action, as for the API."""
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
+from accounts import policies as account_policies
+from inventory import policies as stock_policies
+from referrals import policies as referral_policies
 
-def role_required(*roles: str):
-    """Let a signed-in, active user with one of `roles` through; others get 403."""
+
+def allowed(policy, action: str):
+    """Let a signed-in user whom `policy` allows `action` through; others get 403."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapper(request, *args, **kwargs):
-            if not request.user.has_role(*roles):
+            if not policy.allows(request.user, action):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
         return wrapper
 
     return decorator
+
+
+def navigation(request) -> dict:
+    """What the menu and the pages may offer the signed-in user (a context processor)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "can": {
+            "read_referrals": referral_policies.allows(user, "referral.read"),
+            "refer": referral_policies.allows(user, "referral.submit"),
+            "decide_referrals": referral_policies.allows(user, "referral.decide"),
+            "partners": referral_policies.allows(user, "organisation.register"),
+            "access_log": referral_policies.allows(user, "access_log.read"),
+            "read_stock": stock_policies.allows(user, "stock.read"),
+            "write_stock": stock_policies.allows(user, "stock.write"),
+            "manage_accounts": account_policies.allows(user, "account.manage"),
+        }
+    }

@@ -1,7 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web import views, views_accounts, views_partners, views_referrals, views_stock
+from web import views
+from web.accounts import views as views_accounts
+from web.partners import views as views_partners
+from web.referrals import views as views_referrals
+from web.stock import views as views_stock
 
 app_name = "web"
 

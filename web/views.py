@@ -4,34 +4,26 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
+from referrals.models import Organisation
+from referrals.policies import organisation_id_of
+from web.permissions import navigation
 
-# What each role finds on its home page; later pages add entries here.
-# (title, text, page) for each role; the API docs cover what has no page yet.
-HOME_SECTIONS = {
-    Role.WAREHOUSE: [
-        (
-            _("Receive a donation batch"),
-            _("Register the devices of a batch, by hand or by CSV import."),
-            "web:batches",
-        ),
-        (_("Label and scan"), _("Print labels and find any device by scanning it."), "web:scan"),
-        (_("Devices"), _("Every device in stock, by status, kind, site and grade."), "web:devices"),
-    ],
-    Role.MEDIATOR: [
-        (_("Referrals to review"), _("Accept, reject or ask for more information."), "web:referrals"),
-        (_("Devices"), _("What is ready to give, site by site."), "web:devices"),
-    ],
-    Role.SOCIAL_WORKER: [
-        (_("Refer a person"), _("Ask for a kit for someone you follow."), "web:referral_new"),
-        (_("My organisation's referrals"), _("Follow their status and answer questions."), "web:referrals"),
-    ],
-    Role.COORDINATOR: [
-        (_("Referrals"), _("Every referral of every partner."), "web:referrals"),
-        (_("Partners and users"), _("Validate partner organisations and manage accounts."), "web:partners"),
-        (_("Access log"), _("Who read which beneficiary's details, and when."), "web:access_log"),
-        (_("Devices"), _("The stock of the whole network."), "web:devices"),
-    ],
-}
+# What the home page offers: (title, text, page, what the user must be allowed, from web.permissions).
+HOME_SECTIONS = [
+    (_("Refer a person"), _("Ask for a kit for someone you follow."), "web:referral_new", "refer"),
+    (_("My organisation's referrals"), _("Follow their status and answer questions."), "web:referrals", "refer"),
+    (_("Referrals to review"), _("Accept, reject or ask for more information."), "web:referrals", "decide_referrals"),
+    (
+        _("Receive a donation batch"),
+        _("Register the devices of a batch, by hand or by CSV import."),
+        "web:batches",
+        "write_stock",
+    ),
+    (_("Label and scan"), _("Print labels and find any device by scanning it."), "web:scan", "read_stock"),
+    (_("Devices"), _("Every device in stock, by status, kind, site and grade."), "web:devices", "read_stock"),
+    (_("Partners and users"), _("Partner organisations and their social workers."), "web:partners", "partners"),
+    (_("Access log"), _("Who read which beneficiary's details, and when."), "web:access_log", "access_log"),
+]
 
 
 class LoginView(auth_views.LoginView):
@@ -44,8 +36,14 @@ def home(request):
     user = request.user
     if not user.role:
         return redirect("web:logout")
+    can = navigation(request)["can"]
+    organisation_id = organisation_id_of(user)
     return render(
         request,
         "web/home.html",
-        {"sections": HOME_SECTIONS.get(user.role, []), "role_label": Role(user.role).label},
+        {
+            "sections": [(title, text, page) for title, text, page, need in HOME_SECTIONS if can[need]],
+            "role_label": Role(user.role).label,
+            "organisation": Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None,
+        },
     )

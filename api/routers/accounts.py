@@ -4,9 +4,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from accounts import services
-from accounts.models import ApiToken
+from accounts import selectors, services
 from api.schemas import ErrorOut, Id
+from referrals.models import Membership
 
 router = Router(tags=["accounts"])
 
@@ -52,7 +52,7 @@ def token_create(request: HttpRequest, payload: TokenIn):
 @router.get("/auth/tokens", response=list[TokenOut])
 def token_list(request: HttpRequest):
     """List my tokens (never their secrets)."""
-    return ApiToken.objects.filter(user=request.auth)
+    return selectors.token_list(request.auth)
 
 
 @router.delete("/auth/tokens/{token_id}", response={200: TokenOut, 404: ErrorOut})
@@ -65,12 +65,13 @@ def token_revoke(request: HttpRequest, token_id: Id):
 def me(request: HttpRequest):
     """Who am I: username, role, home site and organisation."""
     user = request.auth
+    membership = Membership.objects.select_related("organisation").filter(user=user).first()
     return {
         "username": user.username,
         "first_name": user.first_name,
         "last_name": user.last_name,
         "role": user.role,
         "site": user.site.code if user.site_id else None,
-        "organisation": user.organisation.name if user.organisation_id else None,
-        "organisation_id": user.organisation_id,
+        "organisation": membership.organisation.name if membership else None,
+        "organisation_id": membership.organisation_id if membership else None,
     }

@@ -4,16 +4,15 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from accounts.enums import STOCK_READERS, STOCK_WRITERS
-from api.auth import require_role
-from api.lookups import site_by_code, site_or_default
 from api.pagination import Page, PageParams, paginate
+from api.scan import resolve
 from api.schemas import Id
 from common.exceptions import NotFound, ValidationFailed
-from inventory import selectors, services, workflows
+from inventory import policies, selectors, services
 from inventory.enums import DeviceKind, DeviceStatus, ErasureMethod, ErasureResult, Grade, StorageType
 from inventory.grading import Specs, suggest_grade
 from inventory.models import Batch, Device
+from sites.selectors import site_by_code, site_or_default
 
 router = Router(tags=["devices"])
 
@@ -150,9 +149,9 @@ def get_device(asset_tag: str) -> Device:
     return device
 
 
-def detail(device: Device) -> Device:
+def detail(device: Device, user) -> Device:
     """The device with what the detail view adds: open transitions and the suggested grade."""
-    device.allowed_transitions = workflows.allowed_targets(device.status)
+    device.allowed_transitions = policies.device_actions(user, device)["transitions"]
     device.suggested_grade = suggest_grade(
         Specs(
             kind=device.kind,
@@ -169,7 +168,7 @@ def detail(device: Device) -> Device:
 @router.post("/devices", response={201: DeviceOut})
 def device_create(request: HttpRequest, payload: DeviceIn):
     """Register a device; it gets the next asset tag of its site and type, and status received."""
-    user = require_role(request, *STOCK_WRITERS)
+    user = policies.require(request.auth, "stock.write")
     batch = None
     if payload.batch is not None:
         batch = Batch.objects.select_related("site").filter(pk=payload.batch).first()
@@ -184,62 +183,62 @@ def device_create(request: HttpRequest, payload: DeviceIn):
 @router.get("/devices", response=Page[DeviceOut])
 def device_list(request: HttpRequest, filters: Query[DeviceFilters], paging: Query[PageParams]):
     """Devices, newest first, filtered by status, kind, site, grade, batch or a search term."""
-    require_role(request, *STOCK_READERS)
+    policies.require(request.auth, "stock.read")
     return paginate(selectors.device_list(**filters.model_dump()), paging)
 
 
 @router.get("/devices/{asset_tag}", response=DeviceDetailOut)
 def device_read(request: HttpRequest, asset_tag: str):
     """One device, with the transitions open to it and its suggested grade."""
-    require_role(request, *STOCK_READERS)
-    return detail(get_device(asset_tag))
+    policies.require(request.auth, "stock.read")
+    return detail(get_device(asset_tag), request.auth)
 
 
 @router.patch("/devices/{asset_tag}", response=DeviceDetailOut)
 def device_patch(request: HttpRequest, asset_tag: str, payload: DevicePatch):
     """Change specs, grade, bin location or site; each change is kept in the history."""
-    user = require_role(request, *STOCK_WRITERS)
+    user = policies.require(request.auth, "stock.write")
     changes = payload.model_dump(exclude_unset=True)
     if "site" in changes:
         changes["site"] = site_by_code(changes["site"]) if changes["site"] is not None else None
     device = services.device_update(user=user, device=get_device(asset_tag), changes=changes)
-    return detail(selectors.device_get(device.asset_tag))
+    return detail(selectors.device_get(device.asset_tag), user)
 
 
 @router.post("/devices/{asset_tag}/transitions", response=DeviceDetailOut)
 def device_transition(request: HttpRequest, asset_tag: str, payload: TransitionIn):
     """Move a device along its life cycle; a move the life cycle forbids answers 409."""
-    user = require_role(request, *STOCK_WRITERS)
+    user = policies.require(request.auth, "stock.write")
     device = services.device_transition(user=user, device=get_device(asset_tag), to=payload.to, note=payload.note)
-    return detail(selectors.device_get(device.asset_tag))
+    return detail(selectors.device_get(device.asset_tag), user)
 
 
 @router.post("/devices/{asset_tag}/erasures", response={201: ErasureOut})
 def erasure_create(request: HttpRequest, asset_tag: str, payload: ErasureIn):
     """Record a data erasure (passed or failed) with its tool and certificate reference."""
-    user = require_role(request, *STOCK_WRITERS)
+    user = policies.require(request.auth, "stock.write")
     erasure = services.erasure_record(user=user, device=get_device(asset_tag), **payload.model_dump())
     return Status(201, erasure)
 
 
 @router.get("/devices/{asset_tag}/erasures", response=list[ErasureOut])
 def erasure_list(request: HttpRequest, asset_tag: str):
-    require_role(request, *STOCK_READERS)
+    policies.require(request.auth, "stock.read")
     return selectors.device_erasures(get_device(asset_tag))
 
 
 @router.get("/devices/{asset_tag}/history", response=list[HistoryOut])
 def device_history(request: HttpRequest, asset_tag: str):
     """Every registration, status change, erasure, update, move and label print, oldest first."""
-    require_role(request, *STOCK_READERS)
+    policies.require(request.auth, "stock.read")
     return selectors.device_history(get_device(asset_tag))
 
 
 @router.get("/devices/{asset_tag}/grade-suggestion", response=GradeSuggestionOut)
 def grade_suggestion(request: HttpRequest, asset_tag: str):
     """The grade the specs alone suggest (computers), with the rules that gave it."""
-    require_role(request, *STOCK_READERS)
-    return detail(get_device(asset_tag)).suggested_grade
+    policies.require(request.auth, "stock.read")
+    return detail(get_device(asset_tag), request.auth).suggested_grade
 
 
 class ScanOut(Schema):
@@ -252,8 +251,8 @@ class ScanOut(Schema):
 @router.get("/scan/{code}", response={200: ScanOut | list[ScanOut]})
 def scan(request: HttpRequest, code: str):
     """Resolve a scanned code to what it names; a list when a serial number is ambiguous."""
-    require_role(request, *STOCK_READERS)
-    hits = selectors.scan_resolve(code)
+    policies.require(request.auth, "stock.read")
+    hits = [{"type": h.type, "id": h.id, "label": h.label, "url": h.url} for h in resolve(code)]
     if not hits:
         raise NotFound(f"Nothing in Bagage matches {code!r}.")
-    return vars(hits[0]) if len(hits) == 1 else [vars(hit) for hit in hits]
+    return hits[0] if len(hits) == 1 else hits

@@ -4,12 +4,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from pydantic import Field
 
-from accounts.enums import STOCK_READERS
-from api.auth import require_role
-from api.lookups import site_or_default
 from api.routers.stock import get_batch
 from api.schemas import Id
 from common.exceptions import NotFound, ValidationFailed
+from inventory import policies as stock_policies
 from inventory import services
 from inventory.labelling import default_stock_name, device_label, devices_for_labels, shelf_label, sim_label
 from inventory.models import Device, LineItem
@@ -17,6 +15,7 @@ from labels.layout import LabelError
 from labels.pdf import render_pdf
 from labels.stocks import STOCKS, Stock
 from labels.zpl import render_zpl
+from sites.selectors import site_or_default
 
 router = Router(tags=["labels"])
 
@@ -78,14 +77,14 @@ def print_devices(request, asset_tags: list[str], stock_name: str | None, start:
 @router.get("/devices/{asset_tag}/label.pdf", response={200: None})
 def device_label_pdf(request: HttpRequest, asset_tag: str, stock: str | None = None):
     """One device's label as PDF, on `stock` (default: the device's site's). Printing is kept in its history."""
-    require_role(request, *STOCK_READERS)
+    stock_policies.require(request.auth, "stock.read")
     return print_devices(request, [asset_tag], stock, 1, f"{asset_tag.upper()}.pdf")
 
 
 @router.get("/devices/{asset_tag}/label.zpl", response={200: None})
 def device_label_zpl(request: HttpRequest, asset_tag: str, stock: str = "zebra_4x2"):
     """One device's label as ZPL for a Zebra roll printer."""
-    user = require_role(request, *STOCK_READERS)
+    user = stock_policies.require(request.auth, "stock.read")
     devices, _ = devices_for_labels([asset_tag])
     if not devices:
         raise NotFound(f"No device {asset_tag}.")
@@ -105,14 +104,14 @@ def device_label_zpl(request: HttpRequest, asset_tag: str, stock: str = "zebra_4
 @router.post("/labels", response={200: None})
 def labels_pdf(request: HttpRequest, payload: LabelsIn):
     """Many device labels in one PDF, in the order given; `start` skips used positions of a sheet."""
-    require_role(request, *STOCK_READERS)
+    stock_policies.require(request.auth, "stock.read")
     return print_devices(request, payload.asset_tags, payload.stock, payload.start, "labels.pdf")
 
 
 @router.get("/batches/{batch_id}/labels.pdf", response={200: None})
 def batch_labels_pdf(request: HttpRequest, batch_id: Id, stock: str | None = None, start: Id = 1):
     """Every device of a batch, in registration order, in one PDF."""
-    require_role(request, *STOCK_READERS)
+    stock_policies.require(request.auth, "stock.read")
     batch = get_batch(batch_id)
     tags = list(Device.objects.filter(batch=batch).order_by("id").values_list("asset_tag", flat=True))
     if not tags:
@@ -123,7 +122,7 @@ def batch_labels_pdf(request: HttpRequest, batch_id: Id, stock: str | None = Non
 @router.post("/labels/sims", response={200: None})
 def sim_labels_pdf(request: HttpRequest, payload: SimLabelsIn):
     """Labels for SIM card packs: offer, operator and the ICCID as a barcode."""
-    user = require_role(request, *STOCK_READERS)
+    user = stock_policies.require(request.auth, "stock.read")
     items = {item.pk: item for item in LineItem.objects.select_related("offer", "site").filter(pk__in=payload.items)}
     missing = [pk for pk in payload.items if pk not in items or not items[pk].iccid]
     if missing:
@@ -136,7 +135,7 @@ def sim_labels_pdf(request: HttpRequest, payload: SimLabelsIn):
 @router.post("/labels/shelves", response={200: None})
 def shelf_labels_pdf(request: HttpRequest, payload: ShelfLabelsIn):
     """Bin labels for shelf locations (A-01, B-07…)."""
-    user = require_role(request, *STOCK_READERS)
+    user = stock_policies.require(request.auth, "stock.read")
     site = site_or_default(payload.site, default=user.site)
     if any(not LOCATION.fullmatch(location.strip()) for location in payload.locations):
         raise ValidationFailed(

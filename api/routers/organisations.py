@@ -4,13 +4,12 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from accounts import policies as account_policies
 from accounts import services as account_services
-from accounts.enums import Role
 from accounts.models import User
-from api.auth import require_role
 from api.schemas import Id
 from common.exceptions import NotFound
-from referrals import selectors, services
+from referrals import policies, selectors, services
 from referrals.enums import OrganisationKind
 from referrals.models import Organisation
 
@@ -59,9 +58,13 @@ class MemberOut(Schema):
     deactivated_at: datetime | None
 
 
-def member_out(member: User, invitation_pending: bool) -> dict:
+def member_out(member: User) -> dict:
     fields = ("id", "username", "first_name", "last_name", "email", "is_active", "deactivated_at")
-    return {**{name: getattr(member, name) for name in fields}, "invitation_pending": invitation_pending}
+    invitation = getattr(member, "invitation", None)
+    return {
+        **{name: getattr(member, name) for name in fields},
+        "invitation_pending": invitation is not None and invitation.is_pending,
+    }
 
 
 def get_organisation(request: HttpRequest, organisation_id: Id) -> Organisation:
@@ -74,27 +77,27 @@ def get_organisation(request: HttpRequest, organisation_id: Id) -> Organisation:
 @router.get("/organisations", response=list[OrganisationOut])
 def organisation_list(request: HttpRequest):
     """Partner organisations; a social worker sees only their own."""
-    require_role(request, Role.MEDIATOR, Role.COORDINATOR, Role.SOCIAL_WORKER)
+    policies.require(request.auth, "organisation.read")
     return selectors.organisations_for(request.auth)
 
 
 @router.post("/organisations", response={201: OrganisationOut})
 def organisation_create(request: HttpRequest, payload: OrganisationIn):
     """Register a partner by its SIRET; it waits, pending, for a coordinator's decision."""
-    user = require_role(request, Role.MEDIATOR, Role.COORDINATOR)
+    user = policies.require(request.auth, "organisation.register")
     return Status(201, services.organisation_create(user=user, **payload.model_dump()))
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut)
 def organisation_read(request: HttpRequest, organisation_id: Id):
-    require_role(request, Role.MEDIATOR, Role.COORDINATOR, Role.SOCIAL_WORKER)
+    policies.require(request.auth, "organisation.read")
     return get_organisation(request, organisation_id)
 
 
 @router.post("/organisations/{organisation_id}/authorisation", response=OrganisationOut)
 def organisation_authorise(request: HttpRequest, organisation_id: Id, payload: AuthorisationIn):
     """Validate or refuse a partner (coordinators). Only validated partners' referrals reach mediators."""
-    user = require_role(request, Role.COORDINATOR)
+    user = policies.require(request.auth, "organisation.authorise")
     return services.organisation_authorise(
         user=user, organisation=get_organisation(request, organisation_id), status=payload.status, note=payload.note
     )
@@ -103,28 +106,27 @@ def organisation_authorise(request: HttpRequest, organisation_id: Id, payload: A
 @router.get("/organisations/{organisation_id}/members", response=list[MemberOut])
 def member_list(request: HttpRequest, organisation_id: Id):
     """The organisation's social workers, active, invited or deactivated (coordinators)."""
-    require_role(request, Role.COORDINATOR)
+    policies.require(request.auth, "organisation.members")
     organisation = get_organisation(request, organisation_id)
-    members = User.objects.filter(organisation=organisation).select_related("invitation").order_by("last_name")
-    return [member_out(m, hasattr(m, "invitation") and m.invitation.accepted_at is None) for m in members]
+    return [member_out(m) for m in selectors.organisation_members(organisation)]
 
 
 @router.post("/organisations/{organisation_id}/invitations", response={201: MemberOut})
 def member_invite(request: HttpRequest, organisation_id: Id, payload: InvitationIn):
     """Invite a social worker: they get a one-time link by e-mail to choose their password."""
-    user = require_role(request, Role.COORDINATOR)
-    invited = account_services.user_invite(
+    user = policies.require(request.auth, "organisation.members")
+    invited = services.member_invite(
         by=user, organisation=get_organisation(request, organisation_id), **payload.model_dump()
     ).user
-    return Status(201, member_out(invited, invitation_pending=True))
+    return Status(201, member_out(invited))
 
 
 @router.post("/users/{user_id}/deactivate", response=MemberOut)
 def user_deactivate(request: HttpRequest, user_id: Id):
     """Close an account (coordinators). Its referrals and their history stay."""
-    by = require_role(request, Role.COORDINATOR)
-    target = User.objects.filter(pk=user_id).first()
+    by = account_policies.require(request.auth, "account.manage")
+    target = User.objects.select_related("invitation").filter(pk=user_id).first()
     if target is None:
         raise NotFound(f"No user #{user_id}.")
-    target = account_services.user_deactivate(by=by, user=target)
-    return member_out(target, invitation_pending=False)
+    account_services.user_deactivate(by=by, user=target)
+    return member_out(User.objects.select_related("invitation").get(pk=user_id))

@@ -4,19 +4,15 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from accounts.enums import Role
 from accounts.models import User
-from api.auth import require_role
-from api.lookups import site_by_code
 from api.pagination import Page, PageParams, paginate
 from api.schemas import Id
 from common.exceptions import NotFound
-from referrals import selectors, services, workflows
+from referrals import policies, selectors, services
 from referrals.models import Referral
+from sites.selectors import site_by_code
 
 router = Router(tags=["referrals"])
-
-READERS = (Role.SOCIAL_WORKER, Role.MEDIATOR, Role.COORDINATOR)
 
 
 class BeneficiaryIn(Schema):
@@ -144,7 +140,10 @@ class ReferralSummaryOut(Schema):
     organisation: OrganisationRefOut
     decision_reason: str
     submitted_at: datetime
-    possible_duplicate: bool
+    possible_duplicate: bool = Field(description="The same person has another referral you may open.")
+    duplicate_elsewhere: bool = Field(
+        description="Possibly referred elsewhere too, beyond what you may open (staff only; never which organisation)."
+    )
 
 
 class ReferralOut(Schema):
@@ -165,6 +164,7 @@ class ReferralOut(Schema):
     updated_at: datetime
     consent: bool
     possible_duplicates: list[DuplicateOut]
+    duplicate_elsewhere: bool
     allowed_actions: list[str]
 
 
@@ -202,7 +202,8 @@ def needs_of(referral: Referral) -> dict:
 
 def summary(referral: Referral, user: User) -> dict:
     person = referral.beneficiary
-    own = user.role == Role.SOCIAL_WORKER
+    # Staff lists show an initial: the full name is a read of personal data, logged on the detail.
+    initial_only = policies.is_staff_reader(user)
     return {
         "id": referral.pk,
         "status": referral.status,
@@ -214,28 +215,14 @@ def summary(referral: Referral, user: User) -> dict:
         "organisation": {"id": referral.organisation_id, "name": referral.organisation.name},
         "submitted_at": referral.submitted_at,
         "possible_duplicate": referral.possible_duplicate,
+        "duplicate_elsewhere": referral.duplicate_elsewhere,
         "beneficiary": {
             "first_name": person.first_name,
-            # Staff lists show an initial: the full name is a read of personal data, logged on the detail.
-            "last_name": person.last_name if own else f"{person.last_name[:1]}.",
+            "last_name": f"{person.last_name[:1]}." if initial_only else person.last_name,
             "postal_code": person.postal_code,
             "birth_year": person.birth_year,
         },
     }
-
-
-def actions_for(user: User, referral: Referral) -> list[str]:
-    if user.role == Role.SOCIAL_WORKER:
-        names = workflows.allowed(referral.status, "social_worker")
-        return (["update"] if referral.status in services.EDITABLE_STATES else []) + names
-    if user.role in services.DECIDERS:
-        names = workflows.allowed(referral.status, "mediator")
-        return names + (
-            ["cancel"]
-            if user.role == Role.COORDINATOR and "cancel" in workflows.allowed(referral.status, "social_worker")
-            else []
-        )
-    return []
 
 
 def detail(request: HttpRequest, referral_id: Id, action: str = "read") -> dict:
@@ -265,12 +252,12 @@ def detail(request: HttpRequest, referral_id: Id, action: str = "read") -> dict:
         "updated_at": referral.updated_at,
         "consent": True,
         "possible_duplicates": duplicates,
-        "allowed_actions": actions_for(user, referral),
+        "allowed_actions": policies.referral_actions(user, referral),
     }
 
 
 def get_referral(request: HttpRequest, referral_id: Id) -> Referral:
-    referral = selectors.referrals_for(request.auth).filter(pk=referral_id).first()
+    referral = policies.referrals_for(request.auth).filter(pk=referral_id).first()
     if referral is None:
         raise NotFound(f"No referral #{referral_id}.")
     return referral
@@ -279,7 +266,7 @@ def get_referral(request: HttpRequest, referral_id: Id) -> Referral:
 @router.post("/referrals", response={201: ReferralOut})
 def referral_create(request: HttpRequest, payload: ReferralIn):
     """Refer a person who consented (social workers). They wait for a mediator of the chosen site."""
-    user = require_role(request, Role.SOCIAL_WORKER)
+    user = policies.require(request.auth, "referral.submit")
     data = payload.model_dump()
     referral = services.referral_submit(
         user=user,
@@ -300,7 +287,7 @@ def referral_create(request: HttpRequest, payload: ReferralIn):
 def referral_list(request: HttpRequest, filters: Query[ReferralFilters], paging: Query[PageParams]):
     """Referrals you may see: your organisation's (social workers), your site's validated partners'
     (mediators), all (coordinators). Most urgent, then longest waiting, first."""
-    user = require_role(request, *READERS)
+    user = policies.require(request.auth, "referral.read")
     page = paginate(selectors.referral_list(user, **filters.model_dump()), paging)
     page["items"] = [summary(referral, user) for referral in page["items"]]
     return page
@@ -309,14 +296,14 @@ def referral_list(request: HttpRequest, filters: Query[ReferralFilters], paging:
 @router.get("/referrals/{referral_id}", response=ReferralOut)
 def referral_read(request: HttpRequest, referral_id: Id):
     """One referral with the beneficiary's details. Staff reads are logged."""
-    require_role(request, *READERS)
+    policies.require(request.auth, "referral.read")
     return detail(request, referral_id)
 
 
 @router.patch("/referrals/{referral_id}", response=ReferralOut)
 def referral_update(request: HttpRequest, referral_id: Id, payload: ReferralPatch):
     """Correct a referral while it is submitted or waiting for information (its social workers)."""
-    user = require_role(request, Role.SOCIAL_WORKER)
+    user = policies.require(request.auth, "referral.update")
     changes = payload.model_dump(exclude_unset=True)
     for nested in ("beneficiary", "needs"):
         if changes.get(nested):
@@ -330,7 +317,7 @@ def referral_update(request: HttpRequest, referral_id: Id, payload: ReferralPatc
 @router.post("/referrals/{referral_id}/decision", response=ReferralOut)
 def referral_decide(request: HttpRequest, referral_id: Id, payload: DecisionIn):
     """Accept, reject or ask for information (mediators, coordinators). The reason is shown to the social worker."""
-    user = require_role(request, Role.MEDIATOR, Role.COORDINATOR)
+    user = policies.require(request.auth, "referral.decide")
     services.referral_decide(
         user=user, referral=get_referral(request, referral_id), decision=payload.decision, reason=payload.reason
     )
@@ -340,7 +327,7 @@ def referral_decide(request: HttpRequest, referral_id: Id, payload: DecisionIn):
 @router.post("/referrals/{referral_id}/answer", response=ReferralOut)
 def referral_answer(request: HttpRequest, referral_id: Id, payload: AnswerIn):
     """Answer the mediator's question; the referral goes back to the mediators (social workers)."""
-    user = require_role(request, Role.SOCIAL_WORKER)
+    user = policies.require(request.auth, "referral.answer")
     services.referral_answer(user=user, referral=get_referral(request, referral_id), answer=payload.answer)
     return detail(request, referral_id)
 
@@ -348,7 +335,7 @@ def referral_answer(request: HttpRequest, referral_id: Id, payload: AnswerIn):
 @router.post("/referrals/{referral_id}/cancel", response=ReferralOut)
 def referral_cancel(request: HttpRequest, referral_id: Id, payload: CancelIn):
     """Withdraw a referral (its social workers, or a coordinator)."""
-    user = require_role(request, Role.SOCIAL_WORKER, Role.COORDINATOR)
+    user = policies.require(request.auth, "referral.cancel")
     services.referral_cancel(user=user, referral=get_referral(request, referral_id), reason=payload.reason)
     return detail(request, referral_id, action="cancel")
 
@@ -356,7 +343,9 @@ def referral_cancel(request: HttpRequest, referral_id: Id, payload: CancelIn):
 @router.get("/referrals/{referral_id}/events", response=list[EventOut])
 def referral_events(request: HttpRequest, referral_id: Id):
     """Every submission, change and decision, oldest first."""
-    require_role(request, *READERS)
+    user = policies.require(request.auth, "referral.read")
+    referral = get_referral(request, referral_id)
+    services.beneficiary_access_record(user=user, referral=referral, action="events")
     return [
         {
             "at": e.at,
@@ -366,12 +355,12 @@ def referral_events(request: HttpRequest, referral_id: Id):
             "to_status": e.to_status,
             "note": e.note,
         }
-        for e in selectors.referral_events(get_referral(request, referral_id))
+        for e in selectors.referral_events(referral)
     ]
 
 
 @router.get("/access-log", response=Page[AccessOut])
 def access_log(request: HttpRequest, paging: Query[PageParams], referral: Id | None = None, user: str | None = None):
     """Who read which beneficiary's details, and when (coordinators)."""
-    require_role(request, Role.COORDINATOR)
+    policies.require(request.auth, "access_log.read")
     return paginate(selectors.access_log(referral=referral, user=user), paging)

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from inventory import selectors
+from sites import selectors
 
 router = Router(tags=["sites"])
 

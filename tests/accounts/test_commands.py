@@ -31,7 +31,7 @@ def test_create_user_for_a_social_worker_of_an_organisation():
         "--password",
         "Long-enough-pw-42",
     )
-    assert User.objects.get(username="paul").organisation == organisation
+    assert User.objects.get(username="paul").membership.organisation == organisation
 
 
 def test_create_user_refuses_a_social_worker_without_organisation():
@@ -57,7 +57,7 @@ def test_load_demo_is_safe_to_run_twice():
         "coordinator",
     }
     social_workers = User.objects.filter(role="social_worker")
-    assert social_workers.values("organisation").distinct().count() >= 2
+    assert social_workers.values("membership__organisation").distinct().count() >= 2
 
 
 def postgres_admin_url() -> str:

@@ -75,7 +75,7 @@ def test_me_reports_each_role(role):
     body = ApiClient(user).get("me").json()
     assert body["role"] == role
     if role == "social_worker":
-        assert body["site"] is None and body["organisation"] == user.organisation.name
+        assert body["site"] is None and body["organisation"] == user.membership.organisation.name
     else:
         assert body["site"] == "SD" and body["organisation"] is None
 

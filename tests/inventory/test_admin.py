@@ -31,7 +31,6 @@ def test_admin_finds_sims_by_iccid(admin_client_):
 @pytest.mark.parametrize(
     "model",
     [
-        "site",
         "donor",
         "batch",
         "device",
@@ -54,3 +53,7 @@ def test_devices_are_read_only_in_the_admin(admin_client_):
     assert device.grade == "B"
     assert response.status_code in (200, 403)
     assert admin_client_.get(f"/admin/inventory/device/{device.pk}/change/").status_code == 200
+
+
+def test_sites_have_their_admin_page(admin_client_):
+    assert admin_client_.get("/admin/sites/site/").status_code == 200

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from common.exceptions import InvalidTransition
 from inventory import services
 from inventory.enums import DeviceStatus
 from inventory.models import Device, DeviceEvent, Erasure
@@ -21,16 +22,18 @@ MANUAL = {
     S.REFURBISHED: {S.DIAGNOSED, S.READY, S.PARTS, S.RECYCLED},
     S.READY: {S.PARTS, S.RECYCLED},
     S.RESERVED: set(),
-    S.HANDED_OVER: {S.RETURNED},
+    # Back from a beneficiary only through a return (distribution), never by a manual move.
+    S.HANDED_OVER: set(),
     S.RETURNED: {S.DIAGNOSED, S.PARTS, S.RECYCLED},
     S.PARTS: set(),
     S.RECYCLED: set(),
 }
-# Only the allocation and handover services may run these.
+# Only distribution's services run these, each through its own function: (function, from, to).
 SERVICE_ONLY = {
-    ("allocation", S.READY, S.RESERVED),
-    ("allocation", S.RESERVED, S.READY),
-    ("handover", S.RESERVED, S.HANDED_OVER),
+    "device_reserve": (S.READY, S.RESERVED),
+    "device_release": (S.RESERVED, S.READY),
+    "device_hand_over": (S.RESERVED, S.HANDED_OVER),
+    "device_take_back": (S.HANDED_OVER, S.RETURNED),
 }
 
 
@@ -77,17 +80,22 @@ def test_every_manual_transition_pair(source, target, warehouse_api, warehouse_u
         assert DeviceEvent.objects.filter(device=device).count() == events_before
 
 
-@pytest.mark.parametrize(("source", "target"), PAIRS)
-@pytest.mark.parametrize("via", ["allocation", "handover"])
-def test_every_service_only_transition_pair(source, target, via, warehouse_user):
+@pytest.mark.parametrize("source", S.values)
+@pytest.mark.parametrize("function", sorted(SERVICE_ONLY))
+def test_every_service_only_transition_from_every_state(source, function, warehouse_user):
     device = device_in(source, warehouse_user)
-    if (via, source, target) in SERVICE_ONLY:
-        services.device_transition(user=warehouse_user, device=device, to=target, via=via)
+    expected_source, target = SERVICE_ONLY[function]
+    if source == expected_source:
+        getattr(services, function)(user=warehouse_user, device=device, note="kit")
         device.refresh_from_db()
         assert device.status == target
+        event = DeviceEvent.objects.filter(device=device).latest("id")
+        assert (event.from_status, event.to_status, event.note) == (source, target, "kit")
     else:
-        with pytest.raises(services.InvalidTransition):
-            services.device_transition(user=warehouse_user, device=device, to=target, via=via)
+        with pytest.raises(InvalidTransition):
+            getattr(services, function)(user=warehouse_user, device=device)
+        device.refresh_from_db()
+        assert device.status == source
 
 
 def test_handed_over_is_never_reached_by_a_direct_transition(warehouse_api, warehouse_user):
@@ -141,8 +149,8 @@ def test_a_computer_needs_a_serial_number_to_be_ready(warehouse_api, warehouse_u
 
 def test_an_erasure_before_a_return_does_not_count(warehouse_api, warehouse_user):
     device = device_in(S.HANDED_OVER, warehouse_user)
-    for target in ("returned", "diagnosed"):
-        assert warehouse_api.post(f"devices/{device.asset_tag}/transitions", {"to": target}).status_code == 200
+    services.device_take_back(user=warehouse_user, device=device, note="return")
+    assert warehouse_api.post(f"devices/{device.asset_tag}/transitions", {"to": "diagnosed"}).status_code == 200
     response = warehouse_api.post(f"devices/{device.asset_tag}/transitions", {"to": "wiped"})
     assert response.status_code == 409
     assert "since the device came in" in response.json()["detail"]

@@ -67,7 +67,7 @@ def test_a_coordinator_decides_and_each_decision_is_kept(coordinator_api, coordi
 def test_a_social_worker_sees_only_their_organisation(social_worker_api, social_worker_user):
     OrganisationFactory()
     ids = [o["id"] for o in social_worker_api.get("organisations").json()]
-    assert ids == [social_worker_user.organisation_id]
+    assert ids == [social_worker_user.membership.organisation_id]
 
 
 def test_an_invited_social_worker_sets_a_password_once_and_can_be_deactivated(coordinator_api, settings):
@@ -79,7 +79,7 @@ def test_an_invited_social_worker_sets_a_password_once_and_can_be_deactivated(co
     )
     assert response.status_code == 201 and response.json()["invitation_pending"] is True
     user = User.objects.get(username="nadia.roux@ccas.example.org")
-    assert (user.is_active, user.has_usable_password(), user.organisation) == (False, False, organisation)
+    assert (user.is_active, user.has_usable_password(), user.membership.organisation) == (False, False, organisation)
     [message] = mail.outbox
     link = re.search(r"http://testserver(/invitation/\S+/)", message.body).group(1)
 

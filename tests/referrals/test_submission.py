@@ -86,10 +86,10 @@ def test_only_social_workers_submit(mediator_api, coordinator_api, warehouse_api
 def test_the_social_worker_updates_while_submitted_and_history_hides_personal_values(api_a, referral_a):
     response = api_a.patch(
         f"referrals/{referral_a['id']}",
-        {"beneficiary": {"phone": "07 00 00 00 01"}, "needs": {"connectivity": "topup"}},
+        {"beneficiary": {"phone": "07 56 00 00 01"}, "needs": {"connectivity": "topup"}},
     )
     assert response.status_code == 200, response.json()
-    assert response.json()["beneficiary"]["phone"] == "+33700000001"
+    assert response.json()["beneficiary"]["phone"] == "+33756000001"
     assert response.json()["needs"]["connectivity"] == "topup"
     event = ReferralEvent.objects.filter(kind="updated").get()
     assert event.data == {"changed": ["beneficiary.phone", "connectivity"]}

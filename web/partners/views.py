@@ -1,40 +1,22 @@
 """Partner organisations and their social workers, for coordinators (mediators may register partners)."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from accounts import services as account_services
-from accounts.enums import Role
-from accounts.models import User
 from common.exceptions import DomainError
-from referrals import selectors, services
-from referrals.enums import OPEN_STATES, OrganisationKind
-from web.permissions import role_required
+from common.parsing import parse_id
+from referrals import policies, selectors, services
+from referrals.enums import OPEN_STATES
+from web.partners.forms import InvitationForm, OrganisationForm
+from web.permissions import allowed
 
 
-class OrganisationForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
-    siret = forms.CharField(label=_("SIRET"), max_length=20)
-    postal_code = forms.CharField(label=_("Postal code"), max_length=5)
-    open_referral_quota = forms.IntegerField(
-        label=_("Quota of open referrals (empty: no limit)"), min_value=0, max_value=100_000, required=False
-    )
-
-
-class InvitationForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail"))
-
-
-@role_required(Role.MEDIATOR, Role.COORDINATOR)
+@allowed(policies, "organisation.register")
 def partner_list(request):
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -49,23 +31,24 @@ def partner_list(request):
             )
             return redirect("web:partner", organisation_id=organisation.pk)
     organisations = selectors.organisations_for(request.user).annotate(
-        members_count=Count("members", filter=Q(members__is_active=True), distinct=True),
+        members_count=Count("memberships", filter=Q(memberships__user__is_active=True), distinct=True),
         open_count=Count("referrals", filter=Q(referrals__status__in=OPEN_STATES), distinct=True),
     )
     return render(request, "web/partner_list.html", {"organisations": organisations, "form": form})
 
 
-@role_required(Role.MEDIATOR, Role.COORDINATOR)
+@allowed(policies, "organisation.register")
 def partner_detail(request, organisation_id: int):
     organisation = selectors.organisations_for(request.user).filter(pk=organisation_id).first()
     if organisation is None:
         raise Http404(gettext("No such organisation."))
-    is_coordinator = request.user.role == Role.COORDINATOR
+    can_authorise = policies.allows(request.user, "organisation.authorise")
+    can_manage_members = policies.allows(request.user, "organisation.members")
     invitation_form = InvitationForm()
     if request.method == "POST":
-        if not is_coordinator:
-            raise PermissionDenied
         action = request.POST.get("action")
+        if not (can_authorise if action in ("validated", "refused") else can_manage_members):
+            raise PermissionDenied
         try:
             if action in ("validated", "refused"):
                 services.organisation_authorise(
@@ -73,23 +56,38 @@ def partner_detail(request, organisation_id: int):
                 )
                 messages.success(request, gettext("Done."))
                 return redirect("web:partner", organisation_id=organisation.pk)
-            if action == "deactivate":
-                member = User.objects.filter(pk=request.POST.get("user"), organisation=organisation).first()
+            if action in ("deactivate", "reactivate", "resend"):
+                member_id = parse_id(request.POST.get("user"))
+                member = selectors.organisation_members(organisation).filter(pk=member_id).first()
                 if member is None:
                     raise Http404
-                account_services.user_deactivate(by=request.user, user=member)
-                messages.success(request, gettext("%(name)s can no longer sign in.") % {"name": member})
+                if action == "deactivate":
+                    pending = member.invitation.is_pending if hasattr(member, "invitation") else False
+                    account_services.user_deactivate(by=request.user, user=member)
+                    done = (
+                        gettext("The invitation of %(name)s is cancelled.")
+                        if pending
+                        else gettext("%(name)s can no longer sign in.")
+                    )
+                elif action == "reactivate":
+                    account_services.user_reactivate(by=request.user, user=member)
+                    done = gettext("%(name)s can sign in again.")
+                else:
+                    services.member_invitation_resend(by=request.user, user=member)
+                    done = gettext("A new invitation was sent to %(name)s.")
+                messages.success(request, done % {"name": member})
                 return redirect("web:partner", organisation_id=organisation.pk)
             invitation_form = InvitationForm(request.POST)
             if invitation_form.is_valid():
-                invited = account_services.user_invite(
+                invited = services.member_invite(
                     by=request.user, organisation=organisation, **invitation_form.cleaned_data
                 )
                 messages.success(request, gettext("Invitation sent to %(email)s.") % {"email": invited.user.email})
                 return redirect("web:partner", organisation_id=organisation.pk)
         except DomainError as exc:
             messages.error(request, exc.message)
-    members = User.objects.filter(organisation=organisation).select_related("invitation").order_by("last_name")
+    # Members' names, e-mails and account state: the same policy as GET /organisations/{id}/members.
+    members = selectors.organisation_members(organisation) if can_manage_members else None
     return render(
         request,
         "web/partner_detail.html",
@@ -97,16 +95,15 @@ def partner_detail(request, organisation_id: int):
             "organisation": organisation,
             "members": members,
             "invitation_form": invitation_form,
-            "is_coordinator": is_coordinator,
+            "can_authorise": can_authorise,
+            "can_manage_members": can_manage_members,
             "decisions": organisation.decisions.select_related("by"),
         },
     )
 
 
-@role_required(Role.COORDINATOR)
+@allowed(policies, "access_log.read")
 def access_log(request):
-    referral = request.GET.get("referral", "").strip().lstrip("#")
-    entries = selectors.access_log(
-        referral=int(referral) if referral.isdigit() else None, user=request.GET.get("user") or None
-    )
+    referral = parse_id(request.GET.get("referral", "").strip().lstrip("#"))
+    entries = selectors.access_log(referral=referral, user=request.GET.get("user") or None)
     return render(request, "web/access_log.html", {"entries": entries[:500], "filters": request.GET})

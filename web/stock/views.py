@@ -1,37 +1,35 @@
 """Stock pages for staff: scan, device list, device page with history and labels."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from accounts.enums import STOCK_READERS, STOCK_WRITERS
+from api.scan import resolve
 from common.exceptions import DomainError, ValidationFailed
-from inventory import selectors, services, workflows
-from inventory.enums import DeviceKind, DeviceStatus, DonorKind, ErasureMethod, ErasureResult, Grade, StorageType
+from inventory import policies, selectors, services
+from inventory.enums import DeviceKind, DeviceStatus, Grade
 from inventory.grading import Specs, suggest_grade
 from inventory.labelling import default_stock_name
-from inventory.models import Donor, Site
 from labels.stocks import STOCKS
-from web.permissions import role_required
+from sites.selectors import site_list
+from web.permissions import allowed
+from web.stock.forms import BatchForm, DeliveryForm, DeviceForm, ErasureForm, ImportForm
 
 
-@role_required(*STOCK_READERS)
+@allowed(policies, "stock.read")
 def scan(request):
     code = request.GET.get("code", "").strip()
-    hits = selectors.scan_resolve(code) if code else []
-    if len(hits) == 1 and hits[0].type == "device":
-        return redirect("web:device", asset_tag=hits[0].id)
+    hits = resolve(code) if code else []
+    if len(hits) == 1:
+        return redirect(hits[0].page)
     return render(request, "web/scan.html", {"code": code, "hits": hits, "searched": bool(code)})
 
 
-@role_required(*STOCK_READERS)
+@allowed(policies, "stock.read")
 def device_list(request):
     filters = {key: request.GET.get(key) or None for key in ("status", "kind", "site", "grade", "q")}
     devices = selectors.device_list(**filters)
@@ -48,16 +46,17 @@ def device_list(request):
             "statuses": DeviceStatus.choices,
             "kinds": DeviceKind.choices,
             "grades": Grade.choices,
-            "sites": selectors.site_list(),
+            "sites": site_list(),
         },
     )
 
 
-@role_required(*STOCK_READERS)
+@allowed(policies, "stock.read")
 def device_detail(request, asset_tag: str):
     device = selectors.device_get(asset_tag)
     if device is None:
         raise Http404(_("No such device."))
+    actions = policies.device_actions(request.user, device)
     suggestion = suggest_grade(
         Specs(device.kind, device.ram_gb, device.storage_gb, device.storage_type, device.cpu_mark, device.os)
     )
@@ -68,13 +67,13 @@ def device_detail(request, asset_tag: str):
             "device": device,
             "history": selectors.device_history(device),
             "erasures": selectors.device_erasures(device),
-            "allowed": [(status, DeviceStatus(status).label) for status in workflows.allowed_targets(device.status)],
+            "allowed": [(status, DeviceStatus(status).label) for status in actions["transitions"]],
             "stocks": STOCKS.values(),
             "default_stock": default_stock_name(device.site),
             "suggestion": suggestion,
             "grades": Grade.choices,
             "erasure_form": ErasureForm(),
-            "can_write": request.user.has_role(*STOCK_WRITERS),
+            "can_write": actions["update"],
         },
     )
 
@@ -82,98 +81,35 @@ def device_detail(request, asset_tag: str):
 # --- warehouse: batches, registration, refurbishment ---------------------------------------------
 
 
-class BatchForm(forms.Form):
-    donor = forms.ModelChoiceField(label=gettext_lazy("Donor"), queryset=Donor.objects.order_by("name"), required=False)
-    new_donor = forms.CharField(label=gettext_lazy("…or a new donor"), max_length=200, required=False)
-    new_donor_kind = forms.ChoiceField(
-        label=gettext_lazy("Kind of new donor"), choices=DonorKind.choices, required=False
-    )
-    site = forms.ModelChoiceField(
-        label=gettext_lazy("Received at"), queryset=Site.objects.filter(is_active=True), to_field_name="code"
-    )
-    received_on = forms.DateField(label=gettext_lazy("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
-    donor_reference = forms.CharField(label=gettext_lazy("Donor's reference"), max_length=100, required=False)
-    expected_count = forms.IntegerField(
-        label=gettext_lazy("Expected count"), min_value=0, max_value=100_000, required=False
-    )
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("donor") and not data.get("new_donor"):
-            raise forms.ValidationError(_("Choose a donor or name a new one."))
-        return data
-
-
-class DeviceForm(forms.Form):
-    imei = forms.CharField(
-        label="IMEI",
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "numeric"}),
-    )
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=DeviceKind.choices)
-    brand = forms.CharField(label=gettext_lazy("Brand"), max_length=60)
-    model = forms.CharField(label=gettext_lazy("Model"), max_length=120, required=False)
-    serial_number = forms.CharField(label=gettext_lazy("Serial number"), max_length=64, required=False)
-    ram_gb = forms.IntegerField(label=gettext_lazy("RAM (GB)"), min_value=0, required=False)
-    storage_gb = forms.IntegerField(label=gettext_lazy("Storage (GB)"), min_value=0, required=False)
-    storage_type = forms.ChoiceField(
-        label=gettext_lazy("Storage type"), choices=[("", "—"), *StorageType.choices], required=False
-    )
-    cpu_mark = forms.IntegerField(label=gettext_lazy("CPU benchmark score"), min_value=0, required=False)
-    os = forms.CharField(label=gettext_lazy("Operating system"), max_length=60, required=False)
-    location = forms.CharField(label=gettext_lazy("Bin location"), max_length=40, required=False)
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("CSV file"))
-    dry_run = forms.BooleanField(label=gettext_lazy("Check only, import nothing"), required=False)
-
-
-class ErasureForm(forms.Form):
-    method = forms.ChoiceField(label=gettext_lazy("Method"), choices=ErasureMethod.choices)
-    tool = forms.CharField(label=gettext_lazy("Tool"), max_length=100)
-    result = forms.ChoiceField(label=gettext_lazy("Result"), choices=ErasureResult.choices, widget=forms.RadioSelect)
-    certificate_ref = forms.CharField(label=gettext_lazy("Certificate reference"), max_length=100, required=False)
-
-
-@role_required(*STOCK_READERS)
+@allowed(policies, "stock.read")
 def batch_list(request):
     form = BatchForm(request.POST or None, initial={"site": request.user.site, "received_on": timezone.localdate()})
     if request.method == "POST":
-        if not request.user.has_role(*STOCK_WRITERS):
+        if not policies.allows(request.user, "stock.write"):
             raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    donor = data["donor"] or services.donor_create(
-                        user=request.user, name=data["new_donor"], kind=data["new_donor_kind"] or DonorKind.COMPANY
-                    )
-                    batch = services.batch_create(
-                        user=request.user,
-                        donor=donor,
-                        site=data["site"],
-                        received_on=data["received_on"],
-                        donor_reference=data["donor_reference"],
-                        expected_count=data["expected_count"],
-                    )
+                batch = services.batch_create(user=request.user, **data)
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                field = exc.extra.get("field")
+                form.add_error(field if field in form.fields else None, exc.message)
             else:
                 return redirect("web:batch", batch_id=batch.pk)
     page = Paginator(selectors.batch_list(site=request.GET.get("site")), 50).get_page(request.GET.get("page"))
     return render(
-        request, "web/batch_list.html", {"page": page, "form": form, "can_write": request.user.has_role(*STOCK_WRITERS)}
+        request,
+        "web/batch_list.html",
+        {"page": page, "form": form, "can_write": policies.allows(request.user, "stock.write")},
     )
 
 
-@role_required(*STOCK_READERS)
+@allowed(policies, "stock.read")
 def batch_detail(request, batch_id: int):
     batch = selectors.batch_list().filter(pk=batch_id).first()
     if batch is None:
         raise Http404(_("No such batch."))
-    can_write = request.user.has_role(*STOCK_WRITERS)
+    can_write = policies.allows(request.user, "stock.write")
     device_form, import_form, report = DeviceForm(), ImportForm(), None
     if request.method == "POST":
         if not can_write:
@@ -225,7 +161,7 @@ def batch_detail(request, batch_id: int):
     )
 
 
-@role_required(*STOCK_WRITERS)
+@allowed(policies, "stock.write")
 def device_action(request, asset_tag: str):
     """Status change, erasure, grade or bin from the device page."""
     if request.method != "POST":
@@ -259,29 +195,17 @@ def device_action(request, asset_tag: str):
 # --- connectivity: offers and deliveries ---------------------------------------------------------
 
 
-class DeliveryForm(forms.Form):
-    codes = forms.CharField(
-        label=gettext_lazy("ICCIDs or voucher codes, one per line"),
-        widget=forms.Textarea(attrs={"rows": 8, "autofocus": True, "spellcheck": "false"}),
-        help_text=gettext_lazy("Scan each SIM pack's barcode: the scanner types the number and a new line."),
-    )
-    expires_on = forms.DateField(label=gettext_lazy("Expires on"), widget=forms.DateInput(attrs={"type": "date"}))
-    site = forms.ModelChoiceField(
-        label=gettext_lazy("Site"), queryset=Site.objects.filter(is_active=True), to_field_name="code"
-    )
-
-
-@role_required(*STOCK_READERS)
+@allowed(policies, "stock.read")
 def offer_list(request):
     return render(request, "web/offer_list.html", {"offers": selectors.offer_list()})
 
 
-@role_required(*STOCK_READERS)
+@allowed(policies, "stock.read")
 def offer_detail(request, offer_id: int):
     offer = selectors.offer_list().filter(pk=offer_id).first()
     if offer is None:
         raise Http404(_("No such offer."))
-    can_write = request.user.has_role(*STOCK_WRITERS)
+    can_write = policies.allows(request.user, "stock.write")
     form = DeliveryForm(request.POST or None, initial={"site": request.user.site})
     errors: list[dict] = []
     if request.method == "POST":

@@ -3,11 +3,14 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.enums import Role
 from accounts.services import user_create
 from common.exceptions import DomainError
-from inventory.models import Site
 from referrals.models import Organisation
+from referrals.services import social_worker_create
+from sites.selectors import site_get
 
 
 class Command(BaseCommand):
+    # It lives with referrals, not accounts: a social worker's account comes with a membership of
+    # a partner organisation, which the referrals domain owns.
     help = "Create a Bagage account with one role (deployment and scripts)."
 
     def add_arguments(self, parser):
@@ -26,7 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         site = organisation = None
         if options["site"]:
-            site = Site.objects.filter(code=options["site"].upper()).first()
+            site = site_get(options["site"])
             if site is None:
                 raise CommandError(f"No site with code {options['site']!r}.")
         if options["organisation"]:
@@ -34,22 +37,24 @@ class Command(BaseCommand):
             organisation = Organisation.objects.filter(siret=siret).first()
             if organisation is None:
                 raise CommandError(f"No partner organisation with SIRET {siret}.")
+        person = {
+            "username": options["username"],
+            "password": options["password"],
+            "email": options["email"],
+            "first_name": options["first_name"],
+            "last_name": options["last_name"],
+        }
+        if options["admin"]:
+            person["opens_admin"] = True
         try:
-            user = user_create(
-                username=options["username"],
-                password=options["password"],
-                role=options["role"],
-                site=site,
-                organisation=organisation,
-                email=options["email"],
-                first_name=options["first_name"],
-                last_name=options["last_name"],
-            )
+            if options["role"] == Role.SOCIAL_WORKER:
+                user = social_worker_create(organisation=organisation, **person)
+            elif organisation is not None:
+                raise CommandError("Staff accounts do not belong to a partner organisation.")
+            else:
+                user = user_create(role=options["role"], site=site, **person)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
-        if options["admin"]:
-            user.is_staff = user.is_superuser = True
-            user.save(update_fields=["is_staff", "is_superuser"])
         self.stdout.write(
             self.style.SUCCESS(f"Created {user.username} ({user.role}{', admin' if options['admin'] else ''}).")
         )

@@ -1,0 +1,41 @@
+"""Every write on partners, their members and referrals, by sub-domain.
+
+Each runs in one transaction, with its history row.
+"""
+
+from referrals.services.members import member_invitation_resend, member_invite, social_worker_create
+from referrals.services.organisations import organisation_authorise, organisation_create
+from referrals.services.referrals import (
+    beneficiary_access_record,
+    lock_referral,
+    referral_allocate,
+    referral_answer,
+    referral_cancel,
+    referral_decide,
+    referral_hand_over,
+    referral_no_show,
+    referral_release,
+    referral_submit,
+    referral_update,
+    referrals_expire,
+)
+
+__all__ = [
+    "beneficiary_access_record",
+    "lock_referral",
+    "member_invitation_resend",
+    "member_invite",
+    "organisation_authorise",
+    "organisation_create",
+    "referral_allocate",
+    "referral_answer",
+    "referral_cancel",
+    "referral_decide",
+    "referral_hand_over",
+    "referral_no_show",
+    "referral_release",
+    "referral_submit",
+    "referral_update",
+    "referrals_expire",
+    "social_worker_create",
+]

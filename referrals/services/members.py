@@ -1,0 +1,102 @@
+"""A partner organisation's social workers: accounts created with their membership, invitations."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from accounts.enums import Role
+from accounts.models import User
+from accounts.services import IssuedInvitation, invitation_issue, user_create
+from common.integrity import atomic
+from referrals import policies
+from referrals.exceptions import Conflict, ValidationFailed
+from referrals.models import Membership, Organisation
+
+
+@atomic
+def social_worker_create(
+    *,
+    username: str,
+    password: str | None,
+    organisation: Organisation | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    by: User | None = None,
+    validate: bool = True,
+    is_active: bool = True,
+    opens_admin: bool = False,
+) -> User:
+    """Create a social worker's account and their membership of one partner organisation."""
+    if organisation is None:
+        raise ValidationFailed(_("A social worker belongs to a partner organisation."), "organisation_required")
+    user = user_create(
+        username=username,
+        password=password,
+        role=Role.SOCIAL_WORKER,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        validate=validate,
+        is_active=is_active,
+        opens_admin=opens_admin,
+    )
+    Membership.objects.create(user=user, organisation=organisation, created_by=by)
+    return user
+
+
+@atomic
+def member_invite(
+    *, by: User, organisation: Organisation, email: str, first_name: str, last_name: str
+) -> IssuedInvitation:
+    """A coordinator invites a social worker: an inactive account and a one-time link by e-mail."""
+    policies.require(by, "organisation.members", _("Only coordinators invite social workers."))
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(_("Not a valid e-mail address."), "invalid_email", field="email") from exc
+    if User.objects.filter(username__iexact=email).exists() or User.objects.filter(email__iexact=email).exists():
+        raise Conflict(_("An account for %(email)s exists already.") % {"email": email}, "username_taken")
+    user = social_worker_create(
+        username=email,
+        password=None,
+        organisation=organisation,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email,
+        by=by,
+        is_active=False,
+    )
+    issued = invitation_issue(by=by, user=user)
+    _send_invitation(issued, by=by, organisation=organisation)
+    return issued
+
+
+@atomic
+def member_invitation_resend(*, by: User, user: User) -> IssuedInvitation:
+    """Send a pending member a fresh link (the previous one stops working)."""
+    policies.require(by, "organisation.members", _("Only coordinators invite social workers."))
+    invitation = getattr(user, "invitation", None)
+    if user.is_active or invitation is None or invitation.accepted_at is not None:
+        raise Conflict(_("%(name)s has no pending invitation.") % {"name": user}, "no_pending_invitation")
+    membership = Membership.objects.select_related("organisation").get(user=user)
+    issued = invitation_issue(by=by, user=user)
+    _send_invitation(issued, by=by, organisation=membership.organisation)
+    return issued
+
+
+def _send_invitation(issued: IssuedInvitation, *, by: User, organisation: Organisation) -> None:
+    user = issued.user
+    # French first: the people invited are the charity's French-speaking partners.
+    send_mail(
+        subject="Votre accès à Bagage",
+        message=(
+            f"Bonjour {user.first_name},\n\n{by.get_full_name() or by.username} vous invite à orienter des personnes "
+            f"vers l'association au nom de {organisation.name}.\n\nChoisissez votre mot de passe avec ce lien, "
+            f"valable 7 jours et une seule fois :\n{issued.link}\n\nVotre identifiant : {user.username}\n"
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )

@@ -1,0 +1,281 @@
+"""Referrals: a social worker's submission and corrections, a mediator's decision, the life cycle.
+
+Each write runs in one transaction, locks the referral and writes its history row.
+"""
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.integrity import atomic
+from common.workflows import Transition, advance
+from referrals import policies
+from referrals.enums import EDITABLE_STATES, OPEN_STATES, Authorisation, ReferralEventKind, ReferralStatus, Urgency
+from referrals.exceptions import Conflict, NotAllowed, NotFound, QuotaReached, ValidationFailed
+from referrals.models import Beneficiary, BeneficiaryAccess, Organisation, Referral, ReferralEvent
+from referrals.validators import clean_beneficiary, clean_needs, clean_request
+from referrals.workflows import DECISIONS, REFERRAL_WORKFLOW
+from sites.models import Site
+
+
+def _reception_point(site: Site | None) -> Site:
+    if site is None or not site.is_reception_point or not site.is_active:
+        raise ValidationFailed(
+            _("Choose a reception point where the person will collect the kit."), "invalid_site", field="site"
+        )
+    return site
+
+
+def _event(referral: Referral, user, kind: str, from_status: str = "", note: str = "", data=None) -> ReferralEvent:
+    return ReferralEvent.objects.create(
+        referral=referral,
+        by=user,
+        kind=kind,
+        from_status=from_status,
+        to_status=referral.status,
+        note=note,
+        data=data or {},
+    )
+
+
+@atomic
+def referral_submit(
+    *,
+    user,
+    beneficiary: Mapping[str, Any],
+    device_kinds: list[str],
+    connectivity: str,
+    accessories: list[str] | None = None,
+    reason: str,
+    urgency: str = Urgency.NORMAL,
+    urgency_justification: str = "",
+    site: Site | None,
+    notes: str = "",
+    consent: bool,
+    consent_version: str | None = None,
+) -> Referral:
+    """A social worker refers a person who consented; the referral waits for a mediator."""
+    policies.require(user, "referral.submit", _("Referrals are submitted by social workers of partner organisations."))
+    if consent is not True:
+        raise ValidationFailed(
+            _("The person's consent is required before anything is recorded."),
+            "consent_required",
+            field="consent",
+        )
+    person = clean_beneficiary(beneficiary)
+    needs = clean_needs(device_kinds=device_kinds, connectivity=connectivity, accessories=accessories or [])
+    request = clean_request(reason=reason, urgency=urgency, urgency_justification=urgency_justification)
+    site = _reception_point(site)
+    # Lock the organisation so that two referrals at once cannot both slip under the quota.
+    organisation = Organisation.objects.select_for_update().filter(memberships__user=user).first()
+    if organisation is None:
+        raise NotAllowed(_("Your account belongs to no partner organisation."), "no_organisation")
+    if organisation.authorisation == Authorisation.REFUSED:
+        raise NotAllowed(_("Your organisation is not authorised to refer people."), "organisation_refused")
+    if organisation.open_referral_quota is not None:
+        open_count = Referral.objects.filter(organisation=organisation, status__in=OPEN_STATES).count()
+        if open_count >= organisation.open_referral_quota:
+            raise QuotaReached(
+                _("Your organisation has %(count)s open referrals, its quota is %(quota)s.")
+                % {"count": open_count, "quota": organisation.open_referral_quota}
+            )
+    now = timezone.now()
+    person_row = Beneficiary.objects.create(
+        **person,
+        consent_given_at=now,
+        consent_recorded_by=user,
+        consent_version=consent_version or settings.BAGAGE_CONSENT_VERSION,
+    )
+    referral = Referral.objects.create(
+        beneficiary=person_row,
+        organisation=organisation,
+        social_worker=user,
+        site=site,
+        notes=notes.strip(),
+        submitted_at=now,
+        status_changed_at=now,
+        **needs,
+        **request,
+    )
+    _event(referral, user, ReferralEventKind.SUBMITTED)
+    return referral
+
+
+def lock_referral(referral: Referral | int, user=None, action: str | None = None) -> Referral:
+    """The referral, row-locked; with `action`, only if `user` may do it (else 404, as for a guessed id)."""
+    pk = referral if isinstance(referral, int) else referral.pk
+    referrals = policies.referrals_for(user, action) if action else Referral.objects.all()
+    locked = (
+        referrals.select_for_update(of=("self",))
+        .select_related("beneficiary", "organisation", "site")
+        .filter(pk=pk)
+        .first()
+    )
+    if locked is None:
+        raise NotFound(_("No referral #%(id)s.") % {"id": pk})
+    return locked
+
+
+def _require_own(user, referral: Referral, action: str) -> None:
+    policies.require(user, action, _("Only the referring organisation's social workers may do this."))
+    if not policies.referrals_for(user, action).filter(pk=referral.pk).exists():
+        raise NotAllowed(_("Only the referring organisation's social workers may do this."))
+
+
+@atomic
+def referral_update(*, user, referral: Referral, changes: Mapping[str, Any]) -> Referral:
+    """The social worker corrects their referral while it is submitted or waiting for information."""
+    _require_own(user, referral, "referral.update")
+    referral = lock_referral(referral)
+    if referral.status not in EDITABLE_STATES:
+        raise Conflict(
+            _("A referral that is %(status)s can no longer be changed.")
+            % {"status": ReferralStatus(referral.status).label},
+            "not_editable",
+        )
+    diff: dict[str, list] = {}
+    if changes.get("beneficiary"):
+        person = clean_beneficiary(changes["beneficiary"], partial_of=referral.beneficiary)
+        for name, value in person.items():
+            if getattr(referral.beneficiary, name) != value:
+                setattr(referral.beneficiary, name, value)
+                if name not in ("identity_key", "phone_key"):
+                    # The history says which fields changed, never their personal values.
+                    diff[f"beneficiary.{name}"] = ["…", "…"]
+        referral.beneficiary.save()
+    if changes.get("needs"):
+        current = {name: getattr(referral, name) for name in ("device_kinds", "connectivity", "accessories")}
+        for name, value in clean_needs(**{**current, **changes["needs"]}).items():
+            if getattr(referral, name) != value:
+                diff[name] = [getattr(referral, name), value]
+                setattr(referral, name, value)
+    request_fields = {k: changes[k] for k in ("reason", "urgency", "urgency_justification") if k in changes}
+    if request_fields:
+        current = {name: getattr(referral, name) for name in ("reason", "urgency", "urgency_justification")}
+        for name, value in clean_request(**{**current, **request_fields}).items():
+            if getattr(referral, name) != value:
+                diff[name] = [getattr(referral, name), value]
+                setattr(referral, name, value)
+    if changes.get("site") is not None:
+        site = _reception_point(changes["site"])
+        if site.pk != referral.site_id:
+            diff["site"] = [referral.site.code, site.code]
+            referral.site = site
+    if changes.get("notes") is not None and changes["notes"].strip() != referral.notes:
+        diff["notes"] = ["…", "…"]
+        referral.notes = changes["notes"].strip()
+    if diff:
+        referral.save()
+        _event(referral, user, ReferralEventKind.UPDATED, referral.status, data={"changed": sorted(diff)})
+    return referral
+
+
+def _run(referral: Referral, transition: Transition, user, *, note: str = "", decided: bool = False) -> Referral:
+    """Apply a transition to a locked referral and write its history row: the one way a referral moves."""
+    note = (note or "").strip()
+    if transition.needs_note and not note:
+        raise ValidationFailed(_("Say why: the social worker will read it."), "reason_required", field="reason")
+    from_status = advance(
+        referral,
+        transition,
+        refused=lambda: (
+            _("Referral #%(id)s is %(status)s: “%(action)s” is not possible now.")
+            % {
+                "id": referral.pk,
+                "status": ReferralStatus(referral.status).label,
+                "action": transition.name.replace("_", " "),
+            }
+        ),
+        blocked="; ".join,
+    )
+    now = timezone.now()
+    referral.status_changed_at = now
+    fields = ["status", "status_changed_at", "updated_at"]
+    if decided:
+        referral.decision_reason = note
+        referral.decided_at = now
+        referral.decided_by = user
+        fields += ["decision_reason", "decided_at", "decided_by"]
+    referral.save(update_fields=fields)
+    _event(referral, user, ReferralEventKind.TRANSITION, from_status, note, data={"transition": transition.name})
+    return referral
+
+
+@atomic
+def referral_decide(*, user, referral: Referral, decision: str, reason: str = "") -> Referral:
+    """A mediator accepts, rejects (with a reason the social worker sees) or asks for information."""
+    policies.require(user, "referral.decide", _("Only mediators and coordinators decide on referrals."))
+    if decision not in DECISIONS:
+        raise ValidationFailed(_("accept, reject or needs_info"), field="decision")
+    referral = lock_referral(referral, user, "referral.decide")
+    if referral.organisation.authorisation != Authorisation.VALIDATED:
+        raise Conflict(_("The referring organisation is not validated yet."), "organisation_not_validated")
+    return _run(referral, REFERRAL_WORKFLOW.get(DECISIONS[decision]), user, note=reason, decided=True)
+
+
+@atomic
+def referral_answer(*, user, referral: Referral, answer: str) -> Referral:
+    """The social worker answers the mediator's question; the referral goes back to the mediators."""
+    _require_own(user, referral, "referral.answer")
+    return _run(lock_referral(referral), REFERRAL_WORKFLOW.get("answer"), user, note=answer)
+
+
+@atomic
+def referral_cancel(*, user, referral: Referral, reason: str = "") -> Referral:
+    """The social worker (or a coordinator) withdraws the referral (the person moved, found a device…)."""
+    policies.require(user, "referral.cancel", _("Only the referring organisation's social workers may do this."))
+    referral = lock_referral(referral, user, "referral.cancel")
+    return _run(referral, REFERRAL_WORKFLOW.get("cancel"), user, note=reason)
+
+
+# --- distribution's transitions: called with the allocation or receipt behind them ----------------
+
+
+@atomic
+def referral_allocate(*, user, referral: Referral | int, note: str = "") -> Referral:
+    """A kit is reserved for the referral (distribution's allocation service only)."""
+    return _run(lock_referral(referral), REFERRAL_WORKFLOW.get("allocate"), user, note=note)
+
+
+@atomic
+def referral_release(*, user, referral: Referral | int, note: str = "") -> Referral:
+    """The kit's hold is released: the referral waits for a kit again."""
+    return _run(lock_referral(referral), REFERRAL_WORKFLOW.get("release"), user, note=note)
+
+
+@atomic
+def referral_hand_over(*, user, referral: Referral | int, note: str = "") -> Referral:
+    """The kit is in the person's hands (distribution's handover service only)."""
+    return _run(lock_referral(referral), REFERRAL_WORKFLOW.get("hand_over"), user, note=note)
+
+
+@atomic
+def referral_no_show(*, user, referral: Referral | int, note: str = "") -> Referral:
+    """The person never came for the kit held for them, again (distribution's hold expiry only)."""
+    return _run(lock_referral(referral), REFERRAL_WORKFLOW.get("no_show"), user, note=note)
+
+
+@atomic
+def referrals_expire(*, now: dt.datetime | None = None) -> int:
+    """Expire referrals left without an answer longer than BAGAGE_REFERRAL_EXPIRY_DAYS; return how many."""
+    now = now or timezone.now()
+    days = settings.BAGAGE_REFERRAL_EXPIRY_DAYS
+    transition = REFERRAL_WORKFLOW.get("expire")
+    stale = Referral.objects.select_for_update().filter(
+        status__in=transition.sources, status_changed_at__lt=now - dt.timedelta(days=days)
+    )
+    count = 0
+    for referral in stale:
+        _run(referral, transition, None, note=f"no answer for {days} days")
+        count += 1
+    return count
+
+
+def beneficiary_access_record(*, user, referral: Referral, action: str = "read") -> None:
+    """Staff read a beneficiary's details: keep who and when (a coordinator can read this log)."""
+    if policies.is_staff_reader(user):
+        BeneficiaryAccess.objects.create(referral=referral, user=user, action=action)

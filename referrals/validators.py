@@ -1,0 +1,128 @@
+"""Cleaning of what a social worker writes about a person and their needs, one function per part."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.exceptions import ValidationFailed
+from common.validators import clean_phone, clean_postal_code, fold
+from inventory.enums import DeviceKind
+from referrals.enums import Accessory, Connectivity, Eligibility, Reason, Urgency
+from referrals.models import Beneficiary, Referral
+
+BENEFICIARY_FIELDS = (
+    "first_name",
+    "last_name",
+    "phone",
+    "email",
+    "postal_code",
+    "birth_year",
+    "language",
+    "accessibility_needs",
+    "eligibility",
+    "eligibility_note",
+)
+
+
+def _limit(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+def identity_key(*, first_name: str, last_name: str, birth_year: int, postal_code: str) -> str:
+    """The key that spots the same person referred twice: folded names, birth year, postal code."""
+    return f"{fold(last_name)}|{fold(first_name)}|{birth_year}|{postal_code}"
+
+
+def clean_beneficiary(data: Mapping[str, Any], *, partial_of: Beneficiary | None = None) -> dict:
+    """Check the beneficiary's details; with `partial_of`, only the fields given change."""
+    merged = {name: getattr(partial_of, name) for name in BENEFICIARY_FIELDS} if partial_of else {}
+    merged.update({k: v for k, v in data.items() if k in BENEFICIARY_FIELDS})
+    clean: dict[str, Any] = {}
+
+    def fail(field: str, message: str, code: str = "invalid_beneficiary"):
+        raise ValidationFailed(message, code, field=f"beneficiary.{field}")
+
+    for field in ("first_name", "last_name"):
+        value = (merged.get(field) or "").strip()
+        if not value:
+            fail(field, _("Required."))
+        if len(value) > _limit(Beneficiary, field):
+            fail(field, _("At most %(limit)s characters.") % {"limit": _limit(Beneficiary, field)})
+        clean[field] = value
+    clean["phone"] = clean_phone(merged.get("phone") or "", "beneficiary.phone")
+    email = (merged.get("email") or "").strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except DjangoValidationError:
+            fail("email", _("Not a valid e-mail address."), "invalid_email")
+    clean["email"] = email
+    if not clean["phone"] and not clean["email"]:
+        fail("phone", _("Give a phone number or an e-mail address, or both."), "contact_required")
+    clean["postal_code"] = clean_postal_code(merged.get("postal_code") or "", "beneficiary.postal_code")
+    year = merged.get("birth_year")
+    this_year = timezone.localdate().year
+    if not isinstance(year, int) or isinstance(year, bool) or not (this_year - 110 <= year <= this_year - 15):
+        fail(
+            "birth_year",
+            _("A year between %(first)s and %(last)s.") % {"first": this_year - 110, "last": this_year - 15},
+        )
+    clean["birth_year"] = year
+    language = (merged.get("language") or "fr").strip().lower()
+    if not (language.isascii() and language.isalpha() and 2 <= len(language) <= 3):
+        fail("language", _("An ISO 639 code such as fr, en, ar, uk."))
+    clean["language"] = language
+    accessibility = (merged.get("accessibility_needs") or "").strip()
+    if len(accessibility) > _limit(Beneficiary, "accessibility_needs"):
+        fail("accessibility_needs", _("At most 200 characters (no health details: only what helps give the kit)."))
+    clean["accessibility_needs"] = accessibility
+    eligibility = list(dict.fromkeys(merged.get("eligibility") or []))
+    unknown = [e for e in eligibility if e not in Eligibility.values]
+    if not eligibility or unknown:
+        fail("eligibility", _("Tick at least one criterion."))
+    clean["eligibility"] = eligibility
+    note = (merged.get("eligibility_note") or "").strip()
+    if Eligibility.OTHER in eligibility and not note:
+        fail("eligibility_note", _("Say which criterion when choosing “other”."), "eligibility_note_required")
+    clean["eligibility_note"] = note[: _limit(Beneficiary, "eligibility_note")]
+    clean["identity_key"] = identity_key(
+        first_name=clean["first_name"], last_name=clean["last_name"], birth_year=year, postal_code=clean["postal_code"]
+    )
+    clean["phone_key"] = clean["phone"]
+    return clean
+
+
+def clean_needs(*, device_kinds: list[str], connectivity: str, accessories: list[str]) -> dict:
+    kinds = list(dict.fromkeys(device_kinds or []))
+    if any(kind not in DeviceKind.values for kind in kinds):
+        raise ValidationFailed(
+            _("Among: %(values)s.") % {"values": ", ".join(DeviceKind.values)}, field="needs.device_kinds"
+        )
+    if connectivity not in Connectivity.values:
+        raise ValidationFailed(
+            _("One of: %(values)s.") % {"values": ", ".join(Connectivity.values)}, field="needs.connectivity"
+        )
+    if not kinds and connectivity == Connectivity.NONE:
+        raise ValidationFailed(_("Ask for a device, connectivity, or both."), "empty_needs", field="needs")
+    extras = list(dict.fromkeys(accessories or []))
+    if any(item not in Accessory.values for item in extras):
+        raise ValidationFailed(
+            _("Among: %(values)s.") % {"values": ", ".join(Accessory.values)}, field="needs.accessories"
+        )
+    return {"device_kinds": kinds, "connectivity": connectivity, "accessories": extras}
+
+
+def clean_request(*, reason: str, urgency: str, urgency_justification: str) -> dict:
+    if reason not in Reason.values:
+        raise ValidationFailed(_("One of: %(values)s.") % {"values": ", ".join(Reason.values)}, field="reason")
+    if urgency not in Urgency.values:
+        raise ValidationFailed(_("normal or high"), field="urgency")
+    justification = (urgency_justification or "").strip()
+    if urgency == Urgency.HIGH and not justification:
+        raise ValidationFailed(_("Say why it is urgent."), "justification_required", field="urgency_justification")
+    limit = _limit(Referral, "urgency_justification")
+    return {"reason": reason, "urgency": urgency, "urgency_justification": justification[:limit]}
