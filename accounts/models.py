@@ -63,9 +63,6 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
-    def has_role(self, *roles: str) -> bool:
-        return self.is_active and self.role in roles
-
 
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 digest is stored; the token is shown once."""

@@ -8,7 +8,6 @@ from ninja.utils import check_csrf
 
 from accounts.models import User
 from accounts.services import token_authenticate
-from common.exceptions import NotAllowed
 
 
 class BearerTokenAuth(HttpBearer):
@@ -41,11 +40,3 @@ class SessionAuth(APIKeyCookie):
 
 
 AUTH = [BearerTokenAuth(), SessionAuth()]
-
-
-def require_role(request: HttpRequest, *roles: str) -> User:
-    """Return the caller when their role is one of `roles`; otherwise refuse with 403."""
-    user: User = request.auth
-    if not user.has_role(*roles):
-        raise NotAllowed("Your role does not allow this.", "forbidden")
-    return user

@@ -4,11 +4,10 @@ from django.db import transaction
 
 from accounts.enums import Role
 from accounts.models import User
-from accounts.services import user_create
 from common.validators import department_of
 from referrals.enums import Authorisation, OrganisationKind
 from referrals.models import Organisation
-from referrals.services import social_worker_create
+from referrals.services import account_create
 from sites.models import Site
 
 DEMO_PASSWORD = "demo-bagage-2026"
@@ -111,10 +110,13 @@ def load_accounts(sites: dict[str, Site], organisations: dict[str, Organisation]
                 email=f"{username}@bagage.example.org",
                 validate=False,
             )
-            if role == Role.SOCIAL_WORKER:
-                user = social_worker_create(organisation=organisations[siret], **person)
-            else:
+            user = account_create(
+                role=role,
+                organisation=organisations[siret] if siret else None,
+                site=sites[site_code] if site_code else None,
                 # The demo coordinator also opens the Django admin (/admin/).
-                user = user_create(role=role, site=sites[site_code], opens_admin=role == Role.COORDINATOR, **person)
+                opens_admin=role == Role.COORDINATOR,
+                **person,
+            )
         users.append(user)
     return users

@@ -36,6 +36,9 @@ POLICY = Policy(
 allows = POLICY.allows
 require = POLICY.require
 
+# Accounts of these roles refer for a partner organisation: they are created with a membership.
+MEMBER_ROLES = (SW,)
+
 # The transitions each action runs, for allowed_actions.
 ACTION_TRANSITIONS = {
     "referral.decide": ("accept", "reject", "ask_info"),

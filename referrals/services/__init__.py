@@ -3,7 +3,7 @@
 Each runs in one transaction, with its history row.
 """
 
-from referrals.services.members import member_invitation_resend, member_invite, social_worker_create
+from referrals.services.members import account_create, member_invitation_resend, member_invite, social_worker_create
 from referrals.services.organisations import organisation_authorise, organisation_create
 from referrals.services.referrals import (
     beneficiary_access_record,
@@ -21,6 +21,7 @@ from referrals.services.referrals import (
 )
 
 __all__ = [
+    "account_create",
     "beneficiary_access_record",
     "lock_referral",
     "member_invitation_resend",

@@ -47,6 +47,16 @@ def social_worker_create(
 
 
 @atomic
+def account_create(*, role: str, organisation: Organisation | None = None, site=None, **person) -> User:
+    """Create any account: staff with a home site, a social worker with their organisation's membership."""
+    if role in policies.MEMBER_ROLES:
+        return social_worker_create(organisation=organisation, **person)
+    if organisation is not None:
+        raise ValidationFailed(_("Staff accounts do not belong to a partner organisation."), "organisation_not_allowed")
+    return user_create(role=role, site=site, **person)
+
+
+@atomic
 def member_invite(
     *, by: User, organisation: Organisation, email: str, first_name: str, last_name: str
 ) -> IssuedInvitation:

@@ -1,10 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.enums import Role
-from accounts.services import user_create
 from common.exceptions import DomainError
 from referrals.models import Organisation
-from referrals.services import social_worker_create
+from referrals.services import account_create
 from sites.selectors import site_get
 
 
@@ -47,12 +46,7 @@ class Command(BaseCommand):
         if options["admin"]:
             person["opens_admin"] = True
         try:
-            if options["role"] == Role.SOCIAL_WORKER:
-                user = social_worker_create(organisation=organisation, **person)
-            elif organisation is not None:
-                raise CommandError("Staff accounts do not belong to a partner organisation.")
-            else:
-                user = user_create(role=options["role"], site=site, **person)
+            user = account_create(role=options["role"], organisation=organisation, site=site, **person)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(
