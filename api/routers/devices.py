@@ -7,7 +7,7 @@ from pydantic import Field
 from accounts.enums import STOCK_READERS, STOCK_WRITERS
 from api.auth import require_role
 from api.lookups import site_by_code, site_or_default
-from api.pagination import Page, PageParams, paginate
+from api.pagination import PageNumber, paginate
 from api.schemas import Id
 from common.exceptions import NotFound, ValidationFailed
 from inventory import selectors, services, workflows
@@ -181,11 +181,12 @@ def device_create(request: HttpRequest, payload: DeviceIn):
     return Status(201, selectors.device_get(device.asset_tag))
 
 
-@router.get("/devices", response=Page[DeviceOut])
-def device_list(request: HttpRequest, filters: Query[DeviceFilters], paging: Query[PageParams]):
+@router.get("/devices", response=list[DeviceOut])
+@paginate(PageNumber)
+def device_list(request: HttpRequest, filters: Query[DeviceFilters]):
     """Devices, newest first, filtered by status, kind, site, grade, batch or a search term."""
     require_role(request, *STOCK_READERS)
-    return paginate(selectors.device_list(**filters.model_dump()), paging)
+    return selectors.device_list(**filters.model_dump())
 
 
 @router.get("/devices/{asset_tag}", response=DeviceDetailOut)

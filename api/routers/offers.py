@@ -2,13 +2,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from accounts.enums import STOCK_READERS, STOCK_WRITERS
 from api.auth import require_role
 from api.lookups import site_or_default
-from api.pagination import Page, PageParams, paginate
+from api.pagination import PageNumber, paginate
 from api.schemas import Id
 from common.exceptions import NotFound
 from inventory import selectors, services
@@ -95,13 +95,12 @@ def offer_read(request: HttpRequest, offer_id: Id):
     return offer
 
 
-@router.get("/offers/{offer_id}/items", response=Page[ItemOut])
-def item_list(
-    request: HttpRequest, offer_id: Id, paging: Query[PageParams], status: str | None = None, site: str | None = None
-):
+@router.get("/offers/{offer_id}/items", response=list[ItemOut])
+@paginate(PageNumber)
+def item_list(request: HttpRequest, offer_id: Id, status: str | None = None, site: str | None = None):
     """SIM cards or vouchers of an offer, the first to expire first."""
     require_role(request, *STOCK_READERS)
-    return paginate(selectors.line_item_list(offer=get_offer(offer_id), status=status, site=site), paging)
+    return selectors.line_item_list(offer=get_offer(offer_id), status=status, site=site)
 
 
 @router.post("/offers/{offer_id}/items", response={201: list[ItemOut]})

@@ -8,7 +8,7 @@ from accounts.enums import Role
 from accounts.models import User
 from api.auth import require_role
 from api.lookups import site_by_code
-from api.pagination import Page, PageParams, paginate
+from api.pagination import PageNumber, paginate
 from api.schemas import Id
 from common.exceptions import NotFound
 from referrals import selectors, services, workflows
@@ -296,14 +296,13 @@ def referral_create(request: HttpRequest, payload: ReferralIn):
     return Status(201, detail(request, referral.pk))
 
 
-@router.get("/referrals", response=Page[ReferralSummaryOut])
-def referral_list(request: HttpRequest, filters: Query[ReferralFilters], paging: Query[PageParams]):
+@router.get("/referrals", response=list[ReferralSummaryOut])
+@paginate(PageNumber, transform=lambda referral, request: summary(referral, request.auth))
+def referral_list(request: HttpRequest, filters: Query[ReferralFilters]):
     """Referrals you may see: your organisation's (social workers), your site's validated partners'
     (mediators), all (coordinators). Most urgent, then longest waiting, first."""
     user = require_role(request, *READERS)
-    page = paginate(selectors.referral_list(user, **filters.model_dump()), paging)
-    page["items"] = [summary(referral, user) for referral in page["items"]]
-    return page
+    return selectors.referral_list(user, **filters.model_dump())
 
 
 @router.get("/referrals/{referral_id}", response=ReferralOut)
@@ -370,8 +369,9 @@ def referral_events(request: HttpRequest, referral_id: Id):
     ]
 
 
-@router.get("/access-log", response=Page[AccessOut])
-def access_log(request: HttpRequest, paging: Query[PageParams], referral: Id | None = None, user: str | None = None):
+@router.get("/access-log", response=list[AccessOut])
+@paginate(PageNumber)
+def access_log(request: HttpRequest, referral: Id | None = None, user: str | None = None):
     """Who read which beneficiary's details, and when (coordinators)."""
     require_role(request, Role.COORDINATOR)
-    return paginate(selectors.access_log(referral=referral, user=user), paging)
+    return selectors.access_log(referral=referral, user=user)
