@@ -12,7 +12,7 @@ from api.pagination import PageNumber, paginate
 from api.schemas import Id
 from common.exceptions import NotFound
 from inventory import selectors, services
-from inventory.enums import OfferKind
+from inventory.enums import LineItemStatus, OfferKind
 from inventory.models import LineItem, Offer
 
 router = Router(tags=["connectivity"])
@@ -32,7 +32,7 @@ class OfferOut(Schema):
     id: int
     operator: str
     name: str
-    kind: str
+    kind: OfferKind
     data_gb: Decimal | None
     validity_days: int
     unlimited_calls: bool
@@ -61,7 +61,7 @@ class ItemOut(Schema):
     voucher_code: str | None = Field(alias="masked_voucher_code", description="Masked: ••••1234")
     msisdn: str
     expires_on: date
-    status: str
+    status: LineItemStatus
     site: str = Field(alias="site.code")
 
 

@@ -9,14 +9,25 @@ from accounts.models import User
 from api.auth import require_role
 from api.lookups import site_by_code
 from api.pagination import PageNumber, paginate
-from api.schemas import Id
+from api.schemas import Id, blank_or, one_of
 from common.exceptions import NotFound
+from inventory.enums import DeviceKind
 from referrals import selectors, services, workflows
+from referrals.enums import (
+    Accessory,
+    Connectivity,
+    Eligibility,
+    Reason,
+    ReferralEventKind,
+    ReferralStatus,
+    Urgency,
+)
 from referrals.models import Referral
 
 router = Router(tags=["referrals"])
 
 READERS = (Role.SOCIAL_WORKER, Role.MEDIATOR, Role.COORDINATOR)
+Decision = one_of(*workflows.DECISIONS)
 
 
 class BeneficiaryIn(Schema):
@@ -28,7 +39,7 @@ class BeneficiaryIn(Schema):
     birth_year: int
     language: str = Field("fr", max_length=3)
     accessibility_needs: str = Field("", max_length=200)
-    eligibility: list[str] = Field(default_factory=list, max_length=10)
+    eligibility: list[Eligibility] = Field(default_factory=list, max_length=10)
     eligibility_note: str = Field("", max_length=200)
 
 
@@ -41,27 +52,27 @@ class BeneficiaryPatch(Schema):
     birth_year: int | None = None
     language: str | None = Field(None, max_length=3)
     accessibility_needs: str | None = Field(None, max_length=200)
-    eligibility: list[str] | None = Field(None, max_length=10)
+    eligibility: list[Eligibility] | None = Field(None, max_length=10)
     eligibility_note: str | None = Field(None, max_length=200)
 
 
 class NeedsIn(Schema):
-    device_kinds: list[str] = Field(default_factory=list, max_length=5)
-    connectivity: str = "none"
-    accessories: list[str] = Field(default_factory=list, max_length=10)
+    device_kinds: list[DeviceKind] = Field(default_factory=list, max_length=5)
+    connectivity: Connectivity = Connectivity.NONE
+    accessories: list[Accessory] = Field(default_factory=list, max_length=10)
 
 
 class NeedsPatch(Schema):
-    device_kinds: list[str] | None = Field(None, max_length=5)
-    connectivity: str | None = None
-    accessories: list[str] | None = Field(None, max_length=10)
+    device_kinds: list[DeviceKind] | None = Field(None, max_length=5)
+    connectivity: Connectivity | None = None
+    accessories: list[Accessory] | None = Field(None, max_length=10)
 
 
 class ReferralIn(Schema):
     beneficiary: BeneficiaryIn
     needs: NeedsIn
-    reason: str
-    urgency: str = "normal"
+    reason: Reason
+    urgency: Urgency = Urgency.NORMAL
     urgency_justification: str = Field("", max_length=500)
     site: str = Field(description="Code of the reception point where the person will collect the kit.")
     notes: str = Field("", max_length=2000)
@@ -72,15 +83,15 @@ class ReferralIn(Schema):
 class ReferralPatch(Schema):
     beneficiary: BeneficiaryPatch | None = None
     needs: NeedsPatch | None = None
-    reason: str | None = None
-    urgency: str | None = None
+    reason: Reason | None = None
+    urgency: Urgency | None = None
     urgency_justification: str | None = Field(None, max_length=500)
     site: str | None = None
     notes: str | None = Field(None, max_length=2000)
 
 
 class DecisionIn(Schema):
-    decision: str = Field(description="accept, reject or needs_info")
+    decision: Decision
     reason: str = Field("", max_length=2000, description="Required to reject or ask for information.")
 
 
@@ -93,9 +104,9 @@ class CancelIn(Schema):
 
 
 class NeedsOut(Schema):
-    device_kinds: list[str]
-    connectivity: str
-    accessories: list[str]
+    device_kinds: list[DeviceKind]
+    connectivity: Connectivity
+    accessories: list[Accessory]
 
 
 class BeneficiaryOut(Schema):
@@ -107,7 +118,7 @@ class BeneficiaryOut(Schema):
     birth_year: int
     language: str
     accessibility_needs: str
-    eligibility: list[str]
+    eligibility: list[Eligibility]
     eligibility_note: str
     consent_given_at: datetime
     consent_version: str
@@ -127,7 +138,7 @@ class OrganisationRefOut(Schema):
 
 class DuplicateOut(Schema):
     id: int
-    status: str
+    status: ReferralStatus
     organisation: str
     site: str
     submitted_at: datetime
@@ -135,11 +146,11 @@ class DuplicateOut(Schema):
 
 class ReferralSummaryOut(Schema):
     id: int
-    status: str
+    status: ReferralStatus
     beneficiary: BeneficiarySummaryOut
     needs: NeedsOut
-    reason: str
-    urgency: str
+    reason: Reason
+    urgency: Urgency
     site: str
     organisation: OrganisationRefOut
     decision_reason: str
@@ -149,11 +160,11 @@ class ReferralSummaryOut(Schema):
 
 class ReferralOut(Schema):
     id: int
-    status: str
+    status: ReferralStatus
     beneficiary: BeneficiaryOut
     needs: NeedsOut
-    reason: str
-    urgency: str
+    reason: Reason
+    urgency: Urgency
     urgency_justification: str
     site: str
     organisation: OrganisationRefOut
@@ -169,9 +180,12 @@ class ReferralOut(Schema):
 
 
 class ReferralFilters(Schema):
-    status: str | None = None
+    # Filters are strings, as they always were (an unknown value finds nothing): the descriptions list the values.
+    status: str | None = Field(
+        None, description=f"One status or several, comma-separated: {', '.join(ReferralStatus.values)}."
+    )
     site: str | None = None
-    urgency: str | None = None
+    urgency: str | None = Field(None, description=f"One of: {', '.join(Urgency.values)}.")
     organisation: Id | None = None
     q: str | None = Field(None, description="Part of the beneficiary's first or last name.")
 
@@ -179,9 +193,9 @@ class ReferralFilters(Schema):
 class EventOut(Schema):
     at: datetime
     by: str | None
-    kind: str
-    from_status: str
-    to_status: str
+    kind: ReferralEventKind
+    from_status: blank_or(ReferralStatus) = Field(description='"" for the submission.')
+    to_status: ReferralStatus
     note: str
 
 

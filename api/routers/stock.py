@@ -8,7 +8,7 @@ from pydantic import Field
 from accounts.enums import STOCK_READERS, STOCK_WRITERS
 from api.auth import require_role
 from api.lookups import site_or_default
-from api.schemas import Id
+from api.schemas import Id, one_of
 from common.exceptions import NotFound, ValidationFailed
 from inventory import selectors, services
 from inventory.enums import DonorKind
@@ -29,7 +29,7 @@ class DonorIn(Schema):
 class DonorOut(Schema):
     id: int
     name: str
-    kind: str
+    kind: DonorKind
     siret: str
     contact_name: str
     contact_email: str
@@ -61,7 +61,7 @@ class BatchOut(Schema):
 
 class ImportRowOut(Schema):
     line: int
-    status: str
+    status: one_of("created", "valid", "already_imported", "error") = Field(description="valid: a dry run's row.")
     asset_tag: str | None
     errors: dict[str, str]
 
