@@ -32,10 +32,26 @@ def error_body(status: int, detail: object, code: str | None = None, **extra: ob
     return {"detail": detail, "code": code or STATUS_CODES.get(status, "error"), **extra}
 
 
+WHERE = ("body", "payload", "query", "path")
+
+
+def _location(error: dict) -> str:
+    return ".".join(str(p) for p in error.get("loc", ()) if p not in WHERE)
+
+
+def _field(errors: list[dict]) -> str | None:
+    """The first field in error, as the domain's errors name it: `needs.device_kinds`, without a list index."""
+    for error in errors:
+        parts = [str(p) for p in error.get("loc", ()) if p not in WHERE and not isinstance(p, int)]
+        if parts:
+            return ".".join(parts)
+    return None
+
+
 def _describe_validation(errors: list[dict]) -> str:
     parts = []
     for error in errors:
-        loc = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "payload", "query", "path"))
+        loc = _location(error)
         parts.append(f"{loc}: {error.get('msg')}" if loc else str(error.get("msg")))
     return "; ".join(parts) or "Invalid input."
 
@@ -54,7 +70,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):
         errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors]
-        return respond(request, 422, error_body(422, _describe_validation(exc.errors), errors=errors))
+        field = _field(exc.errors)
+        extra = {"field": field} if field else {}
+        return respond(request, 422, error_body(422, _describe_validation(exc.errors), errors=errors, **extra))
 
     @api.exception_handler(DjangoValidationError)
     def django_validation_error(request, exc: DjangoValidationError):

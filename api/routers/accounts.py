@@ -5,6 +5,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from accounts import selectors, services
+from accounts.enums import Role
 from api.schemas import ErrorOut, Id
 from referrals.models import Membership
 
@@ -36,7 +37,7 @@ class MeOut(Schema):
     username: str
     first_name: str
     last_name: str
-    role: str
+    role: Role
     site: str | None
     organisation: str | None
     organisation_id: Id | None

@@ -4,17 +4,28 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from api.pagination import Page, PageParams, paginate
+from api.pagination import PageNumber, paginate
 from api.scan import resolve
-from api.schemas import Id
+from api.schemas import Id, blank_or, one_of
 from common.exceptions import NotFound, ValidationFailed
 from inventory import policies, selectors, services
-from inventory.enums import DeviceKind, DeviceStatus, ErasureMethod, ErasureResult, Grade, StorageType
+from inventory.enums import (
+    DeviceEventKind,
+    DeviceKind,
+    DeviceStatus,
+    ErasureMethod,
+    ErasureResult,
+    Grade,
+    StorageType,
+)
 from inventory.grading import Specs, suggest_grade
 from inventory.models import Batch, Device
 from sites.selectors import site_by_code, site_or_default
 
 router = Router(tags=["devices"])
+
+# What `GET /scan/{code}` may name (DESIGN, API contract).
+ScanType = one_of("device", "line_item", "referral", "allocation", "receipt")
 
 
 class DeviceIn(Schema):
@@ -59,7 +70,7 @@ class DevicePatch(Schema):
 
 class DeviceOut(Schema):
     asset_tag: str
-    kind: str
+    kind: DeviceKind
     brand: str
     model: str
     serial_number: str | None
@@ -67,13 +78,13 @@ class DeviceOut(Schema):
     imei2: str | None
     ram_gb: int | None
     storage_gb: int | None
-    storage_type: str
+    storage_type: blank_or(StorageType)
     cpu: str
     cpu_mark: int | None
     os: str
     battery_health_pct: int | None
-    grade: str
-    status: str
+    grade: blank_or(Grade)
+    status: DeviceStatus
     site: str = Field(alias="site.code")
     location: str
     batch: int | None = Field(alias="batch_id")
@@ -83,22 +94,26 @@ class DeviceOut(Schema):
 
 
 class GradeSuggestionOut(Schema):
-    grade: str | None
+    grade: Grade | None
     points: int
     rules_version: str
     reasons: list[str]
 
 
 class DeviceDetailOut(DeviceOut):
-    allowed_transitions: list[str]
+    allowed_transitions: list[DeviceStatus]
     suggested_grade: GradeSuggestionOut
 
 
 class DeviceFilters(Schema):
-    status: str | None = Field(None, description="One status or several, comma-separated.")
-    kind: str | None = None
+    # Filters are strings, as they always were (several values, comma-separated; an unknown value finds
+    # nothing): the descriptions list the values.
+    status: str | None = Field(
+        None, description=f"One status or several, comma-separated: {', '.join(DeviceStatus.values)}."
+    )
+    kind: str | None = Field(None, description=f"One kind or several, comma-separated: {', '.join(DeviceKind.values)}.")
     site: str | None = None
-    grade: str | None = None
+    grade: str | None = Field(None, description=f"One grade or several, comma-separated: {', '.join(Grade.values)}.")
     batch: Id | None = None
     q: str | None = Field(None, description="Asset tag, brand or model (part of), serial number or IMEI.")
 
@@ -120,13 +135,13 @@ class ErasureIn(Schema):
 
 class ErasureOut(Schema):
     id: int
-    method: str
+    method: ErasureMethod
     tool: str
     operator: str = Field(alias="operator.username")
     drive_serial: str
     started_at: datetime | None
     finished_at: datetime
-    result: str
+    result: ErasureResult
     certificate_ref: str
     recorded_at: datetime
 
@@ -134,9 +149,9 @@ class ErasureOut(Schema):
 class HistoryOut(Schema):
     at: datetime
     by: str = Field(alias="by.username")
-    kind: str
-    from_status: str | None
-    to_status: str
+    kind: DeviceEventKind
+    from_status: blank_or(DeviceStatus) = Field(description='"" for the registration.')
+    to_status: DeviceStatus
     site: str = Field(alias="site.code")
     note: str
     data: dict
@@ -180,11 +195,12 @@ def device_create(request: HttpRequest, payload: DeviceIn):
     return Status(201, selectors.device_get(device.asset_tag))
 
 
-@router.get("/devices", response=Page[DeviceOut])
-def device_list(request: HttpRequest, filters: Query[DeviceFilters], paging: Query[PageParams]):
+@router.get("/devices", response=list[DeviceOut])
+@paginate(PageNumber)
+def device_list(request: HttpRequest, filters: Query[DeviceFilters]):
     """Devices, newest first, filtered by status, kind, site, grade, batch or a search term."""
     policies.require(request.auth, "stock.read")
-    return paginate(selectors.device_list(**filters.model_dump()), paging)
+    return selectors.device_list(**filters.model_dump())
 
 
 @router.get("/devices/{asset_tag}", response=DeviceDetailOut)
@@ -242,7 +258,7 @@ def grade_suggestion(request: HttpRequest, asset_tag: str):
 
 
 class ScanOut(Schema):
-    type: str
+    type: ScanType
     id: str
     label: str
     url: str

@@ -1,8 +1,9 @@
 import re
+from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from api.routers.stock import get_batch
 from api.schemas import Id
@@ -22,24 +23,27 @@ router = Router(tags=["labels"])
 MAX_LABELS = 5000
 # Shelf bins are printed as Code 128: plain ASCII letters, digits and a few separators.
 LOCATION = re.compile(r"[A-Za-z0-9 ._/-]{1,40}")
+# A label stock's name. The schema lists them; get_stock() checks the name, so that an unknown one
+# still answers 422 with its own code, unknown_stock, and the list of stocks.
+StockName = Annotated[str, WithJsonSchema({"type": "string", "enum": list(STOCKS)})]
 
 
 class LabelsIn(Schema):
     asset_tags: list[str] = Field(min_length=1, max_length=MAX_LABELS)
-    stock: str | None = Field(None, description=f"One of {', '.join(STOCKS)}; defaults to your site's.")
+    stock: StockName | None = Field(None, description="Defaults to your site's.")
     start: int = Field(1, ge=1, description="First free position on a part-used sheet, 1-based.")
 
 
 class SimLabelsIn(Schema):
     items: list[Id] = Field(min_length=1, max_length=MAX_LABELS)
-    stock: str | None = None
+    stock: StockName | None = None
     start: int = Field(1, ge=1)
 
 
 class ShelfLabelsIn(Schema):
     locations: list[str] = Field(min_length=1, max_length=MAX_LABELS)
     site: str | None = None
-    stock: str | None = None
+    stock: StockName | None = None
     start: int = Field(1, ge=1)
 
 
@@ -75,14 +79,14 @@ def print_devices(request, asset_tags: list[str], stock_name: str | None, start:
 
 
 @router.get("/devices/{asset_tag}/label.pdf", response={200: None})
-def device_label_pdf(request: HttpRequest, asset_tag: str, stock: str | None = None):
+def device_label_pdf(request: HttpRequest, asset_tag: str, stock: StockName | None = None):
     """One device's label as PDF, on `stock` (default: the device's site's). Printing is kept in its history."""
     stock_policies.require(request.auth, "stock.read")
     return print_devices(request, [asset_tag], stock, 1, f"{asset_tag.upper()}.pdf")
 
 
 @router.get("/devices/{asset_tag}/label.zpl", response={200: None})
-def device_label_zpl(request: HttpRequest, asset_tag: str, stock: str = "zebra_4x2"):
+def device_label_zpl(request: HttpRequest, asset_tag: str, stock: StockName = "zebra_4x2"):
     """One device's label as ZPL for a Zebra roll printer."""
     user = stock_policies.require(request.auth, "stock.read")
     devices, _ = devices_for_labels([asset_tag])
@@ -109,7 +113,7 @@ def labels_pdf(request: HttpRequest, payload: LabelsIn):
 
 
 @router.get("/batches/{batch_id}/labels.pdf", response={200: None})
-def batch_labels_pdf(request: HttpRequest, batch_id: Id, stock: str | None = None, start: Id = 1):
+def batch_labels_pdf(request: HttpRequest, batch_id: Id, stock: StockName | None = None, start: Id = 1):
     """Every device of a batch, in registration order, in one PDF."""
     stock_policies.require(request.auth, "stock.read")
     batch = get_batch(batch_id)

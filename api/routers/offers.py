@@ -2,14 +2,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 from pydantic import Field
 
-from api.pagination import Page, PageParams, paginate
+from api.pagination import PageNumber, paginate
 from api.schemas import Id
 from common.exceptions import NotFound
 from inventory import policies, selectors, services
-from inventory.enums import OfferKind
+from inventory.enums import LineItemStatus, OfferKind
 from inventory.models import LineItem, Offer
 from sites.selectors import site_or_default
 
@@ -30,7 +30,7 @@ class OfferOut(Schema):
     id: int
     operator: str
     name: str
-    kind: str
+    kind: OfferKind
     data_gb: Decimal | None
     validity_days: int
     unlimited_calls: bool
@@ -59,7 +59,7 @@ class ItemOut(Schema):
     voucher_code: str | None = Field(alias="masked_voucher_code", description="Masked: ••••1234")
     msisdn: str
     expires_on: date
-    status: str
+    status: LineItemStatus
     site: str = Field(alias="site.code")
 
 
@@ -93,13 +93,12 @@ def offer_read(request: HttpRequest, offer_id: Id):
     return offer
 
 
-@router.get("/offers/{offer_id}/items", response=Page[ItemOut])
-def item_list(
-    request: HttpRequest, offer_id: Id, paging: Query[PageParams], status: str | None = None, site: str | None = None
-):
+@router.get("/offers/{offer_id}/items", response=list[ItemOut])
+@paginate(PageNumber)
+def item_list(request: HttpRequest, offer_id: Id, status: str | None = None, site: str | None = None):
     """SIM cards or vouchers of an offer, the first to expire first."""
     policies.require(request.auth, "stock.read")
-    return paginate(selectors.line_item_list(offer=get_offer(offer_id), status=status, site=site), paging)
+    return selectors.line_item_list(offer=get_offer(offer_id), status=status, site=site)
 
 
 @router.post("/offers/{offer_id}/items", response={201: list[ItemOut]})

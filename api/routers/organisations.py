@@ -7,10 +7,10 @@ from pydantic import Field
 from accounts import policies as account_policies
 from accounts import services as account_services
 from accounts.models import User
-from api.schemas import Id
+from api.schemas import Id, one_of
 from common.exceptions import NotFound
 from referrals import policies, selectors, services
-from referrals.enums import OrganisationKind
+from referrals.enums import Authorisation, OrganisationKind
 from referrals.models import Organisation
 
 router = Router(tags=["partners"])
@@ -27,17 +27,17 @@ class OrganisationIn(Schema):
 class OrganisationOut(Schema):
     id: int
     name: str
-    kind: str
+    kind: OrganisationKind
     siret: str
     postal_code: str
     department: str
-    authorisation: str
+    authorisation: Authorisation
     authorised_at: datetime | None
     open_referral_quota: int | None
 
 
 class AuthorisationIn(Schema):
-    status: str = Field(pattern="^(validated|refused)$")
+    status: one_of(Authorisation.VALIDATED, Authorisation.REFUSED)
     note: str = Field("", max_length=1000)
 
 

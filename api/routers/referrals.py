@@ -5,14 +5,26 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from accounts.models import User
-from api.pagination import Page, PageParams, paginate
-from api.schemas import Id
+from api.pagination import PageNumber, paginate
+from api.schemas import Id, blank_or, one_of
 from common.exceptions import NotFound
-from referrals import policies, selectors, services
+from inventory.enums import DeviceKind
+from referrals import policies, selectors, services, workflows
+from referrals.enums import (
+    Accessory,
+    Connectivity,
+    Eligibility,
+    Reason,
+    ReferralEventKind,
+    ReferralStatus,
+    Urgency,
+)
 from referrals.models import Referral
 from sites.selectors import site_by_code
 
 router = Router(tags=["referrals"])
+
+Decision = one_of(*workflows.DECISIONS)
 
 
 class BeneficiaryIn(Schema):
@@ -24,7 +36,7 @@ class BeneficiaryIn(Schema):
     birth_year: int
     language: str = Field("fr", max_length=3)
     accessibility_needs: str = Field("", max_length=200)
-    eligibility: list[str] = Field(default_factory=list, max_length=10)
+    eligibility: list[Eligibility] = Field(default_factory=list, max_length=10)
     eligibility_note: str = Field("", max_length=200)
 
 
@@ -37,27 +49,27 @@ class BeneficiaryPatch(Schema):
     birth_year: int | None = None
     language: str | None = Field(None, max_length=3)
     accessibility_needs: str | None = Field(None, max_length=200)
-    eligibility: list[str] | None = Field(None, max_length=10)
+    eligibility: list[Eligibility] | None = Field(None, max_length=10)
     eligibility_note: str | None = Field(None, max_length=200)
 
 
 class NeedsIn(Schema):
-    device_kinds: list[str] = Field(default_factory=list, max_length=5)
-    connectivity: str = "none"
-    accessories: list[str] = Field(default_factory=list, max_length=10)
+    device_kinds: list[DeviceKind] = Field(default_factory=list, max_length=5)
+    connectivity: Connectivity = Connectivity.NONE
+    accessories: list[Accessory] = Field(default_factory=list, max_length=10)
 
 
 class NeedsPatch(Schema):
-    device_kinds: list[str] | None = Field(None, max_length=5)
-    connectivity: str | None = None
-    accessories: list[str] | None = Field(None, max_length=10)
+    device_kinds: list[DeviceKind] | None = Field(None, max_length=5)
+    connectivity: Connectivity | None = None
+    accessories: list[Accessory] | None = Field(None, max_length=10)
 
 
 class ReferralIn(Schema):
     beneficiary: BeneficiaryIn
     needs: NeedsIn
-    reason: str
-    urgency: str = "normal"
+    reason: Reason
+    urgency: Urgency = Urgency.NORMAL
     urgency_justification: str = Field("", max_length=500)
     site: str = Field(description="Code of the reception point where the person will collect the kit.")
     notes: str = Field("", max_length=2000)
@@ -68,15 +80,15 @@ class ReferralIn(Schema):
 class ReferralPatch(Schema):
     beneficiary: BeneficiaryPatch | None = None
     needs: NeedsPatch | None = None
-    reason: str | None = None
-    urgency: str | None = None
+    reason: Reason | None = None
+    urgency: Urgency | None = None
     urgency_justification: str | None = Field(None, max_length=500)
     site: str | None = None
     notes: str | None = Field(None, max_length=2000)
 
 
 class DecisionIn(Schema):
-    decision: str = Field(description="accept, reject or needs_info")
+    decision: Decision
     reason: str = Field("", max_length=2000, description="Required to reject or ask for information.")
 
 
@@ -89,9 +101,9 @@ class CancelIn(Schema):
 
 
 class NeedsOut(Schema):
-    device_kinds: list[str]
-    connectivity: str
-    accessories: list[str]
+    device_kinds: list[DeviceKind]
+    connectivity: Connectivity
+    accessories: list[Accessory]
 
 
 class BeneficiaryOut(Schema):
@@ -103,7 +115,7 @@ class BeneficiaryOut(Schema):
     birth_year: int
     language: str
     accessibility_needs: str
-    eligibility: list[str]
+    eligibility: list[Eligibility]
     eligibility_note: str
     consent_given_at: datetime
     consent_version: str
@@ -123,7 +135,7 @@ class OrganisationRefOut(Schema):
 
 class DuplicateOut(Schema):
     id: int
-    status: str
+    status: ReferralStatus
     organisation: str
     site: str
     submitted_at: datetime
@@ -131,11 +143,11 @@ class DuplicateOut(Schema):
 
 class ReferralSummaryOut(Schema):
     id: int
-    status: str
+    status: ReferralStatus
     beneficiary: BeneficiarySummaryOut
     needs: NeedsOut
-    reason: str
-    urgency: str
+    reason: Reason
+    urgency: Urgency
     site: str
     organisation: OrganisationRefOut
     decision_reason: str
@@ -148,11 +160,11 @@ class ReferralSummaryOut(Schema):
 
 class ReferralOut(Schema):
     id: int
-    status: str
+    status: ReferralStatus
     beneficiary: BeneficiaryOut
     needs: NeedsOut
-    reason: str
-    urgency: str
+    reason: Reason
+    urgency: Urgency
     urgency_justification: str
     site: str
     organisation: OrganisationRefOut
@@ -169,9 +181,12 @@ class ReferralOut(Schema):
 
 
 class ReferralFilters(Schema):
-    status: str | None = None
+    # Filters are strings, as they always were (an unknown value finds nothing): the descriptions list the values.
+    status: str | None = Field(
+        None, description=f"One status or several, comma-separated: {', '.join(ReferralStatus.values)}."
+    )
     site: str | None = None
-    urgency: str | None = None
+    urgency: str | None = Field(None, description=f"One of: {', '.join(Urgency.values)}.")
     organisation: Id | None = None
     q: str | None = Field(None, description="Part of the beneficiary's first or last name.")
 
@@ -179,9 +194,9 @@ class ReferralFilters(Schema):
 class EventOut(Schema):
     at: datetime
     by: str | None
-    kind: str
-    from_status: str
-    to_status: str
+    kind: ReferralEventKind
+    from_status: blank_or(ReferralStatus) = Field(description='"" for the submission.')
+    to_status: ReferralStatus
     note: str
 
 
@@ -283,14 +298,13 @@ def referral_create(request: HttpRequest, payload: ReferralIn):
     return Status(201, detail(request, referral.pk))
 
 
-@router.get("/referrals", response=Page[ReferralSummaryOut])
-def referral_list(request: HttpRequest, filters: Query[ReferralFilters], paging: Query[PageParams]):
+@router.get("/referrals", response=list[ReferralSummaryOut])
+@paginate(PageNumber, transform=lambda referral, request: summary(referral, request.auth))
+def referral_list(request: HttpRequest, filters: Query[ReferralFilters]):
     """Referrals you may see: your organisation's (social workers), your site's validated partners'
     (mediators), all (coordinators). Most urgent, then longest waiting, first."""
     user = policies.require(request.auth, "referral.read")
-    page = paginate(selectors.referral_list(user, **filters.model_dump()), paging)
-    page["items"] = [summary(referral, user) for referral in page["items"]]
-    return page
+    return selectors.referral_list(user, **filters.model_dump())
 
 
 @router.get("/referrals/{referral_id}", response=ReferralOut)
@@ -359,8 +373,9 @@ def referral_events(request: HttpRequest, referral_id: Id):
     ]
 
 
-@router.get("/access-log", response=Page[AccessOut])
-def access_log(request: HttpRequest, paging: Query[PageParams], referral: Id | None = None, user: str | None = None):
+@router.get("/access-log", response=list[AccessOut])
+@paginate(PageNumber)
+def access_log(request: HttpRequest, referral: Id | None = None, user: str | None = None):
     """Who read which beneficiary's details, and when (coordinators)."""
     policies.require(request.auth, "access_log.read")
-    return paginate(selectors.access_log(referral=referral, user=user), paging)
+    return selectors.access_log(referral=referral, user=user)

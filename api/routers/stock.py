@@ -5,7 +5,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from api.schemas import Id
+from api.schemas import Id, one_of
 from common.exceptions import NotFound, ValidationFailed
 from inventory import policies, selectors, services
 from inventory.enums import DonorKind
@@ -27,7 +27,7 @@ class DonorIn(Schema):
 class DonorOut(Schema):
     id: int
     name: str
-    kind: str
+    kind: DonorKind
     siret: str
     contact_name: str
     contact_email: str
@@ -59,7 +59,7 @@ class BatchOut(Schema):
 
 class ImportRowOut(Schema):
     line: int
-    status: str
+    status: one_of("created", "valid", "already_imported", "error") = Field(description="valid: a dry run's row.")
     asset_tag: str | None
     errors: dict[str, str]
 

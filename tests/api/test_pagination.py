@@ -1,0 +1,97 @@
+"""Every list of the API answers {count, page, page_size, pages, items}, page by page, in two queries."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.conftest import ApiClient
+from tests.factories import DeviceFactory, LineItemFactory, OfferFactory, ReferralFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGINATED = ["/api/v1/devices", "/api/v1/offers/{offer_id}/items", "/api/v1/referrals", "/api/v1/access-log"]
+
+
+def test_a_page_says_how_many_items_and_pages_there_are(warehouse_api):
+    tags = [DeviceFactory().asset_tag for _ in range(5)]
+    newest_first = tags[::-1]
+    pages = [warehouse_api.get("devices", {"page": n, "page_size": 2}).json() for n in (1, 2, 3)]
+    for number, page in enumerate(pages, start=1):
+        assert list(page) == ["count", "page", "page_size", "pages", "items"]
+        assert (page["count"], page["page"], page["page_size"], page["pages"]) == (5, number, 2, 3)
+    assert [d["asset_tag"] for page in pages for d in page["items"]] == newest_first
+
+
+def test_a_page_past_the_last_is_empty_and_an_empty_list_has_one_page(warehouse_api):
+    assert warehouse_api.get("devices").json() == {"count": 0, "page": 1, "page_size": 50, "pages": 1, "items": []}
+    DeviceFactory()
+    past = warehouse_api.get("devices", {"page": 2}).json()
+    assert (past["count"], past["pages"], past["items"]) == (1, 1, [])
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"page": 0}, "page"),
+        ({"page": 1_000_001}, "page"),
+        ({"page": "two"}, "page"),
+        ({"page_size": 0}, "page_size"),
+        ({"page_size": 501}, "page_size"),
+    ],
+)
+def test_a_page_out_of_bounds_answers_422_naming_the_parameter(warehouse_api, params, field):
+    response = warehouse_api.get("devices", params)
+    assert response.status_code == 422
+    assert (response.json()["code"], response.json()["field"]) == ("validation_error", field)
+
+
+def test_the_largest_page_and_page_size_are_accepted(warehouse_api):
+    DeviceFactory()
+    assert warehouse_api.get("devices", {"page_size": 500}).json()["page_size"] == 500
+    assert warehouse_api.get("devices", {"page": 1_000_000}).json()["items"] == []
+
+
+@pytest.mark.parametrize("page_size", [1, 7, 20])
+def test_a_page_costs_one_count_and_one_page_query_whatever_its_size(warehouse_user, page_size):
+    api = ApiClient(warehouse_user)
+    offer = OfferFactory()
+    for _ in range(20):
+        LineItemFactory(offer=offer)
+    api.get("me")
+    with CaptureQueriesContext(connection) as queries:
+        page = api.get(f"offers/{offer.pk}/items", {"page_size": page_size}).json()
+    assert len(page["items"]) == page_size
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    rows = [q["sql"] for q in queries if '"inventory_lineitem"' in q["sql"] and "COUNT(" not in q["sql"].upper()]
+    assert len(counts) == 1 and len(rows) == 1, [q["sql"] for q in queries]
+
+
+def test_the_referral_list_is_summarised_for_whoever_asks(coordinator_api):
+    referral = ReferralFactory()
+    own = ApiClient(referral.social_worker).get("referrals").json()["items"]
+    staff = coordinator_api.get("referrals").json()["items"]
+    last_name = referral.beneficiary.last_name
+    assert [item["beneficiary"]["last_name"] for item in own] == [last_name]
+    assert [item["beneficiary"]["last_name"] for item in staff] == [f"{last_name[0]}."]
+    assert staff[0]["needs"] == {"device_kinds": ["smartphone"], "connectivity": "sim", "accessories": []}
+    assert staff[0]["organisation"] == {"id": referral.organisation_id, "name": referral.organisation.name}
+
+
+@pytest.mark.parametrize("path", PAGINATED)
+def test_the_schema_describes_the_page_and_its_parameters(path):
+    schema = Client().get("/api/v1/openapi.json").json()
+    operation = schema["paths"][path]["get"]
+    parameters = {p["name"]: p["schema"] for p in operation["parameters"]}
+    assert parameters["page"] == {"default": 1, "maximum": 1_000_000, "minimum": 1, "title": "Page", "type": "integer"}
+    assert parameters["page_size"] == {
+        "default": 50,
+        "maximum": 500,
+        "minimum": 1,
+        "title": "Page Size",
+        "type": "integer",
+    }
+    ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    page = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert page["required"] == ["count", "page", "page_size", "pages", "items"]
+    assert page["properties"]["items"]["type"] == "array"
