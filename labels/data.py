@@ -8,12 +8,17 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class LabelContent:
-    """The generic label every layout draws: a Code 128, a bold heading and a few lines."""
+    """The generic label every layout draws: a Code 128, a bold heading, a title and a few detail lines.
+
+    The title (a model name, an offer) may wrap onto a second line; the details are never printed
+    larger than it.
+    """
 
     barcode: str
     heading: str
     lines: tuple[str, ...] = ()
     qr_url: str = ""
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -28,8 +33,8 @@ class DeviceLabel:
 
     def content(self) -> LabelContent:
         middle = " · ".join(part for part in (self.kind, self.specs, self.grade) if part)
-        lines = tuple(line for line in (self.title, middle, self.erasure) if line)
-        return LabelContent(self.asset_tag, self.asset_tag, lines, self.url)
+        lines = tuple(line for line in (middle, self.erasure) if line)
+        return LabelContent(self.asset_tag, self.asset_tag, lines, self.url, title=self.title)
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ class SimLabel:
 
     def content(self) -> LabelContent:
         grouped = " ".join(self.iccid[i : i + 4] for i in range(0, len(self.iccid), 4))
-        return LabelContent(self.iccid, grouped, tuple(line for line in (self.offer, self.expiry) if line))
+        return LabelContent(self.iccid, grouped, (self.expiry,) if self.expiry else (), title=self.offer)
 
 
 @dataclass(frozen=True)
@@ -49,4 +54,4 @@ class ShelfLabel:
     site: str = ""  # "SD Saint-Denis"
 
     def content(self) -> LabelContent:
-        return LabelContent(self.location, self.location, (self.site,) if self.site else ())
+        return LabelContent(self.location, self.location, title=self.site)

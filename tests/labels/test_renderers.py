@@ -1,7 +1,7 @@
 import pytest
 
 from labels.data import DeviceLabel, ShelfLabel, SimLabel
-from labels.layout import LabelDoesNotFit, layout_label
+from labels.layout import MIN_DETAIL_PT, MIN_TITLE_PT, LabelDoesNotFit, layout_label
 from labels.pdf import render_pdf
 from labels.stocks import STOCKS
 from labels.zpl import render_zpl
@@ -136,3 +136,56 @@ def test_qr_codes_scan_back_to_the_device_page(stock):
     labels = [device(n) for n in range(1, 25)]
     found = [s for s in scan_pdf(render_pdf(labels, stock), stock.dpi) if s.format == "QRCode"]
     assert sorted(s.text for s in found) == sorted(label.url for label in labels)
+
+
+def points(size_dots: int, stock) -> float:
+    return size_dots * 72 / stock.dpi
+
+
+def test_a_long_model_name_on_brother_62x29_wraps_onto_two_lines_at_a_readable_size():
+    stock = STOCKS["brother_62x29"]
+    layout = layout_label(device(1, LONG_MODEL).content(), stock)
+    title = [text for text in layout.texts if text.role == "title"]
+    assert len(title) == 2
+    assert all(points(text.size, stock) >= MIN_TITLE_PT >= 6.0 for text in title)
+    assert title[0].y + title[0].size <= title[1].y  # two lines, one under the other
+    assert LONG_MODEL.startswith(title[0].text)
+    # In the PDF: the title's capitals are at least 6 pt tall (Helvetica's cap height is 0.718 em).
+    boxes = text_boxes_mm(render_pdf([device(1, LONG_MODEL)], stock))
+    first_line = [box for box in boxes if box[0] == "L"][0]  # the L of "Lenovo"
+    assert first_line[4] - first_line[2] >= 0.7 * 6 * 25.4 / 72
+    rows = {round(box[4], 1) for box in boxes if box[0] in "LÉ"}
+    assert len(rows) >= 2, "Lenovo… and Édition… sit on two lines"
+
+
+TITLES = ["Samsung Galaxy A52", "Lenovo ThinkPad X1 Carbon Gen 11 Intel Evo", LONG_MODEL, "HP"]
+
+
+@pytest.mark.parametrize("stock", STOCKS.values(), ids=list(STOCKS))
+@pytest.mark.parametrize("title", TITLES)
+def test_detail_lines_are_never_larger_than_the_title_nor_the_title_than_the_heading(stock, title):
+    layout = layout_label(device(1, title).content(), stock)
+    roles = {role: [t.size for t in layout.texts if t.role == role] for role in ("heading", "title", "detail")}
+    assert len(roles["heading"]) == 1 and 1 <= len(roles["title"]) <= 2 and len(roles["detail"]) == 2
+    assert max(roles["detail"]) <= min(roles["title"]) <= roles["heading"][0]
+    assert len(set(roles["detail"])) == 1, "every detail line at one size"
+    assert min(roles["detail"]) >= stock.points(MIN_DETAIL_PT)
+
+
+@pytest.mark.parametrize("stock", STOCKS.values(), ids=list(STOCKS))
+def test_a_title_that_fits_stays_on_one_line_and_is_not_shrunk_below_the_minimum(stock):
+    layout = layout_label(device(1, "Samsung Galaxy A52").content(), stock)
+    title = [t for t in layout.texts if t.role == "title"]
+    assert [t.text for t in title] == ["Samsung Galaxy A52"]
+    assert points(title[0].size, stock) >= MIN_TITLE_PT
+
+
+@pytest.mark.parametrize("stock", STOCKS.values(), ids=list(STOCKS))
+def test_text_lines_do_not_overlap_and_stay_in_the_text_box(stock):
+    layout = layout_label(device(1, LONG_MODEL).content(), stock)
+    bottom = layout.height - stock.dots(stock.padding_mm)
+    previous = layout.bars.y + layout.bars.height
+    for text in layout.texts:
+        assert text.y >= previous, text
+        previous = text.y + text.size
+    assert previous <= bottom
