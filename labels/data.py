@@ -1,6 +1,8 @@
 """What goes on a label: plain data, already in the words the reader will read.
 
-Never personal data: a label names stock (a device, a SIM card, a shelf), not people.
+A label never carries personal data: it names stock (a device, a SIM card, a shelf), not people.
+One exception, deliberate: a kit label carries the beneficiary's initials (never a name, a phone
+number or an address), so that a mediator finds the right bag on the pickup shelf.
 """
 
 from dataclasses import dataclass
@@ -55,3 +57,25 @@ class ShelfLabel:
 
     def content(self) -> LabelContent:
         return LabelContent(self.location, self.location, title=self.site)
+
+
+@dataclass(frozen=True)
+class KitLabel:
+    """The bag of a reserved kit on the pickup shelf: scanned to hand it over, read to find it.
+
+    The initials are the only personal data a label ever carries (see the module's docstring).
+    """
+
+    allocation: str  # the barcode: "A-2026-000123"
+    referral: str  # "Orientation #42"
+    initials: str  # "A. T.", never a name
+    hold: str  # "À retirer avant le 10/12/2026"
+    site: str = ""  # "SD Saint-Denis"
+    asset_tag: str = ""  # empty for a connectivity-only kit
+    sim: str = ""  # "SIM ••••1234", empty for a device-only kit
+
+    def content(self) -> LabelContent:
+        heading = " · ".join(part for part in (self.initials, self.referral) if part)
+        stock = " · ".join(part for part in (self.asset_tag, self.sim) if part)
+        where = " · ".join(part for part in (self.site, self.allocation) if part)
+        return LabelContent(self.allocation, heading, tuple(line for line in (stock, where) if line), title=self.hold)

@@ -1,6 +1,6 @@
 import pytest
 
-from labels.data import DeviceLabel, ShelfLabel, SimLabel
+from labels.data import DeviceLabel, KitLabel, ShelfLabel, SimLabel
 from labels.layout import MIN_DETAIL_PT, MIN_TITLE_PT, LabelDoesNotFit, layout_label
 from labels.pdf import render_pdf
 from labels.stocks import STOCKS
@@ -162,7 +162,7 @@ TITLES = ["Samsung Galaxy A52", "Lenovo ThinkPad X1 Carbon Gen 11 Intel Evo", LO
 
 
 @pytest.mark.parametrize("stock", STOCKS.values(), ids=list(STOCKS))
-@pytest.mark.parametrize("title", TITLES)
+@pytest.mark.parametrize("title", TITLES, ids=["short", "long", "very-long", "two-letters"])
 def test_detail_lines_are_never_larger_than_the_title_nor_the_title_than_the_heading(stock, title):
     layout = layout_label(device(1, title).content(), stock)
     roles = {role: [t.size for t in layout.texts if t.role == role] for role in ("heading", "title", "detail")}
@@ -189,3 +189,53 @@ def test_text_lines_do_not_overlap_and_stay_in_the_text_box(stock):
         assert text.y >= previous, text
         previous = text.y + text.size
     assert previous <= bottom
+
+
+def kit(n: int = 123, **overrides) -> KitLabel:
+    fields = {
+        "allocation": f"A-2026-{n:06d}",
+        "referral": "Orientation #42",
+        "initials": "A. T.",
+        "hold": "À retirer avant le 10/12/2026",
+        "site": "SD Saint-Denis",
+        "asset_tag": "SDTE26-0042",
+        "sim": "SIM ••••1234",
+    }
+    return KitLabel(**(fields | overrides))
+
+
+@pytest.mark.parametrize("stock", STOCKS.values(), ids=list(STOCKS))
+def test_a_kit_label_scans_back_to_the_allocation_number_on_every_stock(stock):
+    labels = [kit(123), kit(124, asset_tag=""), kit(125, sim="")]
+    content = render_pdf(labels, stock)
+    codes = sorted(s.text for s in scan_pdf(content, stock.dpi) if s.format == "Code128")
+    assert codes == ["A-2026-000123", "A-2026-000124", "A-2026-000125"]
+
+
+@pytest.mark.parametrize("stock", STOCKS.values(), ids=list(STOCKS))
+def test_a_kit_label_shows_the_initials_and_keeps_its_text_inside_the_label(stock):
+    content = render_pdf([kit()], stock)
+    left, top = stock.cell_origin_mm(1)
+    pad = stock.padding_mm - 0.3
+    boxes = text_boxes_mm(content)
+    for char, x0, y0, x1, y1 in boxes:
+        assert left + pad <= x0 and x1 <= left + stock.label_width_mm - pad, (char, x0, x1)
+        assert top + pad / 2 <= y0 and y1 <= top + stock.label_height_mm - pad / 2, (char, y0, y1)
+    text = "".join(box[0] for box in boxes)
+    assert text.startswith("A.T.·Orientation#42")
+    assert "Àretireravantle10/12/2026" in text
+
+
+def test_a_kit_label_carries_the_initials_and_nothing_else_of_the_person():
+    layout = layout_label(kit().content(), STOCKS["brother_62x29"])
+    assert [t.text for t in layout.texts] == [
+        "A. T. · Orientation #42",
+        "À retirer avant le 10/12/2026",
+        "SDTE26-0042 · SIM ••••1234",
+        "SD Saint-Denis · A-2026-000123",
+    ]
+
+
+def test_a_kit_label_prints_in_zpl_with_the_allocation_number():
+    zpl = render_zpl([kit()], STOCKS["zebra_4x2"]).decode()
+    assert "^FH_^FDA-2026-000123^FS" in zpl and "A. T. · Orientation #42" in zpl
