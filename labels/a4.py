@@ -22,12 +22,17 @@ __all__ = ["FONT", "FONT_BOLD", "MARGIN", "PAGE_H", "PAGE_W", "Cursor", "draw_co
 def new_canvas(out: BinaryIO, *, title: str, author: str, created: dt.datetime) -> Canvas:
     """An A4 canvas whose bytes depend only on what is drawn: no clock, no random file id."""
     canvas = Canvas(out, pagesize=A4, pageCompression=1, invariant=1)
-    stamp = created.strftime("D:%Y%m%d%H%M%S") + _offset(created)
-    canvas.setDateFormatter(lambda *_: stamp)
+    stamp_pdf_date(canvas, created)
     canvas.setTitle(printable(title))
     canvas.setAuthor(printable(author))
     canvas.setCreator("Bagage")
     return canvas
+
+
+def stamp_pdf_date(canvas: Canvas, created: dt.datetime) -> None:
+    """Give the PDF this creation date, not the clock's: the same data makes the same bytes."""
+    stamp = created.strftime("D:%Y%m%d%H%M%S") + _offset(created)
+    canvas.setDateFormatter(lambda *_: stamp)
 
 
 def _offset(moment: dt.datetime) -> str:

@@ -182,9 +182,7 @@ def _draw_copy(
         canvas.setFont(FONT_BOLD, 11)
         canvas.drawRightString(right, bars_y - 13, printable(f"{words['receipt_number']} {data.number}"))
         canvas.setFont(FONT, BODY)
-        issued = f"{words['date']} : {words.date(data.issued_at)} {data.issued_at:%H:%M}"
-        if words.language == "en":
-            issued = issued.replace(" : ", ": ")
+        issued = f"{words['date']}{words.colon}{words.date(data.issued_at)} {data.issued_at:%H:%M}"
         canvas.drawRightString(right, bars_y - 26, printable(issued))
         # Footer.
         canvas.setFont(FONT, 7.5)
@@ -196,7 +194,7 @@ def _draw_copy(
         return y - 8
 
     cursor = Cursor(canvas, header)
-    colon = ": " if words.language == "en" else " : "
+    colon = words.colon
     cursor.text(f"{words['handed_by']}{colon}{data.mediator}", BODY)
     cursor.text(f"{words['handed_to']}{colon}{data.beneficiary}", BODY, bold=True)
 

@@ -163,6 +163,11 @@ class Words:
     def __getitem__(self, key: str) -> str:
         return self.table[key]
 
+    @property
+    def colon(self) -> str:
+        """French typography puts a space before the colon; English does not."""
+        return " : " if self.language == "fr" else ": "
+
     def word(self, code: str) -> str:
         return self.table.get(code, code)
 
