@@ -80,7 +80,7 @@ def test_the_certificate_names_the_donor_the_batch_and_each_devices_erasure_and_
         "recyclé",
         "en cours",
         "pas encore effacé",
-        "8 appareils",
+        "10 appareils",
     ):
         assert expected in text, expected
 
