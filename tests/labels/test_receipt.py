@@ -1,6 +1,7 @@
 import datetime as dt
 import io
 import math
+import random
 import time
 from dataclasses import replace
 from decimal import Decimal
@@ -128,6 +129,19 @@ def test_a_signed_receipt_stays_small_with_the_signature_embedded_once():
     content = render_receipt(receipt(signature_png=signature_png(400, 150)))
     assert len(content) <= 60_000
     assert content.count(b"/Subtype /Image") == 1
+
+
+def test_a_photographed_signature_with_a_noisy_grey_background_stays_small():
+    rng = random.Random(7)
+    image = Image.new("L", (400, 150))
+    image.putdata([rng.randint(228, 255) for _ in range(400 * 150)])
+    ImageDraw.Draw(image).line([(30, 100), (120, 30), (200, 110), (370, 40)], fill=20, width=4)
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    assert len(png.getvalue()) > 40_000  # the noise does not compress
+    content = render_receipt(receipt(signature_png=png.getvalue()))
+    # The grey background becomes paper white: the file is as small as with a clean pad signature.
+    assert len(content) <= 15_000
 
 
 def test_a_large_signature_is_scaled_down_to_what_its_box_needs():
