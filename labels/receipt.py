@@ -228,7 +228,8 @@ def _draw_copy(
     if line is not None:
         rows = [(words["operator"], line.operator), (words["offer"], line.offer)]
         if line.iccid:
-            rows.append((words["iccid"], " ".join(line.iccid[i : i + 4] for i in range(0, len(line.iccid), 4))))
+            # Whole, as the operator's hotline and a text search ask for it.
+            rows.append((words["iccid"], line.iccid))
         if line.valid_until:
             rows.append((words["valid_until"], words.date(line.valid_until)))
         if line.voucher_code and copy == "beneficiary":
