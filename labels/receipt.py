@@ -67,7 +67,7 @@ class ReceiptData:
     """Everything a receipt shows. No device for a connectivity-only top-up (the "short receipt")."""
 
     number: str  # "R-2026-000042", also the Code 128
-    issued_at: dt.datetime  # printed, and the PDF's creation date
+    issued_at: dt.datetime  # in the site's time zone: printed, and the PDF's creation date
     charity: str
     site_name: str
     site_address: str  # lines separated by "\n"
@@ -121,7 +121,7 @@ def _signature_image(png: bytes) -> ImageReader:
         if image.width * image.height > SIGNATURE_MAX_INPUT_PIXELS:
             raise ReceiptError("the signature image is too large")
         image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
         raise ReceiptError("the signature is not a readable PNG image") from exc
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         image = image.convert("RGBA")

@@ -172,6 +172,8 @@ def test_a_signature_that_is_not_a_png_is_refused():
     Image.new("RGB", (40, 20), "white").save(jpeg, format="JPEG")
     with pytest.raises(ReceiptError):
         render_receipt(receipt(signature_png=jpeg.getvalue()))
+    with pytest.raises(ReceiptError):
+        render_receipt(receipt(signature_png=signature_png()[:300]))  # cut short in transit
 
 
 def test_duplicata_is_stamped_on_every_page_only_when_asked():
