@@ -16,8 +16,6 @@ from labels.pdf import bar_runs
 PAGE_W, PAGE_H = A4
 MARGIN = 18 * mm
 
-__all__ = ["FONT", "FONT_BOLD", "MARGIN", "PAGE_H", "PAGE_W", "Cursor", "draw_code128", "new_canvas", "wrap"]
-
 
 def new_canvas(out: BinaryIO, *, title: str, author: str, created: dt.datetime) -> Canvas:
     """An A4 canvas whose bytes depend only on what is drawn: no clock, no random file id."""

@@ -134,7 +134,7 @@ def fit_text(text: str, width: int, max_size: int, min_size: int, bold: bool = F
 
 
 def layout_label(content: LabelContent, stock: Stock) -> Layout:
-    """Barcode across the top, heading and lines below, and a QR code bottom right where there is room."""
+    """Barcode across the top; heading, title and details below; a QR code bottom right where there is room."""
     width, height = stock.label_dots
     pad = stock.dots(stock.padding_mm)
     inner_w, inner_h = width - 2 * pad, height - 2 * pad
