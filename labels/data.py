@@ -1,6 +1,8 @@
 """What goes on a label: plain data, already in the words the reader will read.
 
-Never personal data: a label names stock (a device, a SIM card, a shelf), not people.
+A label never carries personal data: it names stock (a device, a SIM card, a shelf), not people.
+One exception, deliberate: a kit label carries the beneficiary's initials (never a name, a phone
+number or an address), so that a mediator finds the right bag on the pickup shelf.
 """
 
 from dataclasses import dataclass
@@ -8,12 +10,17 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class LabelContent:
-    """The generic label every layout draws: a Code 128, a bold heading and a few lines."""
+    """The generic label every layout draws: a Code 128, a bold heading, a title and a few detail lines.
+
+    The title (a model name, an offer) may wrap onto a second line; the details are never printed
+    larger than it.
+    """
 
     barcode: str
     heading: str
     lines: tuple[str, ...] = ()
     qr_url: str = ""
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -28,8 +35,8 @@ class DeviceLabel:
 
     def content(self) -> LabelContent:
         middle = " · ".join(part for part in (self.kind, self.specs, self.grade) if part)
-        lines = tuple(line for line in (self.title, middle, self.erasure) if line)
-        return LabelContent(self.asset_tag, self.asset_tag, lines, self.url)
+        lines = tuple(line for line in (middle, self.erasure) if line)
+        return LabelContent(self.asset_tag, self.asset_tag, lines, self.url, title=self.title)
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,7 @@ class SimLabel:
 
     def content(self) -> LabelContent:
         grouped = " ".join(self.iccid[i : i + 4] for i in range(0, len(self.iccid), 4))
-        return LabelContent(self.iccid, grouped, tuple(line for line in (self.offer, self.expiry) if line))
+        return LabelContent(self.iccid, grouped, (self.expiry,) if self.expiry else (), title=self.offer)
 
 
 @dataclass(frozen=True)
@@ -49,4 +56,26 @@ class ShelfLabel:
     site: str = ""  # "SD Saint-Denis"
 
     def content(self) -> LabelContent:
-        return LabelContent(self.location, self.location, (self.site,) if self.site else ())
+        return LabelContent(self.location, self.location, title=self.site)
+
+
+@dataclass(frozen=True)
+class KitLabel:
+    """The bag of a reserved kit on the pickup shelf: scanned to hand it over, read to find it.
+
+    The initials are the only personal data a label ever carries (see the module's docstring).
+    """
+
+    allocation: str  # the barcode: "A-2026-000123"
+    referral: str  # "Orientation #42"
+    initials: str  # "A. T.", never a name
+    hold: str  # "À retirer avant le 10/12/2026"
+    site: str = ""  # "SD Saint-Denis"
+    asset_tag: str = ""  # empty for a connectivity-only kit
+    sim: str = ""  # "SIM ••••1234", empty for a device-only kit
+
+    def content(self) -> LabelContent:
+        heading = " · ".join(part for part in (self.initials, self.referral) if part)
+        stock = " · ".join(part for part in (self.asset_tag, self.sim) if part)
+        where = " · ".join(part for part in (self.site, self.allocation) if part)
+        return LabelContent(self.allocation, heading, tuple(line for line in (stock, where) if line), title=self.hold)

@@ -20,7 +20,12 @@ FONT = "Helvetica"
 FONT_BOLD = "Helvetica-Bold"
 ELLIPSIS = "…"
 QR_MASK = 2
-MIN_TEXT_MM = 1.6  # about 4.5 pt: the smallest text still read without a loupe
+# Sizes are chosen in points, as a reader sees them, and converted to each stock's dots.
+MIN_DETAIL_PT = 4.5  # the smallest text still read without a loupe
+MIN_TITLE_PT = 6.0  # below this a model name is a smudge at arm's length: wrap it instead
+TITLE_LINES = 2
+HEADING_RATIO = 1.4  # the bold heading is this much larger than the title
+LEADING = 1.15  # line box height per font size
 
 
 class LabelError(ValueError):
@@ -57,6 +62,7 @@ class Text:
     size: int  # font size in dots
     text: str
     bold: bool = False
+    role: str = "detail"  # "heading", "title" or "detail"
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,12 @@ def text_width(text: str, size: float, bold: bool) -> float:
     return stringWidth(text, FONT_BOLD if bold else FONT, size)
 
 
+def width_fit(text: str, width: int, bold: bool) -> int:
+    """The largest font size, in dots, at which the text is no wider than `width`."""
+    unit = text_width(text, 1, bold)
+    return int(width / unit) if unit else 1 << 16
+
+
 @lru_cache(maxsize=4096)
 def fit_text(text: str, width: int, max_size: int, min_size: int, bold: bool = False) -> tuple[str, int]:
     """Shrink the text to fit its box; at the smallest size, cut it with an ellipsis."""
@@ -122,7 +134,7 @@ def fit_text(text: str, width: int, max_size: int, min_size: int, bold: bool = F
 
 
 def layout_label(content: LabelContent, stock: Stock) -> Layout:
-    """Barcode across the top, heading and lines below, and a QR code bottom right where there is room."""
+    """Barcode across the top; heading, title and details below; a QR code bottom right where there is room."""
     width, height = stock.label_dots
     pad = stock.dots(stock.padding_mm)
     inner_w, inner_h = width - 2 * pad, height - 2 * pad
@@ -158,21 +170,135 @@ def layout_label(content: LabelContent, stock: Stock) -> Layout:
             qr = QrCode(pad + inner_w - size, height - pad - size, qr_module, matrix, content.qr_url)
             text_w = inner_w - size - quiet
 
-    rows = (content.heading, *content.lines)
-    # The heading gets a taller line than the details.
-    weights = [1.5] + [1.0] * len(content.lines)
-    unit = text_h / sum(weights)
-    min_size = max(1, stock.dots(MIN_TEXT_MM))
-    texts = []
-    y = float(text_top)
-    for index, (row, weight) in enumerate(zip(rows, weights, strict=True)):
-        line_h = unit * weight
-        bold = index == 0
-        max_size = max(min_size, int(line_h * 0.9))
-        fitted, size = fit_text(row, text_w, max_size, min_size, bold)
-        texts.append(Text(pad, int(y + (line_h - size) / 2), text_w, size, fitted, bold))
-        y += line_h
+    texts = layout_text(content, stock, pad, text_top, text_w, text_h)
     return Layout(width, height, bars, tuple(texts), qr)
+
+
+def _wrap(words: list[str], size: int, width: int, lines: int, cut: bool = False) -> list[str] | None:
+    """Break words onto at most `lines` lines at `size`; None if they do not fit whole (unless `cut`)."""
+    out: list[str] = []
+    current = ""
+    for index, word in enumerate(words):
+        candidate = f"{current} {word}" if current else word
+        if text_width(candidate, size, False) <= width:
+            current = candidate
+        elif current and len(out) < lines - 1 and text_width(word, size, False) <= width:
+            out.append(current)
+            current = word
+        elif not cut:
+            return None
+        else:
+            if current and len(out) < lines - 1:
+                out.append(current)
+                current = ""
+            # The last line takes the rest of the words, cut with an ellipsis.
+            out.append(fit_text(" ".join(filter(None, [current, *words[index:]])), width, size, size)[0])
+            return out
+    out.append(current)
+    return out
+
+
+@dataclass(frozen=True)
+class _Plan:
+    heading: int
+    title: tuple[str, ...]
+    size: int  # the title's
+    detail: int
+
+
+def _plan_sizes(content: LabelContent, stock: Stock, width: int, height: int) -> _Plan:
+    """Choose the heading, title and detail sizes together, so that the details never outgrow the title.
+
+    In order of preference: the title on one line at a readable size or more; the title on two lines
+    at a readable size or more; two lines at the readable minimum, the second cut with an ellipsis;
+    and on a label too small for that, one line as large as fits, cut with an ellipsis.
+    """
+    heading = printable(content.heading.strip())
+    title = printable(content.title.strip())
+    details = [printable(line.strip()) for line in content.lines if line.strip()]
+    title_min = max(1, stock.points(MIN_TITLE_PT))
+    detail_min = max(1, min(stock.points(MIN_DETAIL_PT), title_min))
+    heading_fit = width_fit(heading, width, True) if heading else 0
+    ratio = HEADING_RATIO if heading else 0.0
+    room = height / LEADING  # in font-size units
+    count = len(details)
+
+    def heading_size(size: int) -> int:
+        return min(int(size * ratio), heading_fit) if heading else 0
+
+    def vertical(lines: int, size: int) -> tuple[int, int] | None:
+        """(heading, detail) sizes that fit with `lines` title lines at `size`, or None."""
+        head = heading_size(size)
+        if not count:
+            return (head, 0) if head + lines * size <= room else None
+        detail = min(size, int((room - head - lines * size) / count))
+        if detail >= detail_min:
+            return head, detail
+        # Then the heading gives way, never below the title.
+        head = min(head, int(room - lines * size - count * detail_min))
+        return (head, detail_min) if head >= min(size, heading_size(size)) else None
+
+    def top(lines: int) -> int:
+        return max(1, int(room / (ratio + lines + count)))
+
+    def plan(lines: tuple[str, ...], size: int, head: int, detail: int) -> _Plan:
+        # The heading takes back what the title and details leave, up to its size beside a one-line title.
+        spare = int(room - len(lines) * size - count * detail)
+        natural = heading_size(top(1 if title else 0))
+        return _Plan(max(head, min(natural, spare)), lines, size, detail)
+
+    if not title:
+        size = top(0)
+        return plan((), size, *(vertical(0, size) or (heading_size(size), size)))
+
+    one_line = min(top(1), width_fit(title, width, False))
+    if one_line >= title_min:
+        return plan((title,), one_line, *(vertical(1, one_line) or (heading_size(one_line), one_line)))
+
+    words = title.split()
+    for size in range(max(top(TITLE_LINES), title_min), title_min - 1, -1):
+        lines = _wrap(words, size, width, TITLE_LINES)
+        sizes = vertical(len(lines), size) if lines else None
+        if lines and sizes:
+            return plan(tuple(lines), size, *sizes)
+
+    sizes = vertical(TITLE_LINES, title_min)
+    if sizes:
+        return plan(tuple(_wrap(words, title_min, width, TITLE_LINES, cut=True)), title_min, *sizes)
+
+    size = max(detail_min, one_line)
+    head, detail = vertical(1, size) or (heading_size(size), min(size, detail_min))
+    return plan((fit_text(title, width, size, size)[0],), size, head, detail)
+
+
+def layout_text(content: LabelContent, stock: Stock, left: int, top: int, width: int, height: int) -> list[Text]:
+    """The heading, the title (wrapped if need be) and the details, spread down the text box."""
+    plan = _plan_sizes(content, stock, width, height)
+    detail_min = max(1, min(stock.points(MIN_DETAIL_PT), plan.detail))
+    details = [line.strip() for line in content.lines if line.strip()]
+    # One size for every detail line: the largest at which they all fit, or the smallest readable.
+    detail = plan.detail
+    for line in details:
+        detail = max(detail_min, min(detail, width_fit(printable(line), width, False)))
+
+    groups: list[list[tuple[str, int, str]]] = []
+    if content.heading.strip():
+        groups.append([(*fit_text(content.heading, width, plan.heading, plan.heading, True), "heading")])
+    if plan.title:
+        groups.append([(line, plan.size, "title") for line in plan.title])
+    groups.extend([(*fit_text(line, width, detail, detail), "detail")] for line in details)
+
+    used = sum(size * LEADING for group in groups for _, size, _ in group)
+    extra = max(0.0, height - used) / max(1, len(groups))
+    texts = []
+    y = float(top)
+    for group in groups:
+        y += extra / 2
+        for text, size, role in group:
+            texts.append(Text(left, int(y + size * (LEADING - 1) / 2), width, size, text, role == "heading", role))
+            y += size * LEADING
+        y += extra / 2
+    return texts
 
 
 def mm_to_points(mm: float) -> float:

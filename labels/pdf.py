@@ -18,13 +18,13 @@ DARK_RUN = re.compile("1+")
 
 
 @lru_cache(maxsize=4096)
-def _bar_runs(pattern: str) -> tuple[tuple[int, int], ...]:
+def bar_runs(pattern: str) -> tuple[tuple[int, int], ...]:
     """(first module, width in modules) of each bar."""
     return tuple((m.start(), m.end() - m.start()) for m in DARK_RUN.finditer(pattern))
 
 
 def _row_runs(row: Iterable[bool]) -> list[tuple[int, int]]:
-    return _bar_runs("".join("1" if dark else "0" for dark in row))
+    return bar_runs("".join("1" if dark else "0" for dark in row))
 
 
 def _draw(canvas: Canvas, layout: Layout, stock: Stock, left: float, bottom: float) -> None:
@@ -45,7 +45,7 @@ def _draw(canvas: Canvas, layout: Layout, stock: Stock, left: float, bottom: flo
     canvas.addLiteral(
         "\n".join(
             f"{bars.x + start * bars.module} {top} {length * bars.module} {bars.height} re"
-            for start, length in _bar_runs(bars.pattern)
+            for start, length in bar_runs(bars.pattern)
         )
         + "\nf"
     )

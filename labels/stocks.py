@@ -46,6 +46,10 @@ class Stock:
     def dots(self, mm: float) -> int:
         return int(mm / MM_PER_INCH * self.dpi)
 
+    def points(self, points: float) -> int:
+        """A font size given in points (1/72 in), in this printer's dots."""
+        return round(points / 72 * self.dpi)
+
     @property
     def label_dots(self) -> tuple[int, int]:
         return self.dots(self.label_width_mm), self.dots(self.label_height_mm)

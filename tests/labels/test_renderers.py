@@ -1,7 +1,7 @@
 import pytest
 
-from labels.data import DeviceLabel, ShelfLabel, SimLabel
-from labels.layout import LabelDoesNotFit, layout_label
+from labels.data import DeviceLabel, KitLabel, ShelfLabel, SimLabel
+from labels.layout import MIN_DETAIL_PT, MIN_TITLE_PT, LabelDoesNotFit, layout_label
 from labels.pdf import render_pdf
 from labels.stocks import STOCKS
 from labels.zpl import render_zpl
@@ -136,3 +136,106 @@ def test_qr_codes_scan_back_to_the_device_page(stock):
     labels = [device(n) for n in range(1, 25)]
     found = [s for s in scan_pdf(render_pdf(labels, stock), stock.dpi) if s.format == "QRCode"]
     assert sorted(s.text for s in found) == sorted(label.url for label in labels)
+
+
+def points(size_dots: int, stock) -> float:
+    return size_dots * 72 / stock.dpi
+
+
+def test_a_long_model_name_on_brother_62x29_wraps_onto_two_lines_at_a_readable_size():
+    stock = STOCKS["brother_62x29"]
+    layout = layout_label(device(1, LONG_MODEL).content(), stock)
+    title = [text for text in layout.texts if text.role == "title"]
+    assert len(title) == 2
+    assert all(points(text.size, stock) >= MIN_TITLE_PT >= 6.0 for text in title)
+    assert title[0].y + title[0].size <= title[1].y  # two lines, one under the other
+    assert LONG_MODEL.startswith(title[0].text)
+    # In the PDF: the title's capitals are at least 6 pt tall (Helvetica's cap height is 0.718 em).
+    boxes = text_boxes_mm(render_pdf([device(1, LONG_MODEL)], stock))
+    first_line = [box for box in boxes if box[0] == "L"][0]  # the L of "Lenovo"
+    assert first_line[4] - first_line[2] >= 0.7 * 6 * 25.4 / 72
+    rows = {round(box[4], 1) for box in boxes if box[0] in "LÉ"}
+    assert len(rows) >= 2, "Lenovo… and Édition… sit on two lines"
+
+
+TITLES = ["Samsung Galaxy A52", "Lenovo ThinkPad X1 Carbon Gen 11 Intel Evo", LONG_MODEL, "HP"]
+
+
+@pytest.mark.parametrize("stock", STOCKS.values(), ids=list(STOCKS))
+@pytest.mark.parametrize("title", TITLES, ids=["short", "long", "very-long", "two-letters"])
+def test_detail_lines_are_never_larger_than_the_title_nor_the_title_than_the_heading(stock, title):
+    layout = layout_label(device(1, title).content(), stock)
+    roles = {role: [t.size for t in layout.texts if t.role == role] for role in ("heading", "title", "detail")}
+    assert len(roles["heading"]) == 1 and 1 <= len(roles["title"]) <= 2 and len(roles["detail"]) == 2
+    assert max(roles["detail"]) <= min(roles["title"]) <= roles["heading"][0]
+    assert len(set(roles["detail"])) == 1, "every detail line at one size"
+    assert min(roles["detail"]) >= stock.points(MIN_DETAIL_PT)
+
+
+@pytest.mark.parametrize("stock", STOCKS.values(), ids=list(STOCKS))
+def test_a_title_that_fits_stays_on_one_line_and_is_not_shrunk_below_the_minimum(stock):
+    layout = layout_label(device(1, "Samsung Galaxy A52").content(), stock)
+    title = [t for t in layout.texts if t.role == "title"]
+    assert [t.text for t in title] == ["Samsung Galaxy A52"]
+    assert points(title[0].size, stock) >= MIN_TITLE_PT
+
+
+@pytest.mark.parametrize("stock", STOCKS.values(), ids=list(STOCKS))
+def test_text_lines_do_not_overlap_and_stay_in_the_text_box(stock):
+    layout = layout_label(device(1, LONG_MODEL).content(), stock)
+    bottom = layout.height - stock.dots(stock.padding_mm)
+    previous = layout.bars.y + layout.bars.height
+    for text in layout.texts:
+        assert text.y >= previous, text
+        previous = text.y + text.size
+    assert previous <= bottom
+
+
+def kit(n: int = 123, **overrides) -> KitLabel:
+    fields = {
+        "allocation": f"A-2026-{n:06d}",
+        "referral": "Orientation #42",
+        "initials": "A. T.",
+        "hold": "À retirer avant le 10/12/2026",
+        "site": "SD Saint-Denis",
+        "asset_tag": "SDTE26-0042",
+        "sim": "SIM ••••1234",
+    }
+    return KitLabel(**(fields | overrides))
+
+
+@pytest.mark.parametrize("stock", STOCKS.values(), ids=list(STOCKS))
+def test_a_kit_label_scans_back_to_the_allocation_number_on_every_stock(stock):
+    labels = [kit(123), kit(124, asset_tag=""), kit(125, sim="")]
+    content = render_pdf(labels, stock)
+    codes = sorted(s.text for s in scan_pdf(content, stock.dpi) if s.format == "Code128")
+    assert codes == ["A-2026-000123", "A-2026-000124", "A-2026-000125"]
+
+
+@pytest.mark.parametrize("stock", STOCKS.values(), ids=list(STOCKS))
+def test_a_kit_label_shows_the_initials_and_keeps_its_text_inside_the_label(stock):
+    content = render_pdf([kit()], stock)
+    left, top = stock.cell_origin_mm(1)
+    pad = stock.padding_mm - 0.3
+    boxes = text_boxes_mm(content)
+    for char, x0, y0, x1, y1 in boxes:
+        assert left + pad <= x0 and x1 <= left + stock.label_width_mm - pad, (char, x0, x1)
+        assert top + pad / 2 <= y0 and y1 <= top + stock.label_height_mm - pad / 2, (char, y0, y1)
+    text = "".join(box[0] for box in boxes)
+    assert text.startswith("A.T.·Orientation#42")
+    assert "Àretireravantle10/12/2026" in text
+
+
+def test_a_kit_label_carries_the_initials_and_nothing_else_of_the_person():
+    layout = layout_label(kit().content(), STOCKS["brother_62x29"])
+    assert [t.text for t in layout.texts] == [
+        "A. T. · Orientation #42",
+        "À retirer avant le 10/12/2026",
+        "SDTE26-0042 · SIM ••••1234",
+        "SD Saint-Denis · A-2026-000123",
+    ]
+
+
+def test_a_kit_label_prints_in_zpl_with_the_allocation_number():
+    zpl = render_zpl([kit()], STOCKS["zebra_4x2"]).decode()
+    assert "^FH_^FDA-2026-000123^FS" in zpl and "A. T. · Orientation #42" in zpl

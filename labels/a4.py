@@ -1,0 +1,105 @@
+"""What the A4 documents share (receipt, information notice, donor certificate): a deterministic
+canvas, wrapped text, and a Code 128 drawn as vector bars, as on the labels."""
+
+import datetime as dt
+from collections.abc import Callable
+from typing import BinaryIO
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen.canvas import Canvas
+
+from labels.layout import FONT, FONT_BOLD, QUIET_ZONE_MODULES, code128_pattern, printable
+from labels.pdf import bar_runs
+
+PAGE_W, PAGE_H = A4
+MARGIN = 18 * mm
+
+
+def new_canvas(out: BinaryIO, *, title: str, author: str, created: dt.datetime) -> Canvas:
+    """An A4 canvas whose bytes depend only on what is drawn: no clock, no random file id."""
+    canvas = Canvas(out, pagesize=A4, pageCompression=1, invariant=1)
+    stamp_pdf_date(canvas, created)
+    canvas.setTitle(printable(title))
+    canvas.setAuthor(printable(author))
+    canvas.setCreator("Bagage")
+    return canvas
+
+
+def stamp_pdf_date(canvas: Canvas, created: dt.datetime) -> None:
+    """Give the PDF this creation date, not the clock's: the same data makes the same bytes."""
+    stamp = created.strftime("D:%Y%m%d%H%M%S") + _offset(created)
+    canvas.setDateFormatter(lambda *_: stamp)
+
+
+def _offset(moment: dt.datetime) -> str:
+    delta = moment.utcoffset()
+    if delta is None:
+        return ""
+    minutes = int(delta.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}'{abs(minutes) % 60:02d}'"
+
+
+def wrap(text: str, width: float, size: float, bold: bool = False) -> tuple[str, ...]:
+    """Break text onto lines no wider than `width` (explicit newlines kept)."""
+    lines: list[str] = []
+    for paragraph in printable(text).split("\n"):
+        lines.extend(simpleSplit(paragraph, FONT_BOLD if bold else FONT, size, width) or [""])
+    return tuple(lines)
+
+
+def draw_code128(canvas: Canvas, payload: str, x: float, y: float, module: float, height: float) -> float:
+    """Draw the bars with their bottom-left corner at (x, y); return the symbol's width, quiet zones excluded.
+
+    The caller leaves QUIET_ZONE_MODULES modules of white on each side.
+    """
+    pattern = code128_pattern(payload)
+    path = canvas.beginPath()
+    for start, length in bar_runs(pattern):
+        path.rect(x + start * module, y, length * module, height)
+    canvas.drawPath(path, stroke=0, fill=1)
+    return len(pattern) * module
+
+
+def quiet_zone(module: float) -> float:
+    return QUIET_ZONE_MODULES * module
+
+
+class Cursor:
+    """Top-down writing on A4 pages: a y position, and a fresh page (with its header) when the next block
+    does not fit."""
+
+    def __init__(self, canvas: Canvas, new_page: Callable[[Canvas], float], bottom: float = MARGIN) -> None:
+        self.canvas = canvas
+        self.new_page = new_page
+        self.bottom = bottom
+        self.pages = 1
+        self.y = new_page(canvas)
+
+    def need(self, height: float) -> None:
+        if self.y - height < self.bottom:
+            self.canvas.showPage()
+            self.pages += 1
+            self.y = self.new_page(self.canvas)
+
+    def text(
+        self,
+        text: str,
+        size: float,
+        *,
+        bold: bool = False,
+        x: float = MARGIN,
+        width: float | None = None,
+        leading: float = 1.25,
+    ) -> None:
+        width = width if width is not None else PAGE_W - MARGIN - x
+        for line in wrap(text, width, size, bold):
+            self.need(size * leading)
+            self.y -= size * leading
+            self.canvas.setFont(FONT_BOLD if bold else FONT, size)
+            self.canvas.drawString(x, self.y + size * 0.25, line)
+
+    def space(self, height: float) -> None:
+        self.y -= height

@@ -1,0 +1,323 @@
+"""The handover receipt (attestation de remise): A4, one page per copy, the same bytes for the same data.
+
+A receipt names the beneficiary and the mediator and carries the beneficiary's signature: it is the
+proof, for both, of what was handed over. The voucher code, which is money, is printed on the
+beneficiary's copy only. The words come from labels.strings in the receipt's language ("fr" or "en");
+what the caller holds in words already (names, model, offer, the warranty's terms) is printed as given.
+"""
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from PIL import Image, UnidentifiedImageError
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from labels.a4 import FONT, FONT_BOLD, MARGIN, PAGE_H, PAGE_W, Cursor, draw_code128, new_canvas, quiet_zone, wrap
+from labels.layout import code128_pattern, printable
+from labels.strings import Words
+
+COPIES = ("beneficiary", "association")
+PAYMENTS = ("free", "cash", "card")
+BARCODE_MODULE = 0.3 * mm  # office laser printers print 0.3 mm bars cleanly; scanners read them at arm's length
+BARCODE_HEIGHT = 12 * mm
+SIGNATURE_BOX = (70 * mm, 25 * mm)
+# The signature is kept at 200 dpi in its box: sharp on paper, a few kilobytes in the file.
+SIGNATURE_MAX_PIXELS = (round(70 / 25.4 * 200), round(25 / 25.4 * 200))
+SIGNATURE_MAX_INPUT_PIXELS = 4_000_000
+BODY = 9.5
+SMALL = 8.5
+LABEL_COLUMN = 48 * mm
+
+
+_INK_LEVELS = [255 if level >= 224 else level // 32 * 32 for level in range(256)]
+
+
+class ReceiptError(ValueError):
+    """A receipt that cannot be drawn from this data."""
+
+
+@dataclass(frozen=True)
+class ReceiptDevice:
+    kind: str  # "laptop" (printed in the receipt's language) or words as they are
+    brand: str
+    model: str
+    asset_tag: str
+    serial: str = ""
+    imei: str = ""
+    grade: str = ""  # "A"
+    erased_on: dt.date | None = None
+    erasure_method: str = ""  # "NIST 800-88 Purge"
+
+
+@dataclass(frozen=True)
+class ReceiptConnectivity:
+    operator: str
+    offer: str
+    iccid: str = ""
+    valid_until: dt.date | None = None
+    voucher_code: str = ""  # printed on the beneficiary's copy only
+
+
+@dataclass(frozen=True)
+class ReceiptData:
+    """Everything a receipt shows. No device for a connectivity-only top-up (the "short receipt")."""
+
+    number: str  # "R-2026-000042", also the Code 128
+    issued_at: dt.datetime  # in the site's time zone: printed, and the PDF's creation date
+    charity: str
+    site_name: str
+    site_address: str  # lines separated by "\n"
+    mediator: str
+    beneficiary: str
+    device: ReceiptDevice | None = None
+    connectivity: ReceiptConnectivity | None = None
+    accessories: tuple[str, ...] = ()
+    contribution_eur: Decimal = Decimal("0")
+    payment: str = "free"  # "free", "cash" or "card"
+    warranty_months: int = 0
+    warranty_until: dt.date | None = None
+    warranty_terms: str = ""
+    notice_version: str = ""
+    notice_where: str = ""  # "https://bagage.example.org/notice, or on paper at the site"
+    signature_png: bytes | None = None
+    signed_on_paper: bool = False
+    language: str = "fr"
+
+
+def render_receipt(data: ReceiptData, copies: tuple[str, ...] = COPIES, duplicate: bool = False) -> bytes:
+    """Draw each copy asked for, in order, each from a fresh page; stamp every page when a duplicate."""
+    words = Words(data.language)
+    if not copies or any(copy not in COPIES for copy in copies):
+        raise ReceiptError(f"copies must be taken from {', '.join(COPIES)}")
+    if data.payment not in PAYMENTS:
+        raise ReceiptError(f"payment must be one of {', '.join(PAYMENTS)}")
+    if data.signature_png is None and not data.signed_on_paper:
+        raise ReceiptError("a receipt is signed: give the signature, or say it was signed on paper")
+    signature = _signature_image(data.signature_png) if data.signature_png is not None else None
+
+    out = io.BytesIO()
+    canvas = new_canvas(
+        out, title=f"{words['receipt_title']} {data.number}", author=data.charity, created=data.issued_at
+    )
+    for index, copy in enumerate(copies):
+        if index:
+            canvas.showPage()
+        _draw_copy(canvas, data, words, copy, duplicate, signature)
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def _signature_image(png: bytes) -> ImageReader:
+    """The signature flattened onto white, in grey levels, no larger than its box needs: a few kilobytes."""
+    try:
+        image = Image.open(io.BytesIO(png))
+        if image.format != "PNG":
+            raise ReceiptError("the signature must be a PNG image")
+        if image.width * image.height > SIGNATURE_MAX_INPUT_PIXELS:
+            raise ReceiptError("the signature image is too large")
+        image.load()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
+        raise ReceiptError("the signature is not a readable PNG image") from exc
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        image = image.convert("RGBA")
+        background = Image.new("RGBA", image.size, "white")
+        background.alpha_composite(image)
+        image = background
+    image = image.convert("L")
+    if image.width > SIGNATURE_MAX_PIXELS[0] or image.height > SIGNATURE_MAX_PIXELS[1]:
+        image.thumbnail(SIGNATURE_MAX_PIXELS, Image.Resampling.LANCZOS)
+    # Paper white where a scan or a camera left grey noise, and eight levels of ink: the stroke keeps its
+    # smooth edges and the picture compresses to a few kilobytes whatever it came from.
+    return ImageReader(image.point(_INK_LEVELS))
+
+
+def _stamp(canvas: Canvas, text: str) -> None:
+    """A large grey word across the page, under everything else."""
+    canvas.saveState()
+    canvas.setFillGray(0.85)
+    canvas.setFont(FONT_BOLD, 96)
+    canvas.translate(PAGE_W / 2, PAGE_H / 2)
+    canvas.rotate(35)
+    canvas.drawCentredString(0, -34, text)
+    canvas.restoreState()
+
+
+def _draw_copy(
+    canvas: Canvas, data: ReceiptData, words: Words, copy: str, duplicate: bool, signature: ImageReader | None
+) -> None:
+    copy_name = words[f"copy_{copy}"]
+    pages = [0]
+
+    def header(canvas: Canvas) -> float:
+        pages[0] += 1
+        if duplicate:
+            _stamp(canvas, words["duplicate"])
+        canvas.setFillGray(0)
+        top = PAGE_H - MARGIN
+        right = PAGE_W - MARGIN
+        # Left: who hands over, where.
+        left_w = PAGE_W / 2 - MARGIN
+        y = top - 15
+        for line in wrap(data.charity, left_w, 15, bold=True):
+            canvas.setFont(FONT_BOLD, 15)
+            canvas.drawString(MARGIN, y, line)
+            y -= 17
+        canvas.setFont(FONT_BOLD, BODY)
+        canvas.drawString(MARGIN, y, printable(data.site_name))
+        canvas.setFont(FONT, BODY)
+        for line in wrap(data.site_address, left_w, BODY):
+            y -= BODY * 1.25
+            canvas.drawString(MARGIN, y, line)
+        # Right: which copy, the number as bars and as text, the date.
+        label = copy_name + (f" – {words['duplicate']}" if duplicate else "")
+        canvas.setFont(FONT_BOLD, 10)
+        label_w = canvas.stringWidth(printable(label), FONT_BOLD, 10)
+        canvas.rect(right - label_w - 12, top - 16, label_w + 12, 16, stroke=1, fill=0)
+        canvas.drawRightString(right - 6, top - 11.5, printable(label))
+        bars_y = top - 26 - BARCODE_HEIGHT
+        symbol_w = len(code128_pattern(data.number)) * BARCODE_MODULE
+        draw_code128(
+            canvas, data.number, right - quiet_zone(BARCODE_MODULE) - symbol_w, bars_y, BARCODE_MODULE, BARCODE_HEIGHT
+        )
+        canvas.setFont(FONT_BOLD, 11)
+        canvas.drawRightString(right, bars_y - 13, printable(f"{words['receipt_number']} {data.number}"))
+        canvas.setFont(FONT, BODY)
+        issued = f"{words['date']}{words.colon}{words.date(data.issued_at)} {data.issued_at:%H:%M}"
+        canvas.drawRightString(right, bars_y - 26, printable(issued))
+        # Footer.
+        canvas.setFont(FONT, 7.5)
+        canvas.drawString(MARGIN, MARGIN - 10, printable(f"{data.number} · {copy_name}"))
+        canvas.drawRightString(right, MARGIN - 10, words["page"].format(page=pages[0]))
+        y = min(y, bars_y - 26) - 24
+        canvas.setFont(FONT_BOLD, 14)
+        canvas.drawString(MARGIN, y, printable(words["receipt_title"]))
+        return y - 8
+
+    cursor = Cursor(canvas, header)
+    colon = words.colon
+    cursor.text(f"{words['handed_by']}{colon}{data.mediator}", BODY)
+    cursor.text(f"{words['handed_to']}{colon}{data.beneficiary}", BODY, bold=True)
+
+    device = data.device
+    if device is not None:
+        rows = [
+            (words["kind"], words.word(device.kind)),
+            (words["brand_model"], " ".join(part for part in (device.brand, device.model) if part)),
+            (words["asset_tag"], device.asset_tag),
+        ]
+        if device.serial:
+            rows.append((words["serial"], device.serial))
+        if device.imei:
+            rows.append((words["imei"], device.imei))
+        grade = f"{device.grade} · {words['condition']}" if device.grade else words["condition"]
+        rows.append((words["grade"], grade))
+        erasure = (
+            words["erasure_certified"].format(date=words.date(device.erased_on), method=device.erasure_method)
+            if device.erased_on
+            else words["erasure_none"]
+        )
+        rows.append((words["erasure"], erasure))
+        _section(cursor, words["device"], rows)
+
+    line = data.connectivity
+    if line is not None:
+        rows = [(words["operator"], line.operator), (words["offer"], line.offer)]
+        if line.iccid:
+            # Whole, as the operator's hotline and a text search ask for it.
+            rows.append((words["iccid"], line.iccid))
+        if line.valid_until:
+            rows.append((words["valid_until"], words.date(line.valid_until)))
+        if line.voucher_code and copy == "beneficiary":
+            rows.append((words["voucher"], line.voucher_code))
+        _section(cursor, words["connectivity"], rows)
+
+    contribution = (
+        words["free"]
+        if data.payment == "free" or not data.contribution_eur
+        else (f"{words.money(data.contribution_eur)} ({words[data.payment]})")
+    )
+    rows = [
+        (words["accessories"], ", ".join(data.accessories) or words["none"]),
+        (words["contribution"], contribution),
+    ]
+    if data.warranty_months:
+        rows.append(
+            (
+                words["warranty"],
+                words["warranty_line"].format(months=data.warranty_months, until=words.date(data.warranty_until)),
+            )
+        )
+    _section(cursor, "", rows)
+    if data.warranty_months and data.warranty_terms:
+        cursor.text(data.warranty_terms, SMALL, x=MARGIN + LABEL_COLUMN)
+    if data.notice_version or data.notice_where:
+        cursor.space(6)
+        cursor.text(words["notice_line"].format(version=data.notice_version, where=data.notice_where), SMALL)
+
+    _signatures(cursor, data, words, signature)
+
+
+def _section(cursor: Cursor, title: str, rows: list[tuple[str, str]]) -> None:
+    """A heading and a column of label: value rows; the heading never alone at the bottom of a page."""
+    cursor.space(8)
+    canvas = cursor.canvas
+    if title:
+        cursor.need(12 + 2 * BODY * 1.3)
+        cursor.y -= 12
+        canvas.setFont(FONT_BOLD, 10.5)
+        canvas.drawString(MARGIN, cursor.y + 2, printable(title))
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN, cursor.y, PAGE_W - MARGIN, cursor.y)
+        cursor.y -= 2
+    value_x = MARGIN + LABEL_COLUMN
+    value_w = PAGE_W - MARGIN - value_x
+    for label, value in rows:
+        lines = wrap(value, value_w, BODY)
+        cursor.need(len(lines) * BODY * 1.3)
+        canvas.setFont(FONT, BODY)
+        canvas.setFillGray(0.3)
+        canvas.drawString(MARGIN, cursor.y - BODY * 1.05, printable(label))
+        canvas.setFillGray(0)
+        for line in lines:
+            cursor.y -= BODY * 1.3
+            canvas.drawString(value_x, cursor.y + BODY * 0.25, line)
+
+
+def _signatures(cursor: Cursor, data: ReceiptData, words: Words, signature: ImageReader | None) -> None:
+    box_w, box_h = SIGNATURE_BOX
+    cursor.space(10)
+    cursor.need(12 + 16 + box_h + 22)
+    canvas = cursor.canvas
+    cursor.y -= 12
+    canvas.setFont(FONT_BOLD, 10.5)
+    canvas.drawString(MARGIN, cursor.y + 2, printable(words["signatures"]))
+    canvas.setLineWidth(0.5)
+    canvas.line(MARGIN, cursor.y, PAGE_W - MARGIN, cursor.y)
+    columns = (
+        (MARGIN, words["beneficiary_signature"], data.beneficiary),
+        (PAGE_W / 2 + 5 * mm, words["mediator_signature"], data.mediator),
+    )
+    top = cursor.y - 14
+    for x, role, name in columns:
+        canvas.setFont(FONT_BOLD, BODY)
+        canvas.drawString(x, top, printable(role))
+        canvas.setFont(FONT, BODY)
+        canvas.drawString(x, top - BODY * 1.3, printable(name))
+    box_top = top - BODY * 1.3 - 6
+    # The beneficiary's: the drawn signature, or the words that say it is on paper.
+    x = columns[0][0]
+    if signature is not None:
+        canvas.drawImage(signature, x, box_top - box_h, box_w, box_h, preserveAspectRatio=True, anchor="sw")
+    else:
+        canvas.setFont(FONT, BODY)
+        canvas.drawString(x, box_top - box_h / 2, printable(words["signed_on_paper"]))
+    # The mediator's: a line to sign on.
+    x = columns[1][0]
+    canvas.setLineWidth(0.5)
+    canvas.line(x, box_top - box_h, x + box_w, box_top - box_h)
+    cursor.y = box_top - box_h - 6
