@@ -17,8 +17,10 @@ class ApiLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith(API_PREFIX) and "HTTP_ACCEPT_LANGUAGE" not in request.META:
-            translation.activate("en")
             request.LANGUAGE_CODE = "en"
+            # Override, not activate: the language must not stay with the thread after this request.
+            with translation.override("en"):
+                return self.get_response(request)
         return self.get_response(request)
 
 

@@ -4,13 +4,15 @@ A social worker's querysets only ever hold their own organisation's rows, so a g
 answers 404, and no filter can widen what the base queryset holds.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
-from accounts.models import User
 from common.parsing import parse_id
 from referrals import policies
 from referrals.enums import Urgency
 from referrals.models import BeneficiaryAccess, Organisation, Referral, ReferralEvent
+
+User = get_user_model()
 
 
 def _same_person(referral_ref: str = "") -> Q:

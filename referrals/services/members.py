@@ -1,17 +1,19 @@
 """A partner organisation's social workers: accounts created with their membership, invitations."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
-from accounts.models import User
 from accounts.services import IssuedInvitation, invitation_issue, user_create
 from common.integrity import atomic
 from referrals import policies
 from referrals.exceptions import Conflict, ValidationFailed
 from referrals.models import Membership, Organisation
+
+User = get_user_model()
 
 
 @atomic
