@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from common.admin import ReadOnlyAdmin
+from common.parsing import parse_id
+from referrals.services import beneficiary_access_record
 from referrals.models import (
     AuthorisationDecision,
     BeneficiaryAccess,
@@ -28,6 +30,13 @@ class ReferralAdmin(ReadOnlyAdmin):
     list_filter = ("status", "site", "urgency", "organisation")
     list_select_related = ("organisation", "site")
     exclude = ("beneficiary",)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A referral's page may show what the social worker wrote about the person: a logged read."""
+        referral = Referral.objects.filter(pk=parse_id(object_id)).first()
+        if referral is not None:
+            beneficiary_access_record(user=request.user, referral=referral, action="admin")
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(ReferralEvent)
