@@ -17,6 +17,7 @@ from inventory.enums import DeviceStatus
 from inventory.grading import Specs, suggest_grade
 from inventory.models import Device, DeviceEvent, Erasure, LineItem
 from tests.factories import DeviceFactory, LineItemFactory, OfferFactory, SiteFactory, UserFactory, valid_imei
+from tests.labels.reader import scan_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -420,8 +421,6 @@ def test_the_item_list_costs_a_constant_number_of_queries(warehouse_api, django_
 
 
 def test_a_device_labels_qr_code_is_the_devices_own_page(warehouse_api, settings):
-    from tests.labels.reader import scan_pdf
-
     settings.BAGAGE_PUBLIC_URL = "https://bagage.example.org/"
     device = DeviceFactory(asset_tag="SDTE26-0042", imei=valid_imei(42))
     response = warehouse_api.get(f"devices/{device.asset_tag}/label.pdf", {"stock": "zebra_4x2"})
