@@ -1,4 +1,9 @@
-"""Two people registering devices at the same instant never get the same asset tag."""
+"""Two people registering devices at the same instant never get the same asset tag.
+
+It runs on both databases. On SQLite the writers queue on the database's single write lock, so
+only the PostgreSQL pass (`.ci/run`, where tests/test_database_vendor.py proves the vendor) has
+four really concurrent transactions racing on the sequence row's lock.
+"""
 
 import threading
 

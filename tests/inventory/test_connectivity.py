@@ -43,6 +43,7 @@ def test_one_wrong_iccid_adds_nothing(warehouse_api):
     response = warehouse_api.post(f"offers/{offer.pk}/items", {"items": items})
     assert response.status_code == 422
     assert response.json()["errors"] == [{"line": 2, "detail": "The ICCID check digit is wrong."}]
+    assert response.json()["code"] == "validation_error"
     assert not LineItem.objects.exists()
 
 
@@ -68,6 +69,9 @@ def test_past_expiry_and_wrong_kind_of_item_are_refused(warehouse_api):
         f"offers/{offer.pk}/items", {"items": [{"voucher_code": "1234", "expires_on": "2027-01-01"}]}
     )
     assert past.status_code == voucher.status_code == 422
+    assert past.json()["code"] == voucher.json()["code"] == "validation_error"
+    assert past.json()["errors"] == [{"line": 1, "detail": "The expiry date is in the past."}]
+    assert voucher.json()["errors"] == [{"line": 1, "detail": "This offer takes SIM cards: give an ICCID."}]
     assert not LineItem.objects.exists()
 
 

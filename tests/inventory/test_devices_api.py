@@ -61,6 +61,18 @@ def test_bad_input_answers_422_and_writes_nothing(warehouse_api, payload, field)
     assert response.status_code == 422, response.json()
     body = response.json()
     assert body["code"] and field in (body.get("field") or body["detail"])
+    expected_code = {
+        "kind": "validation_error",
+        "brand": "validation_error",
+        "battery_health_pct": "invalid_battery_health_pct",
+        "ram_gb": "invalid_ram_gb",
+        "storage_type": "validation_error",
+        "site": "unknown_site",
+        "imei": "invalid_imei",
+    }[field]
+    assert body["code"] == expected_code
+    # Our own checks name the field; the schema's name it in the error's location.
+    assert (body["field"] if "field" in body else body["errors"][0]["loc"][-1]) == field
     assert not Device.objects.exists()
 
 
@@ -78,12 +90,14 @@ def test_an_imei_that_is_another_phones_second_imei_is_a_duplicate(warehouse_api
     first = warehouse_api.post("devices", phone(imei=valid_imei(1), imei2=valid_imei(2))).json()["asset_tag"]
     again = warehouse_api.post("devices", phone(imei=valid_imei(2)))
     assert again.status_code == 409 and again.json()["existing_asset_tag"] == first
+    assert again.json()["code"] == "duplicate_device"
 
 
 def test_the_same_brand_and_serial_twice_answers_409_whatever_the_case(warehouse_api):
     first = warehouse_api.post("devices", {"kind": "laptop", "brand": "Lenovo", "serial_number": "PF1ABC"})
     again = warehouse_api.post("devices", {"kind": "desktop", "brand": "LENOVO", "serial_number": "PF1ABC"})
     assert again.status_code == 409 and again.json()["existing_asset_tag"] == first.json()["asset_tag"]
+    assert again.json()["code"] == "duplicate_device"
     other_brand = warehouse_api.post("devices", {"kind": "laptop", "brand": "Dell", "serial_number": "PF1ABC"})
     assert other_brand.status_code == 201
 
@@ -110,6 +124,7 @@ def test_patch_cannot_take_another_devices_imei(warehouse_api):
     device = DeviceFactory(imei=valid_imei(2))
     response = warehouse_api.patch(f"devices/{device.asset_tag}", {"imei": valid_imei(1)})
     assert response.status_code == 409
+    assert response.json()["code"] == "duplicate_device"
     device.refresh_from_db()
     assert device.imei == valid_imei(2)
 
@@ -159,6 +174,15 @@ def test_bad_erasures_are_refused(warehouse_api, body):
     response = warehouse_api.post(f"devices/{device.asset_tag}/erasures", body)
     assert response.status_code == 422
     assert not Erasure.objects.exists()
+    if "started_at" in body:
+        wrong = "started_at"
+    elif body["finished_at"].startswith("2999"):
+        wrong = "finished_at"
+    else:
+        wrong = "method" if body["method"] == "magnet" else "result"
+    error = response.json()
+    assert error["code"] == "validation_error"
+    assert (error["field"] if "field" in error else error["errors"][0]["loc"][-1]) == wrong
 
 
 def test_unknown_device_answers_404(warehouse_api):
@@ -183,6 +207,9 @@ def test_mediators_read_stock_but_do_not_write_it(mediator_api):
     assert mediator_api.get(f"devices/{device.asset_tag}").status_code == 200
     assert mediator_api.post("devices", phone()).status_code == 403
     assert mediator_api.post(f"devices/{device.asset_tag}/transitions", {"to": "diagnosed"}).status_code == 403
+    assert mediator_api.post("devices", phone()).json()["code"] == "forbidden"
+    refused = mediator_api.post(f"devices/{device.asset_tag}/transitions", {"to": "diagnosed"})
+    assert refused.json()["code"] == "forbidden"
     device.refresh_from_db()
     assert device.status == "received"
 
@@ -207,6 +234,7 @@ def test_list_filters_and_paginates(warehouse_api):
     assert warehouse_api.get("devices", {"q": "latitude"}).json()["count"] == 1
     bad = warehouse_api.get("devices", {"page_size": 100000})
     assert bad.status_code == 422
+    assert bad.json()["code"] == "validation_error" and bad.json()["errors"][0]["loc"][-1] == "page_size"
 
 
 @pytest.mark.parametrize("page_size", [10, 50, 200])

@@ -102,6 +102,7 @@ def test_handed_over_is_never_reached_by_a_direct_transition(warehouse_api, ware
     device = device_in(S.RESERVED, warehouse_user)
     response = warehouse_api.post(f"devices/{device.asset_tag}/transitions", {"to": "handed_over"})
     assert response.status_code == 409
+    assert response.json()["code"] == "invalid_transition"
     assert "handover" in response.json()["detail"]
 
 
@@ -113,6 +114,7 @@ def test_ready_needs_a_passed_erasure(warehouse_api, warehouse_user):
     device = DeviceFactory(status=S.REFURBISHED, grade="A")
     response = ready_attempt(warehouse_api, device)
     assert response.status_code == 409
+    assert response.json()["code"] == "invalid_transition"
     assert response.json()["missing"] == ["no data erasure recorded since the device came in"]
 
 
@@ -153,6 +155,7 @@ def test_an_erasure_before_a_return_does_not_count(warehouse_api, warehouse_user
     assert warehouse_api.post(f"devices/{device.asset_tag}/transitions", {"to": "diagnosed"}).status_code == 200
     response = warehouse_api.post(f"devices/{device.asset_tag}/transitions", {"to": "wiped"})
     assert response.status_code == 409
+    assert response.json()["code"] == "invalid_transition"
     assert "since the device came in" in response.json()["detail"]
     services.erasure_record(
         user=warehouse_user,

@@ -15,6 +15,7 @@ def test_guessing_another_organisations_referral_id_answers_404(api_b, referral_
     assert response.status_code == 404
     assert response.json() == {"detail": f"No referral #{referral_a['id']}.", "code": "not_found"}
     assert api_b.get(f"referrals/{referral_a['id'] + 1}").status_code == 404  # same answer as a missing one
+    assert api_b.get(f"referrals/{referral_a['id'] + 1}").json()["code"] == "not_found"
 
 
 def test_another_organisation_cannot_update_answer_cancel_or_read_events(api_b, referral_a):
@@ -34,6 +35,7 @@ def test_another_organisation_cannot_update_answer_cancel_or_read_events(api_b, 
 def test_a_social_worker_cannot_decide_even_their_own(api_a, referral_a):
     response = api_a.post(f"referrals/{referral_a['id']}/decision", {"decision": "accept"})
     assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
     assert Referral.objects.get().status == "submitted"
 
 
@@ -61,6 +63,8 @@ def test_mediators_see_only_validated_partners_at_their_site(sw_a, api_a, referr
     assert mediator_sd.get(f"referrals/{referral_a['id']}").status_code == 200
     assert mediator_ly.get(f"referrals/{referral_a['id']}").status_code == 404
     assert mediator_ly.post(f"referrals/{referral_a['id']}/decision", {"decision": "accept"}).status_code == 404
+    assert mediator_ly.get(f"referrals/{referral_a['id']}").json()["code"] == "not_found"
+    assert Referral.objects.get().status == "submitted"
     assert mediator_ly.get("referrals").json()["count"] == 0
     org_a.authorisation = "pending"
     org_a.save()
@@ -76,6 +80,7 @@ def test_coordinators_see_all(coordinator_api, referral_a, api_b):
 def test_warehouse_staff_see_no_referrals(warehouse_api, referral_a):
     assert warehouse_api.get("referrals").status_code == 403
     assert warehouse_api.get(f"referrals/{referral_a['id']}").status_code == 403
+    assert warehouse_api.get(f"referrals/{referral_a['id']}").json()["code"] == "forbidden"
 
 
 def test_staff_reads_of_personal_details_are_logged_and_coordinators_read_the_log(
@@ -94,6 +99,7 @@ def test_staff_reads_of_personal_details_are_logged_and_coordinators_read_the_lo
     assert [(e["user"], e["referral"]) for e in log["items"]][-1] == ("lea", referral_a["id"])
     assert mediator.get("access-log").status_code == 403
     assert api_a.get("access-log").status_code == 403
+    assert mediator.get("access-log").json()["code"] == api_a.get("access-log").json()["code"] == "forbidden"
 
 
 def test_the_same_person_referred_twice_is_flagged_to_the_mediator_never_merged(

@@ -55,6 +55,8 @@ def test_a_coordinator_decides_and_each_decision_is_kept(coordinator_api, coordi
     assert (
         mediator_api.post(f"organisations/{organisation.pk}/authorisation", {"status": "validated"}).status_code == 403
     )
+    refused = mediator_api.post(f"organisations/{organisation.pk}/authorisation", {"status": "validated"})
+    assert refused.json()["code"] == "forbidden"
     response = coordinator_api.post(f"organisations/{organisation.pk}/authorisation", {"status": "validated"})
     assert response.status_code == 200 and response.json()["authorisation"] == "validated"
     coordinator_api.post(f"organisations/{organisation.pk}/authorisation", {"status": "refused", "note": "Closed"})
@@ -62,6 +64,9 @@ def test_a_coordinator_decides_and_each_decision_is_kept(coordinator_api, coordi
     assert decisions == [("validated", coordinator_user.pk, ""), ("refused", coordinator_user.pk, "Closed")]
     bad = coordinator_api.post(f"organisations/{organisation.pk}/authorisation", {"status": "maybe"})
     assert bad.status_code == 422
+    assert bad.json()["code"] == "validation_error" and bad.json()["errors"][0]["loc"][-1] == "status"
+    organisation.refresh_from_db()
+    assert organisation.authorisation == "refused"
 
 
 def test_a_social_worker_sees_only_their_organisation(social_worker_api, social_worker_user):
@@ -107,6 +112,7 @@ def test_only_coordinators_invite(mediator_api):
         f"organisations/{organisation.pk}/invitations", {"email": "a@b.org", "first_name": "A", "last_name": "B"}
     )
     assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
     assert not mail.outbox
 
 

@@ -80,6 +80,7 @@ def test_only_social_workers_submit(mediator_api, coordinator_api, warehouse_api
     SiteFactory(code="SD")
     for api in (mediator_api, coordinator_api, warehouse_api):
         assert api.post("referrals", referral_payload()).status_code == 403
+        assert api.post("referrals", referral_payload()).json()["code"] == "forbidden"
     assert not Referral.objects.exists()
 
 
