@@ -8,8 +8,9 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Invitation
-from accounts.services import invitation_accept, invitation_find, user_invite
+from accounts.services import invitation_accept, invitation_find
 from common.exceptions import NotFound
+from referrals.services import member_invite
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ NEW_PASSWORD = "Un mot de passe solide 42"
 def invited(settings):
     settings.BAGAGE_PUBLIC_URL = "http://testserver"
     coordinator = UserFactory(coordinator=True)
-    return user_invite(
+    return member_invite(
         by=coordinator,
         organisation=OrganisationFactory(),
         email="nadia.roux@ccas.example.org",
