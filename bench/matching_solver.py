@@ -81,7 +81,8 @@ def main() -> None:
             solves.append(result.solve_seconds)
         results[solver] = result
         print(
-            f"{solver:>6}: build {statistics.median(builds):.3f} s, solve {statistics.median(solves):.3f} s, "
+            f"{solver:>6}: build {statistics.median(builds):.3f} s (best {min(builds):.3f}), "
+            f"solve {statistics.median(solves):.3f} s (best {min(solves):.3f}), "
             f"whole plan {statistics.median(totals):.3f} s (median of {args.repeat}); "
             f"served {result.served}, priority days {result.served_priority}, "
             f"moves {result.device_moves} devices + {result.item_moves} items, objective {result.objective}"

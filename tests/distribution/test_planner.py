@@ -281,7 +281,26 @@ def test_unserved_reasons_name_what_is_missing():
         "priority_days": 2,
         "device_kinds": ["laptop"],
         "fitting_devices": 1,
+        "short_of": ["device"],
+        "least_priority_served_instead": 8,
     }
+    assert outranked.text == "fitting device went to referrals of greater total priority (the least of them 8 days)"
+
+
+def test_outranked_can_mean_two_referrals_weigh_more_than_one():
+    needs = [
+        Need("kit", "LY", ("laptop",), "sim", waited_days=10),
+        Need("laptop-only", "LY", ("laptop",), waited_days=6),
+        Need("sim-only", "LY", (), "sim", waited_days=6),
+    ]
+    devices = [DeviceStock("lap", "laptop", "LY", "A")]
+    items = [ItemStock("sim", "sim", "LY", HOLD)]
+    result = plan(needs, devices, items, hold_until=HOLD)
+    assert {line.referral_id for line in result.lines} == {"laptop-only", "sim-only"}
+    (unserved,) = result.unserved
+    assert (unserved.referral_id, unserved.code) == ("kit", "outranked")
+    assert unserved.why["short_of"] == ["device", "connectivity"]
+    assert unserved.why["least_priority_served_instead"] == 6
 
 
 def test_urgency_bonus_outranks_days_waited_and_is_a_parameter():
@@ -331,6 +350,8 @@ def test_optimal_plan_is_never_worse_than_greedy_on_50_instances_of_200_referral
         check_feasible(greedy, needs, devices, items)
         assert not better(greedy.objective, optimal.objective)
         assert optimal.served_priority >= greedy.served_priority
+        # An optimal plan never leaves someone waiting while a whole kit for them is left over.
+        assert all(u.why["short_of"] for u in optimal.unserved if u.code == "outranked")
         strictly_better += better(optimal.objective, greedy.objective)
     assert strictly_better > 0  # the instances are contested enough for the comparison to mean something
 
