@@ -65,10 +65,15 @@ def plan(
     item_move_cost: int = 1,
     solver: str = "flow",
 ) -> Plan:
-    """Return the lexicographically optimal plan for ``needs`` from the given stock."""
+    """Return the lexicographically optimal plan for ``needs`` from the given stock.
+
+    ``hold_until`` is the date an allocation made today would be held until (today + the hold days): a line
+    item expiring before it is not used. Raise ``ValueError`` on malformed input, before any work.
+    """
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver {solver!r}; choose one of {SOLVERS}")
     _validate(needs, devices, items)
+    _validate_parameters(urgent_bonus_days, device_move_cost, item_move_cost)
     started = time.perf_counter()
     usable = [item for item in items if item.expires_on >= hold_until]
     scoring = Scoring(
@@ -117,6 +122,7 @@ def greedy_plan(
     item from the same site first, then expiring soonest. A referral that cannot get its whole kit takes nothing.
     """
     _validate(needs, devices, items)
+    _validate_parameters(urgent_bonus_days, device_move_cost, item_move_cost)
     started = time.perf_counter()
     usable = [item for item in items if item.expires_on >= hold_until]
     scoring = Scoring(
@@ -183,10 +189,27 @@ def evaluate(assignment, scoring: Scoring) -> tuple[int, int, int]:
     return served, moves, score
 
 
+def _validate_parameters(urgent_bonus_days, device_move_cost, item_move_cost) -> None:
+    # The lexicographic weights' proof needs whole, non-negative numbers.
+    for name, value in (
+        ("urgent_bonus_days", urgent_bonus_days),
+        ("device_move_cost", device_move_cost),
+        ("item_move_cost", item_move_cost),
+    ):
+        if not _is_count(value):
+            raise ValueError(f"{name} must be a whole number >= 0, not {value!r}")
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _validate(needs, devices, items) -> None:
     for need in needs:
         if need.connectivity not in CONNECTIVITY_NEEDS:
             raise ValueError(f"referral {need.referral_id}: connectivity must be one of {CONNECTIVITY_NEEDS}")
+        if not _is_count(need.waited_days):
+            raise ValueError(f"referral {need.referral_id}: waited_days must be a whole number >= 0")
     for device in devices:
         if device.grade not in GRADE_ORDER:
             raise ValueError(f"device {device.device_id}: grade must be one of {GRADES}")

@@ -23,7 +23,7 @@ class Need:
 
     def priority_days(self, urgent_bonus_days: int = DEFAULT_URGENT_BONUS_DAYS) -> int:
         """Return the days waited, plus the bonus when the need is urgent."""
-        return max(self.waited_days, 0) + (urgent_bonus_days if self.urgent else 0)
+        return self.waited_days + (urgent_bonus_days if self.urgent else 0)
 
 
 @dataclass(frozen=True)

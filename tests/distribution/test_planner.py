@@ -390,11 +390,28 @@ def test_flow_solver_hands_over_to_highs_when_its_weights_would_overflow():
         ([], [DeviceStock("d", "laptop", "LY", "E")], [], "grade"),
         ([], [], [ItemStock("i", "hotspot", "LY", HOLD)], "kind"),
         ([Need("r", "LY", ("laptop",)), Need("r", "VL", ("laptop",))], [], [], "twice"),
+        ([Need("r", "LY", ("laptop",), waited_days=-2)], [], [], "waited_days"),
+        ([Need("r", "LY", ("laptop",), waited_days=2.5)], [], [], "waited_days"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(needs, devices, items, message):
     with pytest.raises(ValueError, match=message):
         plan(needs, devices, items, hold_until=HOLD)
+
+
+@pytest.mark.parametrize(
+    "parameters, message",
+    [
+        ({"device_move_cost": -1}, "device_move_cost"),
+        ({"item_move_cost": 0.5}, "item_move_cost"),
+        ({"urgent_bonus_days": -30}, "urgent_bonus_days"),
+    ],
+)
+def test_negative_or_fractional_parameters_are_refused(parameters, message):
+    with pytest.raises(ValueError, match=message):
+        plan([], [], [], hold_until=HOLD, **parameters)
+    with pytest.raises(ValueError, match=message):
+        greedy_plan([], [], [], hold_until=HOLD, **parameters)
 
 
 def test_unknown_solver_is_refused():
