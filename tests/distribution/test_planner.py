@@ -422,3 +422,18 @@ def test_unknown_solver_is_refused():
 def test_empty_instance_gives_an_empty_plan():
     result = plan([], [], [], hold_until=HOLD)
     assert (result.lines, result.unserved, result.objective) == ([], [], (0, 0, 0))
+
+
+def test_model_size_follows_the_groups_not_the_number_of_referrals():
+    from distribution.matching.network import Scoring, build_network
+
+    rng = random.Random(2)
+    needs, devices, items = large_instance(rng, referrals=3000)
+    usable = [i for i in items if i.expires_on >= HOLD]
+    scoring = Scoring(needs, usable, urgent_bonus_days=30, device_move_cost=2, item_move_cost=1)
+    net = build_network(needs, devices, usable, scoring)
+    # 4 sites × (kind sets) × connectivity needs classes, 5 chain nodes each at most, plus stock hubs.
+    assert len(net.classes) <= 4 * 7 * 3
+    assert net.num_nodes < 700
+    result = plan(needs, devices, items, hold_until=HOLD)
+    assert result.served + len(result.unserved) == 3000
