@@ -47,7 +47,7 @@ class Scoring:
         priorities = sorted({need.priority_days(urgent_bonus_days) for need in needs})
         # Dense rank, lowest priority 1: grade points are multiplied by it.
         self.rank = {priority: index + 1 for index, priority in enumerate(priorities)}
-        dates: dict[str, list] = defaultdict(set)
+        dates: dict[str, set] = defaultdict(set)
         for item in items_usable:
             dates[item.kind].add(item.expires_on)
         # FEFO points: how many distinct later expiry dates of the same kind; the soonest scores most.

@@ -31,27 +31,24 @@ the tests hold both to the brute-force optimum.
 """
 
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import date
 
+from distribution.matching.explain import build_plan
 from distribution.matching.network import GRADE_POINTS, Scoring, build_network
 from distribution.matching.solvers import WeightsTooLarge, solve_flow, solve_highs
 from distribution.matching.types import (
-    CONNECTIVITY_NEEDS,
     DEFAULT_URGENT_BONUS_DAYS,
-    GRADES,
-    ITEM_KINDS,
+    GRADE_ORDER,
     DeviceStock,
     ItemStock,
     Need,
     Plan,
-    PlanLine,
-    Unserved,
+    check_instance,
+    check_parameters,
 )
 
 SOLVERS = ("flow", "highs")
-GRADE_ORDER = {grade: index for index, grade in enumerate(GRADES)}
-CONNECTIVITY_WORDS = {"sim": "SIM", "topup": "voucher"}
 
 
 def plan(
@@ -72,8 +69,8 @@ def plan(
     """
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver {solver!r}; choose one of {SOLVERS}")
-    _validate(needs, devices, items)
-    _validate_parameters(urgent_bonus_days, device_move_cost, item_move_cost)
+    check_instance(needs, devices, items)
+    check_parameters(urgent_bonus_days, device_move_cost, item_move_cost)
     started = time.perf_counter()
     usable = [item for item in items if item.expires_on >= hold_until]
     scoring = Scoring(
@@ -99,130 +96,11 @@ def plan(
         flows = solve_highs(net)
     solved = time.perf_counter()
     assignment = _decode(net, flows)
-    result = _make_plan(needs, devices, items, usable, assignment, scoring, hold_until, used_solver)
+    result = build_plan(needs, devices, items, usable, assignment, scoring, hold_until, used_solver)
     result.build_seconds = built - started
     result.solve_seconds = solved - built
     result.notes = notes
     return result
-
-
-def greedy_plan(
-    needs: list[Need],
-    devices: list[DeviceStock],
-    items: list[ItemStock],
-    *,
-    hold_until: date,
-    urgent_bonus_days: int = DEFAULT_URGENT_BONUS_DAYS,
-    device_move_cost: int = 2,
-    item_move_cost: int = 1,
-) -> Plan:
-    """Return the first-come baseline: by priority, each referral takes the best kit still available.
-
-    Best kit: same site first, then better grade (then the order of its accepted kinds), and the line
-    item from the same site first, then expiring soonest. A referral that cannot get its whole kit takes nothing.
-    """
-    _validate(needs, devices, items)
-    _validate_parameters(urgent_bonus_days, device_move_cost, item_move_cost)
-    started = time.perf_counter()
-    usable = [item for item in items if item.expires_on >= hold_until]
-    scoring = Scoring(
-        needs,
-        usable,
-        urgent_bonus_days=urgent_bonus_days,
-        device_move_cost=device_move_cost,
-        item_move_cost=item_move_cost,
-    )
-    # Stacks popped from the end: the last element is the best of its bucket.
-    device_buckets: dict[tuple[str, str, str], list[DeviceStock]] = defaultdict(list)
-    for device in sorted(devices, key=lambda d: str(d.device_id), reverse=True):
-        device_buckets[(device.kind, device.site, device.grade)].append(device)
-    item_buckets: dict[tuple[str, str], list[ItemStock]] = defaultdict(list)
-    for item in sorted(usable, key=lambda i: (i.expires_on, str(i.item_id)), reverse=True):
-        item_buckets[(item.kind, item.site)].append(item)
-    sites = sorted({d.site for d in devices} | {i.site for i in usable})
-    order = sorted(needs, key=lambda n: (-n.priority_days(urgent_bonus_days), -n.waited_days, str(n.referral_id)))
-    assignment = []
-    for need in order:
-        if not need.device_kinds and need.connectivity == "none":
-            continue
-        device_key = item_key = None
-        if need.device_kinds:
-            candidates = [
-                (site != need.site, GRADE_ORDER[grade], position, site, kind, grade)
-                for position, kind in enumerate(need.device_kinds)
-                for site in sites
-                for grade in GRADES
-                if device_buckets.get((kind, site, grade))
-            ]
-            if not candidates:
-                continue
-            *_, site, kind, grade = min(candidates)
-            device_key = (kind, site, grade)
-        if need.connectivity != "none":
-            candidates = [
-                (site != need.site, item_buckets[(need.connectivity, site)][-1].expires_on, site)
-                for site in sites
-                if item_buckets.get((need.connectivity, site))
-            ]
-            if not candidates:
-                continue
-            item_key = (need.connectivity, min(candidates)[2])
-        device = device_buckets[device_key].pop() if device_key else None
-        item = item_buckets[item_key].pop() if item_key else None
-        assignment.append((need, device, item))
-    result = _make_plan(needs, devices, items, usable, assignment, scoring, hold_until, "greedy")
-    result.solve_seconds = time.perf_counter() - started
-    return result
-
-
-def evaluate(assignment, scoring: Scoring) -> tuple[int, int, int]:
-    """Return the objective vector (served weight, move cost, tie-break score) of concrete assignments."""
-    served = moves = score = 0
-    for need, device, item in assignment:
-        served += scoring.weight(need)
-        if device is not None:
-            moves += scoring.device_move_cost if device.site != need.site else 0
-            score += scoring.grade_score(need, device.grade)
-        if item is not None:
-            moves += scoring.item_move_cost if item.site != need.site else 0
-            score += scoring.fefo_score(item)
-    return served, moves, score
-
-
-def _validate_parameters(urgent_bonus_days, device_move_cost, item_move_cost) -> None:
-    # The lexicographic weights' proof needs whole, non-negative numbers.
-    for name, value in (
-        ("urgent_bonus_days", urgent_bonus_days),
-        ("device_move_cost", device_move_cost),
-        ("item_move_cost", item_move_cost),
-    ):
-        if not _is_count(value):
-            raise ValueError(f"{name} must be a whole number >= 0, not {value!r}")
-
-
-def _is_count(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def _validate(needs, devices, items) -> None:
-    for need in needs:
-        if need.connectivity not in CONNECTIVITY_NEEDS:
-            raise ValueError(f"referral {need.referral_id}: connectivity must be one of {CONNECTIVITY_NEEDS}")
-        if not _is_count(need.waited_days):
-            raise ValueError(f"referral {need.referral_id}: waited_days must be a whole number >= 0")
-    for device in devices:
-        if device.grade not in GRADE_ORDER:
-            raise ValueError(f"device {device.device_id}: grade must be one of {GRADES}")
-    for item in items:
-        if item.kind not in ITEM_KINDS:
-            raise ValueError(f"line item {item.item_id}: kind must be one of {ITEM_KINDS}")
-    for label, ids in (
-        ("referral", [n.referral_id for n in needs]),
-        ("device", [d.device_id for d in devices]),
-        ("line item", [i.item_id for i in items]),
-    ):
-        if len(set(ids)) != len(ids):
-            raise ValueError(f"the same {label} is listed twice")
 
 
 def _bounds(needs, devices, usable, scoring: Scoring) -> tuple[int, int]:
@@ -302,124 +180,3 @@ def _decode(net, flows) -> list[tuple[Need, DeviceStock | None, ItemStock | None
             item = item_bag.pop() if item_bag is not None else None
             assignment.append((need, device, item))
     return assignment
-
-
-def _make_plan(needs, devices, items, usable, assignment, scoring, hold_until, solver) -> Plan:
-    lines = []
-    device_moves = item_moves = 0
-    served_priority = 0
-    for need, device, item in assignment:
-        priority = need.priority_days(scoring.urgent_bonus_days)
-        served_priority += priority
-        why = {"waited_days": need.waited_days, "urgent": need.urgent, "priority_days": priority}
-        parts = []
-        transfer_from = item_transfer_from = None
-        if device is not None:
-            same = device.site == need.site
-            transfer_from = None if same else device.site
-            device_moves += 0 if same else 1
-            why.update(same_site=same, kind=device.kind, grade=device.grade, transfer_from=transfer_from)
-            parts.append(f"{device.kind} grade {device.grade}, " + ("same site" if same else f"from {device.site}"))
-        if item is not None:
-            same = item.site == need.site
-            item_transfer_from = None if same else item.site
-            item_moves += 0 if same else 1
-            why.update(
-                item_kind=item.kind,
-                item_expires_on=item.expires_on.isoformat(),
-                item_same_site=same,
-                item_transfer_from=item_transfer_from,
-            )
-            word = CONNECTIVITY_WORDS[item.kind]
-            where = "same site" if same else f"from {item.site}"
-            parts.append(f"{word} expiring {item.expires_on.isoformat()}, {where}")
-        parts.append(f"waited {need.waited_days} days" + (", urgent" if need.urgent else ""))
-        lines.append(
-            PlanLine(
-                referral_id=need.referral_id,
-                device_id=device.device_id if device is not None else None,
-                item_id=item.item_id if item is not None else None,
-                transfer_from=transfer_from,
-                item_transfer_from=item_transfer_from,
-                why=why,
-                text="; ".join(parts),
-            )
-        )
-    served_ids = {need.referral_id for need, _d, _i in assignment}
-    stock = _StockCounts(devices, items, usable, hold_until, assignment, scoring)
-    unserved = [_unserved(need, stock, scoring, hold_until) for need in needs if need.referral_id not in served_ids]
-    return Plan(
-        lines=lines,
-        unserved=unserved,
-        served_priority=served_priority,
-        objective=evaluate(assignment, scoring),
-        device_moves=device_moves,
-        item_moves=item_moves,
-        solver=solver,
-    )
-
-
-class _StockCounts:
-    """How much of each kind the network holds, how much the plan leaves, and the least priority it serves."""
-
-    def __init__(self, devices, items, usable, hold_until, assignment, scoring):
-        self.devices = Counter(d.kind for d in devices)
-        self.items = Counter(i.kind for i in usable)
-        self.expiring = Counter(i.kind for i in items if i.expires_on < hold_until)
-        self.devices_left = self.devices.copy()
-        self.items_left = self.items.copy()
-        # Per kind, the lowest priority among the referrals the plan gives stock of that kind to.
-        self.least_device_priority: dict[str, int] = {}
-        self.least_item_priority: dict[str, int] = {}
-        for need, device, item in assignment:
-            priority = need.priority_days(scoring.urgent_bonus_days)
-            for thing, left, least in (
-                (device, self.devices_left, self.least_device_priority),
-                (item, self.items_left, self.least_item_priority),
-            ):
-                if thing is not None:
-                    left[thing.kind] -= 1
-                    least[thing.kind] = min(least.get(thing.kind, priority), priority)
-
-
-def _unserved(need, stock: _StockCounts, scoring, hold_until) -> Unserved:
-    """Say why ``need`` is left waiting: no stock that fits anywhere, or fitting stock went to others."""
-    priority = need.priority_days(scoring.urgent_bonus_days)
-    why = {"waited_days": need.waited_days, "urgent": need.urgent, "priority_days": priority}
-    if not need.device_kinds and need.connectivity == "none":
-        return Unserved(need.referral_id, "nothing_requested", why, "asks for neither a device nor connectivity")
-    fitting_devices = sum(stock.devices[kind] for kind in set(need.device_kinds))
-    if need.device_kinds:
-        why.update(device_kinds=list(need.device_kinds), fitting_devices=fitting_devices)
-    if need.connectivity != "none":
-        why.update(
-            connectivity=need.connectivity,
-            fitting_items=stock.items[need.connectivity],
-            expiring_before_hold=stock.expiring[need.connectivity],
-        )
-    if need.device_kinds and not fitting_devices:
-        kinds_text = " or ".join(need.device_kinds)
-        return Unserved(need.referral_id, "no_fitting_device_anywhere", why, f"no {kinds_text} in stock on any site")
-    if need.connectivity != "none" and not why["fitting_items"]:
-        word = CONNECTIVITY_WORDS[need.connectivity]
-        text = f"no {word} valid until {hold_until.isoformat()} on any site"
-        if why["expiring_before_hold"]:
-            text += f" ({why['expiring_before_hold']} expire before then)"
-        return Unserved(need.referral_id, "no_fitting_connectivity_anywhere", why, text)
-    # Fitting stock exists but the plan gives it to others: what ran out, and the least priority it serves.
-    short_of = []
-    served_priorities = []
-    kinds = set(need.device_kinds)
-    if kinds and not any(stock.devices_left[kind] for kind in kinds):
-        short_of.append("device")
-        served_priorities += [stock.least_device_priority[k] for k in kinds if k in stock.least_device_priority]
-    if need.connectivity != "none" and not stock.items_left[need.connectivity]:
-        short_of.append("connectivity")
-        if need.connectivity in stock.least_item_priority:
-            served_priorities.append(stock.least_item_priority[need.connectivity])
-    least = min(served_priorities, default=None)
-    why.update(short_of=short_of, least_priority_served_instead=least)
-    text = f"fitting {' and '.join(short_of) or 'stock'} went to referrals of greater total priority"
-    if least is not None:
-        text += f" (the least of them {least} days)"
-    return Unserved(need.referral_id, "outranked", why, text)

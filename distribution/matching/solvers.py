@@ -19,8 +19,10 @@ With real data (priorities under a few years of days) the weights are around 1e1
 
 ``highs`` solves the levels one after the other (three LPs, each keeping the previous optimum as a
 constraint), so it has no magnitude limit. The network matrix is totally unimodular, and the
-set of optimal solutions of a level is a face of an integral polytope, hence integral too: HiGHS is
-asked for integers anyway (its MILP mode stops at the root, the relaxation being integral).
+set of optimal solutions of a level is a face of an integral polytope, hence integral too: the dual
+simplex returns a vertex of that face, an integral flow, so LPs suffice (as MILPs the same three solves
+take about 30 s instead of 1 s). Should a float tolerance ever leave a fractional value, the level is
+solved again as a MILP.
 """
 
 import numpy as np
@@ -63,7 +65,7 @@ def solve_flow(net: Network, b2: int, b3: int) -> np.ndarray:
 
 
 def solve_highs(net: Network) -> np.ndarray:
-    """Solve with HiGHS through ``scipy.optimize.milp``, one level after the other."""
+    """Solve with HiGHS through ``scipy.optimize.linprog``, one level after the other."""
     from scipy import sparse
     from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 

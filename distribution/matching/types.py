@@ -95,3 +95,44 @@ class Plan:
     @property
     def served(self) -> int:
         return len(self.lines)
+
+
+# --- Input checks, shared by the planner and the greedy baseline ---
+
+GRADE_ORDER = {grade: index for index, grade in enumerate(GRADES)}
+
+
+def check_parameters(urgent_bonus_days, device_move_cost, item_move_cost) -> None:
+    # The lexicographic weights' proof needs whole, non-negative numbers.
+    for name, value in (
+        ("urgent_bonus_days", urgent_bonus_days),
+        ("device_move_cost", device_move_cost),
+        ("item_move_cost", item_move_cost),
+    ):
+        if not _is_count(value):
+            raise ValueError(f"{name} must be a whole number >= 0, not {value!r}")
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def check_instance(needs, devices, items) -> None:
+    for need in needs:
+        if need.connectivity not in CONNECTIVITY_NEEDS:
+            raise ValueError(f"referral {need.referral_id}: connectivity must be one of {CONNECTIVITY_NEEDS}")
+        if not _is_count(need.waited_days):
+            raise ValueError(f"referral {need.referral_id}: waited_days must be a whole number >= 0")
+    for device in devices:
+        if device.grade not in GRADE_ORDER:
+            raise ValueError(f"device {device.device_id}: grade must be one of {GRADES}")
+    for item in items:
+        if item.kind not in ITEM_KINDS:
+            raise ValueError(f"line item {item.item_id}: kind must be one of {ITEM_KINDS}")
+    for label, ids in (
+        ("referral", [n.referral_id for n in needs]),
+        ("device", [d.device_id for d in devices]),
+        ("line item", [i.item_id for i in items]),
+    ):
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"the same {label} is listed twice")
