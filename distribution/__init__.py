@@ -1,0 +1,1 @@
+"""Stock meets people: allocations, handovers, receipts, returns, the matching planner."""
