@@ -29,7 +29,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked: `make run` asks (DEBUG=1) for the local demo; a server left with the default
+# never shows Django's debug page, with its settings and stack frames, to whoever breaks a request.
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:

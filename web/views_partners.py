@@ -13,6 +13,7 @@ from accounts import services as account_services
 from accounts.enums import Role
 from accounts.models import User
 from common.exceptions import DomainError
+from common.parsing import parse_id
 from referrals import selectors, services
 from referrals.enums import OPEN_STATES, OrganisationKind
 from web.permissions import role_required
@@ -105,8 +106,5 @@ def partner_detail(request, organisation_id: int):
 
 @role_required(Role.COORDINATOR)
 def access_log(request):
-    referral = request.GET.get("referral", "").strip().lstrip("#")
-    entries = selectors.access_log(
-        referral=int(referral) if referral.isdigit() else None, user=request.GET.get("user") or None
-    )
+    entries = selectors.access_log(referral=parse_id(request.GET.get("referral")), user=request.GET.get("user") or None)
     return render(request, "web/access_log.html", {"entries": entries[:500], "filters": request.GET})

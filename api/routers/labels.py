@@ -64,13 +64,14 @@ def pdf(labels, stock: Stock, start: int, filename: str) -> HttpResponse:
     return response
 
 
-def print_devices(request, asset_tags: list[str], stock_name: str | None, start: int, filename: str, site=None):
+def print_devices(request, asset_tags: list[str], stock_name: str | None, start: int, filename: str | None, site=None):
     user = request.auth
     devices, missing = devices_for_labels(asset_tags)
     if missing:
         raise ValidationFailed(f"Unknown asset tags: {', '.join(missing[:20])}.", "unknown_asset_tags", missing=missing)
     stock = get_stock(stock_name, site or (devices[0].site if devices else user.site))
-    response = pdf([device_label(d) for d in devices], stock, start, filename)
+    # A file name is built from what is stored, never from what was typed (a newline would break the header).
+    response = pdf([device_label(d) for d in devices], stock, start, filename or f"{devices[0].asset_tag}.pdf")
     services.device_labels_printed(user=user, devices=devices, stock=stock.name)
     return response
 
@@ -79,7 +80,7 @@ def print_devices(request, asset_tags: list[str], stock_name: str | None, start:
 def device_label_pdf(request: HttpRequest, asset_tag: str, stock: str | None = None):
     """One device's label as PDF, on `stock` (default: the device's site's). Printing is kept in its history."""
     require_role(request, *STOCK_READERS)
-    return print_devices(request, [asset_tag], stock, 1, f"{asset_tag.upper()}.pdf")
+    return print_devices(request, [asset_tag], stock, 1, None)
 
 
 @router.get("/devices/{asset_tag}/label.zpl", response={200: None})
