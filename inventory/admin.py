@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from common.admin import ReadOnlyAdmin
+from common.admin import BagageAdmin, ReadOnlyAdmin
 from inventory.models import (
     AssetTagSequence,
     Batch,
@@ -37,20 +37,20 @@ class ErasureInline(ReadOnlyInline):
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(BagageAdmin):
     list_display = ("code", "name", "city", "is_warehouse", "is_reception_point", "is_active")
     search_fields = ("code", "name", "city")
 
 
 @admin.register(Donor)
-class DonorAdmin(admin.ModelAdmin):
+class DonorAdmin(BagageAdmin):
     list_display = ("name", "kind", "siret", "created_at")
     list_filter = ("kind",)
     search_fields = ("name", "siret")
 
 
 @admin.register(Batch)
-class BatchAdmin(admin.ModelAdmin):
+class BatchAdmin(BagageAdmin):
     list_display = ("id", "donor", "site", "received_on", "donor_reference", "expected_count")
     list_filter = ("site",)
     search_fields = ("donor__name", "donor_reference")
@@ -84,14 +84,14 @@ class DeviceEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(BagageAdmin):
     list_display = ("operator", "name", "kind", "data_gb", "validity_days", "price", "is_active")
     list_filter = ("operator", "kind", "is_active")
     search_fields = ("operator", "name")
 
 
 @admin.register(LineItem)
-class LineItemAdmin(admin.ModelAdmin):
+class LineItemAdmin(BagageAdmin):
     list_display = ("__str__", "offer", "status", "expires_on", "site")
     list_filter = ("status", "offer", "site")
     search_fields = ("iccid", "msisdn")

@@ -290,7 +290,7 @@ class LineItem(models.Model):
         indexes = [models.Index(fields=["offer", "status", "expires_on"], name="line_item_fefo_idx")]
 
     def __str__(self) -> str:
-        return self.iccid or f"{self.offer} ••••{(self.voucher_code or '')[-4:]}"
+        return self.iccid or f"{self.offer} {mask_secret(self.voucher_code)}"
 
     @property
     def masked_voucher_code(self) -> str | None:
@@ -314,8 +314,14 @@ class LineItemEvent(models.Model):
         return f"{self.item_id} {self.from_status}→{self.to_status}"
 
 
+# Below this many characters, even four shown would be too large a part of the secret.
+MASK_MIN_LENGTH = 8
+
+
 def mask_secret(value: str | None) -> str | None:
-    """Show only the last four characters of a secret code."""
+    """Show only the last four characters of a secret code, and none of a short one."""
     if not value:
         return value
+    if len(value) < MASK_MIN_LENGTH:
+        return "••••"
     return "••••" + value[-4:]

@@ -75,6 +75,8 @@ TEXT_LIMITS = {"brand": 60, "model": 120, "serial_number": 64, "cpu": 120, "os":
 INT_LIMITS = {"ram_gb": 4096, "storage_gb": 1_000_000, "cpu_mark": 1_000_000, "battery_health_pct": 100}
 # SQLite refuses statements with more than a few thousand parameters; PostgreSQL just slows down.
 IN_CHUNK = 900
+# The shortest voucher code accepted: shorter ones are guessed in few tries.
+VOUCHER_CODE_MIN_LENGTH = 8
 
 
 # --- device fields -----------------------------------------------------------------------------
@@ -644,6 +646,7 @@ def line_items_add(*, user: User, offer: Offer, site: Site, items: list[Mapping[
     errors: list[dict] = []
     new: list[LineItem] = []
     seen: dict[str, int] = {}
+    codes: set[str] = set()
     for line, item in enumerate(items, start=1):
         iccid, voucher = _text(item.get("iccid")), _text(item.get("voucher_code"))
         expires_on = item.get("expires_on")
@@ -660,6 +663,14 @@ def line_items_add(*, user: User, offer: Offer, site: Site, items: list[Mapping[
                     )
                 if len(voucher) > 40:
                     raise ValidationFailed(_("At most %(limit)s characters.") % {"limit": 40}, field="voucher_code")
+                if sum(char.isalnum() for char in voucher) < VOUCHER_CODE_MIN_LENGTH:
+                    # A short code is guessed in few tries, and its masked last four would show it whole.
+                    raise ValidationFailed(
+                        _("A voucher code has at least %(limit)s letters or digits.")
+                        % {"limit": VOUCHER_CODE_MIN_LENGTH},
+                        "voucher_code_too_short",
+                        field="voucher_code",
+                    )
                 key = voucher
             if not isinstance(expires_on, dt.date):
                 raise ValidationFailed(_("A date."), field="expires_on")
@@ -670,6 +681,7 @@ def line_items_add(*, user: User, offer: Offer, site: Site, items: list[Mapping[
             seen[key] = line
         except ValidationFailed as exc:
             errors.append({"line": line, "detail": exc.message})
+            codes.add(exc.code)
             continue
         new.append(
             LineItem(
@@ -685,6 +697,8 @@ def line_items_add(*, user: User, offer: Offer, site: Site, items: list[Mapping[
     if errors:
         raise ValidationFailed(
             _("%(bad)s of %(total)s lines are wrong; nothing was added.") % {"bad": len(errors), "total": len(items)},
+            # One reason for every wrong line is the answer's code; mixed reasons keep the generic one.
+            codes.pop() if len(codes) == 1 else None,
             errors=errors,
         )
     iccids = [item.iccid for item in new if item.iccid]

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from common.admin import ReadOnlyAdmin
+from common.admin import BagageAdmin, ReadOnlyAdmin
 from referrals.models import AuthorisationDecision, BeneficiaryAccess, Organisation, Referral, ReferralEvent
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(BagageAdmin):
     list_display = ("name", "kind", "siret", "department", "authorisation", "open_referral_quota")
     list_filter = ("authorisation", "kind", "department")
     search_fields = ("name", "siret")
