@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "common.middleware.NulCharacterMiddleware",
+    "common.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "api.middleware.ApiJsonErrorMiddleware",
@@ -117,6 +118,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A session ends after a working day without a request (each request renews it), not Django's two weeks.
+BAGAGE_SESSION_IDLE_HOURS = int(os.environ.get("BAGAGE_SESSION_IDLE_HOURS", "10"))
+SESSION_COOKIE_AGE = BAGAGE_SESSION_IDLE_HOURS * 3600
+SESSION_SAVE_EVERY_REQUEST = True
+
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
