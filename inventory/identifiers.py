@@ -1,5 +1,7 @@
 """Check digits and normal forms of the numbers that identify stock (python-stdnum)."""
 
+import phonenumbers
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from stdnum import imei as stdnum_imei
 from stdnum import luhn
@@ -32,6 +34,30 @@ def clean_iccid(value: str, field: str = "iccid") -> str:
     if not luhn.is_valid(number):
         raise ValidationFailed(_("The ICCID check digit is wrong."), "invalid_iccid", field=field)
     return number
+
+
+# A number written without its country code (06 12 34 56 78) is read as French.
+MSISDN_DEFAULT_REGION = "FR"
+
+
+def clean_msisdn(value: str, field: str = "msisdn") -> str:
+    """Return the SIM's phone number in international form (+33612345678), or refuse what is none."""
+    try:
+        number = phonenumbers.parse(value, MSISDN_DEFAULT_REGION)
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationFailed(_("Not a phone number."), "invalid_msisdn", field=field) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationFailed(_("Not a phone number."), "invalid_msisdn", field=field)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def validate_msisdn(value: str) -> None:
+    """The model's validator: the same rule as clean_msisdn, for forms and full_clean()."""
+    if value:
+        try:
+            clean_msisdn(value)
+        except ValidationFailed as exc:
+            raise ValidationError(exc.message, code=exc.code) from exc
 
 
 def looks_like_imei(code: str) -> bool:

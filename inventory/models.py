@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -17,6 +18,10 @@ from inventory.enums import (
     OfferKind,
     StorageType,
 )
+from inventory.identifiers import validate_msisdn
+
+# Free text typed by people: long enough for any remark, short enough that one request cannot flood a table.
+NOTES_MAX_LENGTH = 2000
 
 
 class Site(models.Model):
@@ -58,7 +63,9 @@ class Donor(models.Model):
     siret = models.CharField(_("SIRET"), max_length=14, blank=True)
     contact_name = models.CharField(_("contact"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(
+        _("notes"), max_length=NOTES_MAX_LENGTH, blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -80,7 +87,9 @@ class Batch(models.Model):
     received_on = models.DateField(_("received on"))
     donor_reference = models.CharField(_("donor's reference"), max_length=100, blank=True)
     expected_count = models.PositiveIntegerField(_("expected count"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(
+        _("notes"), max_length=NOTES_MAX_LENGTH, blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -133,7 +142,9 @@ class Device(models.Model):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="devices")
     location = models.CharField(_("bin location"), max_length=40, blank=True)
     batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="devices", null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(
+        _("notes"), max_length=NOTES_MAX_LENGTH, blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
@@ -261,7 +272,7 @@ class LineItem(models.Model):
     # A voucher code is as good as cash: the API masks it everywhere but at the handover.
     # NULL for SIM cards, so that the (offer, voucher_code) unique constraint ignores them.
     voucher_code = models.CharField(_("voucher code"), max_length=40, null=True, blank=True)  # noqa: DJ001
-    msisdn = models.CharField(_("phone number"), max_length=16, blank=True)
+    msisdn = models.CharField(_("phone number"), max_length=16, blank=True, validators=[validate_msisdn])
     expires_on = models.DateField(_("expires on"))
     status = models.CharField(
         _("status"), max_length=12, choices=LineItemStatus.choices, default=LineItemStatus.AVAILABLE

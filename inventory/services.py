@@ -37,9 +37,10 @@ from inventory.exceptions import (
     NotFound,
     ValidationFailed,
 )
-from inventory.identifiers import clean_iccid, clean_imei
+from inventory.identifiers import clean_iccid, clean_imei, clean_msisdn
 from inventory.imports import read_device_csv
 from inventory.models import (
+    NOTES_MAX_LENGTH,
     AssetTagSequence,
     Batch,
     Device,
@@ -71,7 +72,15 @@ DEVICE_FIELDS = (
     "location",
     "notes",
 )
-TEXT_LIMITS = {"brand": 60, "model": 120, "serial_number": 64, "cpu": 120, "os": 60, "location": 40}
+TEXT_LIMITS = {
+    "brand": 60,
+    "model": 120,
+    "serial_number": 64,
+    "cpu": 120,
+    "os": 60,
+    "location": 40,
+    "notes": NOTES_MAX_LENGTH,
+}
 INT_LIMITS = {"ram_gb": 4096, "storage_gb": 1_000_000, "cpu_mark": 1_000_000, "battery_health_pct": 100}
 # SQLite refuses statements with more than a few thousand parameters; PostgreSQL just slows down.
 IN_CHUNK = 900
@@ -238,6 +247,13 @@ def asset_tags_allocate(*, site: Site, kind: str, count: int = 1) -> list[str]:
 # --- donors and batches ------------------------------------------------------------------------
 
 
+def _check_notes(notes: str) -> None:
+    if len(notes) > NOTES_MAX_LENGTH:
+        raise ValidationFailed(
+            _("At most %(limit)s characters.") % {"limit": NOTES_MAX_LENGTH}, "too_long", field="notes"
+        )
+
+
 @transaction.atomic
 def donor_create(
     *,
@@ -251,6 +267,7 @@ def donor_create(
 ) -> Donor:
     if not name.strip():
         raise ValidationFailed(_("The name is required."), field="name")
+    _check_notes(notes)
     if kind not in DonorKind.values:
         raise ValidationFailed(_("One of: %(values)s.") % {"values": ", ".join(DonorKind.values)}, field="kind")
     if siret:
@@ -283,6 +300,7 @@ def batch_create(
 ) -> Batch:
     if received_on > timezone.localdate():
         raise ValidationFailed(_("The date cannot be in the future."), field="received_on")
+    _check_notes(notes)
     return Batch.objects.create(
         donor=donor,
         site=site,
@@ -481,11 +499,13 @@ def erasure_record(
 
 
 def device_labels_printed(*, user: User, devices: Iterable[Device], stock: str) -> None:
-    """Note in each device's history that its label was printed, on which stock."""
+    """Note in each device's history that its label was printed, on which stock: once per device and print."""
+    # A sheet may hold the same label many times; the history says it was printed, not how often.
+    unique = {d.pk: d for d in devices}.values()
     DeviceEvent.objects.bulk_create(
         [
             _event(d, user, DeviceEventKind.LABEL_PRINTED, from_status=d.status, note=stock, data={"stock": stock})
-            for d in devices
+            for d in unique
         ]
     )
 
@@ -676,6 +696,9 @@ def line_items_add(*, user: User, offer: Offer, site: Site, items: list[Mapping[
                 raise ValidationFailed(_("A date."), field="expires_on")
             if expires_on < today:
                 raise ValidationFailed(_("The expiry date is in the past."), field="expires_on")
+            msisdn = _text(item.get("msisdn"))
+            if msisdn:
+                msisdn = clean_msisdn(msisdn)
             if key in seen:
                 raise ValidationFailed(_("Same as line %(line)s.") % {"line": seen[key]}, "duplicate_line_item")
             seen[key] = line
@@ -689,7 +712,7 @@ def line_items_add(*, user: User, offer: Offer, site: Site, items: list[Mapping[
                 site=site,
                 iccid=iccid or None,
                 voucher_code=voucher or None,
-                msisdn=_text(item.get("msisdn")),
+                msisdn=msisdn,
                 expires_on=expires_on,
                 created_by=user,
             )

@@ -13,7 +13,7 @@ from common.exceptions import NotFound, ValidationFailed
 from inventory import selectors, services, workflows
 from inventory.enums import DeviceKind, DeviceStatus, ErasureMethod, ErasureResult, Grade, StorageType
 from inventory.grading import Specs, suggest_grade
-from inventory.models import Batch, Device
+from inventory.models import NOTES_MAX_LENGTH, Batch, Device
 
 router = Router(tags=["devices"])
 
@@ -34,7 +34,7 @@ class DeviceIn(Schema):
     battery_health_pct: int | None = None
     grade: Grade | None = None
     location: str = ""
-    notes: str = ""
+    notes: str = Field("", max_length=NOTES_MAX_LENGTH)
     site: str | None = Field(None, description="Site code; defaults to your own site.")
     batch: Id | None = None
 
@@ -54,7 +54,7 @@ class DevicePatch(Schema):
     battery_health_pct: int | None = None
     grade: Grade | None = None
     location: str | None = None
-    notes: str | None = None
+    notes: str | None = Field(None, max_length=NOTES_MAX_LENGTH)
     site: str | None = None
 
 

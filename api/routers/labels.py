@@ -21,12 +21,18 @@ from labels.zpl import render_zpl
 router = Router(tags=["labels"])
 
 MAX_LABELS = 5000
+# One print names at most this many devices, however often each repeats on the sheet.
+MAX_DEVICES_PER_PRINT = 500
 # Shelf bins are printed as Code 128: plain ASCII letters, digits and a few separators.
 LOCATION = re.compile(r"[A-Za-z0-9 ._/-]{1,40}")
 
 
 class LabelsIn(Schema):
-    asset_tags: list[str] = Field(min_length=1, max_length=MAX_LABELS)
+    asset_tags: list[str] = Field(
+        min_length=1,
+        max_length=MAX_LABELS,
+        description=f"At most {MAX_DEVICES_PER_PRINT} different tags; a repeated tag prints repeated labels.",
+    )
     stock: str | None = Field(None, description=f"One of {', '.join(STOCKS)}; defaults to your site's.")
     start: int = Field(1, ge=1, description="First free position on a part-used sheet, 1-based.")
 
@@ -107,6 +113,13 @@ def device_label_zpl(request: HttpRequest, asset_tag: str, stock: str = "zebra_4
 def labels_pdf(request: HttpRequest, payload: LabelsIn):
     """Many device labels in one PDF, in the order given; `start` skips used positions of a sheet."""
     require_role(request, *STOCK_READERS)
+    distinct = {tag.strip().upper() for tag in payload.asset_tags}
+    if len(distinct) > MAX_DEVICES_PER_PRINT:
+        raise ValidationFailed(
+            f"At most {MAX_DEVICES_PER_PRINT} different devices in one print; {len(distinct)} given.",
+            "too_many_labels",
+            field="asset_tags",
+        )
     return print_devices(request, payload.asset_tags, payload.stock, payload.start, "labels.pdf")
 
 
