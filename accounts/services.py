@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,10 +83,14 @@ def user_create(
     return user
 
 
-@transaction.atomic
-def token_issue(*, username: str, password: str, label: str) -> IssuedToken:
-    """Check the password and issue a new personal token; the secret is returned once."""
-    user = authenticate(username=username, password=password)
+def token_issue(*, username: str, password: str, label: str, request: HttpRequest | None = None) -> IssuedToken:
+    """Check the password and issue a new personal token; the secret is returned once.
+
+    Give the HTTP request when answering one: failures then count towards the lockout (django-axes).
+    Code that calls this itself (scripts, tests) has no request and no address to count against.
+    """
+    user = authenticate(request, username=username, password=password)
+    # Outside any transaction: a refused password must leave its failure counted, not rolled back.
     if user is None or not user.is_active:
         raise InvalidCredentials(_("Wrong username or password."))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -6,6 +6,7 @@ change comes from the environment.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "axes",
     "accounts",
     "inventory",
     "referrals",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "api.middleware.ApiJsonErrorMiddleware",
+    # Last, as django-axes asks: it turns a login refused for lockout into the 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,6 +116,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -156,6 +162,31 @@ if not DEBUG:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# --- Password guessing ----------------------------------------------------------------------
+# django-axes counts failed sign-ins (login page, admin, POST /api/v1/auth/tokens) in the database,
+# so every worker sees the same counts. It locks out by account OR by address, each on its own:
+# - by account (any address): guessing one person's password from many machines stops after the limit;
+# - by address (any account): one machine trying many accounts (password spraying) stops too.
+# The combination alone (account AND address) would let either attack through. The price: anyone can
+# lock an account for the cool-off by failing on purpose, and people behind one address (a site's
+# NAT) share a count; the cool-off is short and does not grow with failures during it, to keep that small.
+AXES_FAILURE_LIMIT = int(os.environ.get("BAGAGE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("BAGAGE_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "common.lockout.lockout_response"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The client's address: REMOTE_ADDR, unless BAGAGE_PROXY_COUNT trusted proxies stand in front and append
+# to X-Forwarded-For (a client writes that header at will, so it is never read otherwise). Axes and the
+# API's throttle read it the same way.
+BAGAGE_PROXY_COUNT = int(os.environ.get("BAGAGE_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "common.lockout.client_ip"
+NINJA_NUM_PROXIES = BAGAGE_PROXY_COUNT
+# Issuing tokens is throttled per address (django-ninja); its counters live in this cache, a database
+# table (created by the accounts migration 0005) so that every worker shares them with no extra service.
+BAGAGE_TOKEN_RATE = os.environ.get("BAGAGE_TOKEN_RATE", "10/min")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "bagage_cache"}}
 
 LOGGING = {
     "version": 1,
