@@ -25,6 +25,9 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
+# The local demo runs with Django's debug pages and a development key; a server never does (DEBUG defaults to off).
+run messages: export DEBUG ?= 1
+
 run: install
 	$(PY) manage.py ensure_database
 	$(PY) manage.py migrate --noinput

@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import ApiToken, Invitation, User
-from common.admin import ReadOnlyAdmin
+from common.admin import BagageAdmin, ReadOnlyAdmin, SafeLookupsMixin
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SafeLookupsMixin, BaseUserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "site", "is_active")
     list_filter = ("role", "site", "is_active")
     search_fields = ("username", "first_name", "last_name", "email")
@@ -15,7 +15,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(BagageAdmin):
     list_display = ("label", "user", "prefix", "created_at", "last_used_at", "revoked_at")
     search_fields = ("label", "user__username", "prefix")
     readonly_fields = ("digest", "prefix", "created_at", "last_used_at")

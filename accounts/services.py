@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -95,10 +96,14 @@ def _check_password(password: str, user: User) -> None:
         raise ValidationFailed(" ".join(exc.messages), "weak_password", field="password") from exc
 
 
-@atomic
-def token_issue(*, username: str, password: str, label: str) -> IssuedToken:
-    """Check the password and issue a new personal token; the secret is returned once."""
-    user = authenticate(username=username, password=password)
+def token_issue(*, username: str, password: str, label: str, request: HttpRequest | None = None) -> IssuedToken:
+    """Check the password and issue a new personal token; the secret is returned once.
+
+    Give the HTTP request when answering one: failures then count towards the lockout (django-axes).
+    Code that calls this itself (scripts, tests) has no request and no address to count against.
+    """
+    user = authenticate(request, username=username, password=password)
+    # Outside any transaction: a refused password must leave its failure counted, not rolled back.
     if user is None or not user.is_active:
         raise InvalidCredentials(_("Wrong username or password."))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from common.exceptions import DomainError
 
@@ -81,6 +81,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def authentication_error(request, exc):
         return respond(request, 401, error_body(401, "Authentication required: sign in or send a Bearer token."))
+
+    @api.exception_handler(Throttled)
+    def throttled(request, exc: Throttled):
+        # django-ninja adds Retry-After to this answer; the code is the lockout's, as the cure is the same.
+        return respond(request, 429, error_body(429, "Too many attempts: wait, then try again.", "too_many_attempts"))
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):

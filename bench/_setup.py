@@ -13,7 +13,7 @@ def django_on_scratch_sqlite() -> Path:
     scratch = Path(tempfile.mkdtemp(prefix="bagage-bench-"))
     os.environ.pop("DATABASE_URL", None)
     os.environ["BAGAGE_VAR_DIR"] = str(scratch)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
     import django
     from django.core.management import call_command
 

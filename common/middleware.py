@@ -1,5 +1,6 @@
-"""Refuse NUL characters at the door: PostgreSQL cannot store them, and no field of ours needs one."""
+"""Middleware every request passes: NUL characters refused at the door, personal answers kept out of caches."""
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
@@ -42,3 +43,23 @@ def has_nul(request: HttpRequest) -> bool:
         # Form fields only: uploaded files may hold any byte and are read by their own parser.
         return any("\x00" in value for values in request.POST.lists() for value in values[1])
     return False
+
+
+class NoStoreMiddleware:
+    """Keep what a signed-in person sees, and every API answer, out of browser and proxy caches.
+
+    Those pages show beneficiaries' names and phone numbers: a shared computer's back button or a
+    proxy must not serve them to the next person. A view that sets its own Cache-Control keeps it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Cache-Control" in response or request.path.startswith(f"/{settings.STATIC_URL.lstrip('/')}"):
+            return response
+        user = getattr(request, "user", None)
+        if request.path.startswith(API_PREFIX) or (user is not None and user.is_authenticated):
+            response["Cache-Control"] = "no-store, private"
+        return response

@@ -1,12 +1,21 @@
-"""Reading ids from text one way everywhere: ASCII digits only, within a 64-bit integer."""
+"""Read ids typed into a query string one way everywhere."""
 
-MAX_ID = 2**63 - 1
+import re
+
+MAX_ID = 2**63 - 1  # the largest value a BigAutoField holds
+ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
 
 
-def parse_id(text: object) -> int | None:
-    """The id written in `text`, or None: "²", "-1", "1e3", " 7 " or 10**30 are not ids."""
-    value = str(text if text is not None else "").strip()
-    if not value or len(value) > 19 or not (value.isascii() and value.isdigit()):
+def parse_id(text: str | None) -> int | None:
+    """Return the positive id that `text` spells in ASCII digits ("#12" too), or None.
+
+    `str.isdigit()` accepts superscripts and other scripts' digits that `int()` then refuses or
+    the database cannot hold; this accepts only what a primary key can be.
+    """
+    if text is None:
         return None
-    number = int(value)
-    return number if 1 <= number <= MAX_ID else None
+    text = text.strip().removeprefix("#")
+    if not ASCII_DIGITS.fullmatch(text):
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None

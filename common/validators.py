@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 import phonenumbers
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as stdnum_siret
@@ -55,12 +56,21 @@ def department_of(postal_code: str) -> str:
     return postal_code[:2]
 
 
-def clean_phone(value: str, field: str = "phone", *, required: bool = False) -> str:
+def clean_text(value: str | None, model, name: str, *, field: str | None = None) -> str:
+    """Free text, stripped, within the model field's max_length (a flood is refused, never cut)."""
+    text = (value or "").strip()
+    limit = model._meta.get_field(name).max_length
+    if limit and len(text) > limit:
+        raise ValidationFailed(_("At most %(limit)s characters.") % {"limit": limit}, "too_long", field=field or name)
+    return text
+
+
+def clean_phone(value: str, field: str = "phone", *, required: bool = False, code: str = "invalid_phone") -> str:
     """A phone number in E.164 (+33…), French by default: "06 12 34 56 78" → "+33612345678"."""
     text = (value or "").strip()
     if not text:
         if required:
-            raise ValidationFailed(_("Required."), "invalid_phone", field=field)
+            raise ValidationFailed(_("Required."), code, field=field)
         return ""
     if text.startswith("00"):
         text = "+" + text[2:]
@@ -70,6 +80,15 @@ def clean_phone(value: str, field: str = "phone", *, required: bool = False) -> 
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
         raise ValidationFailed(
-            _("Write a French number (06 12 34 56 78) or an international one (+…)."), "invalid_phone", field=field
+            _("Write a French number (06 12 34 56 78) or an international one (+…)."), code, field=field
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def validate_phone_number(value: str) -> None:
+    """The models' validator for phone numbers: the same rule as clean_phone, for forms and full_clean()."""
+    if value:
+        try:
+            clean_phone(value)
+        except ValidationFailed as exc:
+            raise DjangoValidationError(exc.message, code=exc.code) from exc

@@ -6,6 +6,7 @@ change comes from the environment.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -29,7 +30,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked: `make run` asks (DEBUG=1) for the local demo; a server left with the default
+# never shows Django's debug page, with its settings and stack frames, to whoever breaks a request.
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -47,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "axes",
     "sites",
     "accounts",
     "inventory",
@@ -65,9 +69,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "common.middleware.NulCharacterMiddleware",
+    "common.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "api.middleware.ApiJsonErrorMiddleware",
+    # Last, as django-axes asks: it turns a login refused for lockout into the 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -111,12 +118,19 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A session ends after a working day without a request (each request renews it), not Django's two weeks.
+BAGAGE_SESSION_IDLE_HOURS = int(os.environ.get("BAGAGE_SESSION_IDLE_HOURS", "10"))
+SESSION_COOKIE_AGE = BAGAGE_SESSION_IDLE_HOURS * 3600
+SESSION_SAVE_EVERY_REQUEST = True
+
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
@@ -150,6 +164,31 @@ if not DEBUG:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# --- Password guessing ----------------------------------------------------------------------
+# django-axes counts failed sign-ins (login page, admin, POST /api/v1/auth/tokens) in the database,
+# so every worker sees the same counts. It locks out by account OR by address, each on its own:
+# - by account (any address): guessing one person's password from many machines stops after the limit;
+# - by address (any account): one machine trying many accounts (password spraying) stops too.
+# The combination alone (account AND address) would let either attack through. The price: anyone can
+# lock an account for the cool-off by failing on purpose, and people behind one address (a site's
+# NAT) share a count; the cool-off is short and does not grow with failures during it, to keep that small.
+AXES_FAILURE_LIMIT = int(os.environ.get("BAGAGE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("BAGAGE_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "common.lockout.lockout_response"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The client's address: REMOTE_ADDR, unless BAGAGE_PROXY_COUNT trusted proxies stand in front and append
+# to X-Forwarded-For (a client writes that header at will, so it is never read otherwise). Axes and the
+# API's throttle read it the same way.
+BAGAGE_PROXY_COUNT = int(os.environ.get("BAGAGE_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "common.lockout.client_ip"
+NINJA_NUM_PROXIES = BAGAGE_PROXY_COUNT
+# Issuing tokens is throttled per address (django-ninja); its counters live in this cache, a database
+# table (created by the accounts migration 0005) so that every worker shares them with no extra service.
+BAGAGE_TOKEN_RATE = os.environ.get("BAGAGE_TOKEN_RATE", "10/min")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "bagage_cache"}}
 
 LOGGING = {
     "version": 1,

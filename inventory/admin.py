@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from common.admin import ReadOnlyAdmin
+from common.admin import BagageAdmin, ReadOnlyAdmin
 from inventory.models import (
     AssetTagSequence,
     Batch,
@@ -36,14 +36,14 @@ class ErasureInline(ReadOnlyInline):
 
 
 @admin.register(Donor)
-class DonorAdmin(admin.ModelAdmin):
+class DonorAdmin(BagageAdmin):
     list_display = ("name", "kind", "siret", "created_at")
     list_filter = ("kind",)
     search_fields = ("name", "siret")
 
 
 @admin.register(Batch)
-class BatchAdmin(admin.ModelAdmin):
+class BatchAdmin(BagageAdmin):
     list_display = ("id", "donor", "site", "received_on", "donor_reference", "expected_count")
     list_filter = ("site",)
     search_fields = ("donor__name", "donor_reference")
@@ -77,14 +77,14 @@ class DeviceEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(BagageAdmin):
     list_display = ("operator", "name", "kind", "data_gb", "validity_days", "price", "is_active")
     list_filter = ("operator", "kind", "is_active")
     search_fields = ("operator", "name")
 
 
 @admin.register(LineItem)
-class LineItemAdmin(admin.ModelAdmin):
+class LineItemAdmin(BagageAdmin):
     list_display = ("__str__", "offer", "status", "expires_on", "site")
     list_filter = ("status", "offer", "site")
     search_fields = ("iccid", "msisdn")

@@ -1,11 +1,12 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.validators import validate_phone_number
 from inventory.enums import (
     DeviceEventKind,
     DeviceKind,
@@ -20,6 +21,9 @@ from inventory.enums import (
 )
 from sites.models import Site
 
+# Free text typed by people: long enough for any remark, short enough that one request cannot flood a table.
+NOTES_MAX_LENGTH = 2000
+
 
 class Donor(models.Model):
     """A company, public body, association or person who gives devices."""
@@ -29,7 +33,9 @@ class Donor(models.Model):
     siret = models.CharField(_("SIRET"), max_length=14, blank=True)
     contact_name = models.CharField(_("contact"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(
+        _("notes"), max_length=NOTES_MAX_LENGTH, blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -51,7 +57,9 @@ class Batch(models.Model):
     received_on = models.DateField(_("received on"))
     donor_reference = models.CharField(_("donor's reference"), max_length=100, blank=True)
     expected_count = models.PositiveIntegerField(_("expected count"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(
+        _("notes"), max_length=NOTES_MAX_LENGTH, blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -117,7 +125,9 @@ class Device(models.Model):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="devices")
     location = models.CharField(_("bin location"), max_length=40, blank=True)
     batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="devices", null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(
+        _("notes"), max_length=NOTES_MAX_LENGTH, blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
@@ -259,7 +269,7 @@ class LineItem(models.Model):
     # A voucher code is as good as cash: the API masks it everywhere but at the handover.
     # NULL for SIM cards, so that the (offer, voucher_code) unique constraint ignores them.
     voucher_code = models.CharField(_("voucher code"), max_length=40, null=True, blank=True)  # noqa: DJ001
-    msisdn = models.CharField(_("phone number"), max_length=16, blank=True)
+    msisdn = models.CharField(_("phone number"), max_length=16, blank=True, validators=[validate_phone_number])
     expires_on = models.DateField(_("expires on"))
     status = models.CharField(
         _("status"), max_length=12, choices=LineItemStatus.choices, default=LineItemStatus.AVAILABLE
@@ -297,7 +307,7 @@ class LineItem(models.Model):
         indexes = [models.Index(fields=["offer", "status", "expires_on"], name="line_item_fefo_idx")]
 
     def __str__(self) -> str:
-        return self.iccid or f"{self.offer} ••••{(self.voucher_code or '')[-4:]}"
+        return self.iccid or f"{self.offer} {mask_secret(self.voucher_code)}"
 
     @property
     def masked_voucher_code(self) -> str | None:
@@ -321,8 +331,14 @@ class LineItemEvent(models.Model):
         return f"{self.item_id} {self.from_status}→{self.to_status}"
 
 
+# Below this many characters, even four shown would be too large a part of the secret.
+MASK_MIN_LENGTH = 8
+
+
 def mask_secret(value: str | None) -> str | None:
-    """Show only the last four characters of a secret code."""
+    """Show only the last four characters of a secret code, and none of a short one."""
     if not value:
         return value
+    if len(value) < MASK_MIN_LENGTH:
+        return "••••"
     return "••••" + value[-4:]

@@ -17,7 +17,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from common.exceptions import ValidationFailed
 from inventory.enums import DeviceKind, Grade, OfferKind, StorageType
-from inventory.models import Device, LineItem
+from inventory.models import MASK_MIN_LENGTH, Device, LineItem
 
 # Fields a person may set on a device, at registration or later.
 DEVICE_FIELDS = (
@@ -39,8 +39,8 @@ DEVICE_FIELDS = (
     "notes",
 )
 # A voucher code is as good as cash and is shown masked but for its last four characters:
-# a shorter code would be readable whole from its mask.
-VOUCHER_MIN_LENGTH = 8
+# a shorter code would be guessed in few tries, or read whole from its mask.
+VOUCHER_MIN_LENGTH = MASK_MIN_LENGTH
 
 
 def compact_digits(value: str) -> str:
@@ -180,17 +180,21 @@ def clean_line_item_code(offer_kind: str, *, iccid: Any, voucher_code: Any) -> t
     iccid, voucher = _text(iccid), _text(voucher_code)
     if offer_kind in (OfferKind.SIM, OfferKind.HOTSPOT):
         if voucher or not iccid:
-            raise ValidationFailed(_("This offer takes SIM cards: give an ICCID."), "iccid_required", field="iccid")
+            raise ValidationFailed(_("This offer takes SIM cards: give an ICCID."), field="iccid")
         return clean_iccid(iccid), None
     if iccid or not voucher:
         raise ValidationFailed(
-            _("A top-up offer takes vouchers: give a voucher code."), "voucher_required", field="voucher_code"
+            _("A top-up offer takes vouchers: give a voucher code."), field="voucher_code"
         )
     limit = _max_length(LineItem, "voucher_code")
-    if not VOUCHER_MIN_LENGTH <= len(voucher) <= limit:
+    if len(voucher) < VOUCHER_MIN_LENGTH:
         raise ValidationFailed(
-            _("A voucher code has %(min)s to %(max)s characters.") % {"min": VOUCHER_MIN_LENGTH, "max": limit},
-            "invalid_voucher_code",
+            _("A voucher code has at least %(min)s characters.") % {"min": VOUCHER_MIN_LENGTH},
+            "voucher_code_too_short",
             field="voucher_code",
+        )
+    if len(voucher) > limit:
+        raise ValidationFailed(
+            _("At most %(limit)s characters.") % {"limit": limit}, "invalid_voucher_code", field="voucher_code"
         )
     return None, voucher

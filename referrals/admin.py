@@ -1,8 +1,7 @@
 from django.contrib import admin
 
-from common.admin import ReadOnlyAdmin
+from common.admin import BagageAdmin, ReadOnlyAdmin
 from common.parsing import parse_id
-from referrals.services import beneficiary_access_record
 from referrals.models import (
     AuthorisationDecision,
     BeneficiaryAccess,
@@ -11,10 +10,11 @@ from referrals.models import (
     Referral,
     ReferralEvent,
 )
+from referrals.services import beneficiary_access_record
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(BagageAdmin):
     list_display = ("name", "kind", "siret", "department", "authorisation", "open_referral_quota")
     list_filter = ("authorisation", "kind", "department")
     search_fields = ("name", "siret")

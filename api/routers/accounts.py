@@ -1,7 +1,9 @@
 from datetime import datetime
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from ninja.throttling import AnonRateThrottle
 from pydantic import Field
 
 from accounts import selectors, services
@@ -43,10 +45,21 @@ class MeOut(Schema):
     organisation_id: Id | None
 
 
-@router.post("/auth/tokens", auth=None, response={201: TokenCreatedOut, 401: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/auth/tokens",
+    auth=None,
+    response={201: TokenCreatedOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    throttle=[AnonRateThrottle(settings.BAGAGE_TOKEN_RATE)],
+)
 def token_create(request: HttpRequest, payload: TokenIn):
-    """Issue a personal API token. The token is shown in this answer only; keep it safe."""
-    issued = services.token_issue(username=payload.username, password=payload.password, label=payload.label)
+    """Issue a personal API token. The token is shown in this answer only; keep it safe.
+
+    Repeated wrong passwords lock the account and the address out for a while (429 `too_many_attempts`,
+    with `Retry-After`), and one address may ask only so many tokens a minute.
+    """
+    issued = services.token_issue(
+        username=payload.username, password=payload.password, label=payload.label, request=request
+    )
     return Status(201, {"id": issued.token.id, "token": issued.secret, "label": issued.token.label})
 
 

@@ -19,7 +19,7 @@ from inventory.enums import (
     StorageType,
 )
 from inventory.grading import Specs, suggest_grade
-from inventory.models import Batch, Device
+from inventory.models import NOTES_MAX_LENGTH, Batch, Device
 from sites.selectors import site_by_code, site_or_default
 
 router = Router(tags=["devices"])
@@ -44,7 +44,7 @@ class DeviceIn(Schema):
     battery_health_pct: int | None = None
     grade: Grade | None = None
     location: str = ""
-    notes: str = ""
+    notes: str = Field("", max_length=NOTES_MAX_LENGTH)
     site: str | None = Field(None, description="Site code; defaults to your own site.")
     batch: Id | None = None
 
@@ -64,7 +64,7 @@ class DevicePatch(Schema):
     battery_health_pct: int | None = None
     grade: Grade | None = None
     location: str | None = None
-    notes: str | None = None
+    notes: str | None = Field(None, max_length=NOTES_MAX_LENGTH)
     site: str | None = None
 
 

@@ -21,6 +21,8 @@ from sites.selectors import site_or_default
 router = Router(tags=["labels"])
 
 MAX_LABELS = 5000
+# One print names at most this many devices, however often each repeats on the sheet.
+MAX_DEVICES_PER_PRINT = 500
 # Shelf bins are printed as Code 128: plain ASCII letters, digits and a few separators.
 LOCATION = re.compile(r"[A-Za-z0-9 ._/-]{1,40}")
 # A label stock's name. The schema lists them; get_stock() checks the name, so that an unknown one
@@ -29,7 +31,11 @@ StockName = Annotated[str, WithJsonSchema({"type": "string", "enum": list(STOCKS
 
 
 class LabelsIn(Schema):
-    asset_tags: list[str] = Field(min_length=1, max_length=MAX_LABELS)
+    asset_tags: list[str] = Field(
+        min_length=1,
+        max_length=MAX_LABELS,
+        description=f"At most {MAX_DEVICES_PER_PRINT} different tags; a repeated tag prints repeated labels.",
+    )
     stock: StockName | None = Field(None, description="Defaults to your site's.")
     start: int = Field(1, ge=1, description="First free position on a part-used sheet, 1-based.")
 
@@ -67,13 +73,14 @@ def pdf(labels, stock: Stock, start: int, filename: str) -> HttpResponse:
     return response
 
 
-def print_devices(request, asset_tags: list[str], stock_name: str | None, start: int, filename: str, site=None):
+def print_devices(request, asset_tags: list[str], stock_name: str | None, start: int, filename: str | None, site=None):
     user = request.auth
     devices, missing = devices_for_labels(asset_tags)
     if missing:
         raise ValidationFailed(f"Unknown asset tags: {', '.join(missing[:20])}.", "unknown_asset_tags", missing=missing)
     stock = get_stock(stock_name, site or (devices[0].site if devices else user.site))
-    response = pdf([device_label(d) for d in devices], stock, start, filename)
+    # A file name is built from what is stored, never from what was typed (a newline would break the header).
+    response = pdf([device_label(d) for d in devices], stock, start, filename or f"{devices[0].asset_tag}.pdf")
     services.device_labels_printed(user=user, devices=devices, stock=stock.name)
     return response
 
@@ -82,7 +89,7 @@ def print_devices(request, asset_tags: list[str], stock_name: str | None, start:
 def device_label_pdf(request: HttpRequest, asset_tag: str, stock: StockName | None = None):
     """One device's label as PDF, on `stock` (default: the device's site's). Printing is kept in its history."""
     stock_policies.require(request.auth, "stock.read")
-    return print_devices(request, [asset_tag], stock, 1, f"{asset_tag.upper()}.pdf")
+    return print_devices(request, [asset_tag], stock, 1, None)
 
 
 @router.get("/devices/{asset_tag}/label.zpl", response={200: None})
@@ -109,6 +116,13 @@ def device_label_zpl(request: HttpRequest, asset_tag: str, stock: StockName = "z
 def labels_pdf(request: HttpRequest, payload: LabelsIn):
     """Many device labels in one PDF, in the order given; `start` skips used positions of a sheet."""
     stock_policies.require(request.auth, "stock.read")
+    distinct = {tag.strip().upper() for tag in payload.asset_tags}
+    if len(distinct) > MAX_DEVICES_PER_PRINT:
+        raise ValidationFailed(
+            f"At most {MAX_DEVICES_PER_PRINT} different devices in one print; {len(distinct)} given.",
+            "too_many_labels",
+            field="asset_tags",
+        )
     return print_devices(request, payload.asset_tags, payload.stock, payload.start, "labels.pdf")
 
 

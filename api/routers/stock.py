@@ -9,7 +9,7 @@ from api.schemas import Id, one_of
 from common.exceptions import NotFound, ValidationFailed
 from inventory import policies, selectors, services
 from inventory.enums import DonorKind
-from inventory.models import Batch, Donor
+from inventory.models import NOTES_MAX_LENGTH, Batch, Donor
 from sites.selectors import site_or_default
 
 router = Router(tags=["donations"])
@@ -21,7 +21,7 @@ class DonorIn(Schema):
     siret: str = ""
     contact_name: str = Field("", max_length=200)
     contact_email: str = Field("", max_length=254)
-    notes: str = ""
+    notes: str = Field("", max_length=NOTES_MAX_LENGTH)
 
 
 class DonorOut(Schema):
@@ -41,7 +41,7 @@ class BatchIn(Schema):
     received_on: date
     donor_reference: str = Field("", max_length=100)
     expected_count: int | None = Field(None, ge=0, le=100_000)
-    notes: str = ""
+    notes: str = Field("", max_length=NOTES_MAX_LENGTH)
 
 
 class BatchOut(Schema):

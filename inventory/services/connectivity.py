@@ -61,6 +61,7 @@ def line_items_add(*, user, offer: Offer, site: Site, items: list[Mapping[str, A
         raise ValidationFailed(_("The delivery is empty."), field="items")
     today = timezone.localdate()
     errors: list[dict] = []
+    codes: list[str] = []
     new: list[LineItem] = []
     seen: dict[str, int] = {}
     for line, item in enumerate(items, start=1):
@@ -69,7 +70,7 @@ def line_items_add(*, user, offer: Offer, site: Site, items: list[Mapping[str, A
             iccid, voucher = clean_line_item_code(
                 offer.kind, iccid=item.get("iccid"), voucher_code=item.get("voucher_code")
             )
-            msisdn = clean_phone(item.get("msisdn") or "", "msisdn")
+            msisdn = clean_phone(item.get("msisdn") or "", "msisdn", code="invalid_msisdn")
             if not isinstance(expires_on, dt.date):
                 raise ValidationFailed(_("A date."), field="expires_on")
             if expires_on < today:
@@ -80,6 +81,7 @@ def line_items_add(*, user, offer: Offer, site: Site, items: list[Mapping[str, A
             seen[key] = line
         except ValidationFailed as exc:
             errors.append({"line": line, "detail": exc.message})
+            codes.append(exc.code)
             continue
         new.append(
             LineItem(
@@ -95,6 +97,8 @@ def line_items_add(*, user, offer: Offer, site: Site, items: list[Mapping[str, A
     if errors:
         raise ValidationFailed(
             _("%(bad)s of %(total)s lines are wrong; nothing was added.") % {"bad": len(errors), "total": len(items)},
+            # A delivery of one line is refused for that line's reason; several, line by line in `errors`.
+            codes[0] if len(items) == 1 else None,
             errors=errors,
         )
     iccids = [item.iccid for item in new if item.iccid]

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.integrity import atomic
-from common.validators import clean_siret
+from common.validators import clean_siret, clean_text
 from inventory import policies
 from inventory.enums import TYPE_CODES, DeviceEventKind, DonorKind
 from inventory.exceptions import ValidationFailed
@@ -35,6 +35,7 @@ def donor_create(
         raise ValidationFailed(_("The name is required."), field="name")
     if kind not in DonorKind.values:
         raise ValidationFailed(_("One of: %(values)s.") % {"values": ", ".join(DonorKind.values)}, field="kind")
+    notes = clean_text(notes, Donor, "notes")
     return Donor.objects.create(
         name=name.strip(),
         kind=kind,
@@ -63,6 +64,7 @@ def batch_create(
     policies.require(user, "stock.write")
     if received_on > timezone.localdate():
         raise ValidationFailed(_("The date cannot be in the future."), field="received_on")
+    notes = clean_text(notes, Batch, "notes")
     if donor is None:
         if not new_donor.strip():
             raise ValidationFailed(_("Choose a donor or name a new one."), "donor_required", field="donor")

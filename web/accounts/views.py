@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
 from accounts.services import invitation_accept, invitation_find
 from common.exceptions import DomainError
@@ -22,6 +23,7 @@ class ChoosePasswordForm(forms.Form):
         return data
 
 
+@never_cache
 def invitation(request, secret: str):
     pending = invitation_find(secret)
     if pending is None:

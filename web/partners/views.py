@@ -104,6 +104,5 @@ def partner_detail(request, organisation_id: int):
 
 @allowed(policies, "access_log.read")
 def access_log(request):
-    referral = parse_id(request.GET.get("referral", "").strip().lstrip("#"))
-    entries = selectors.access_log(referral=referral, user=request.GET.get("user") or None)
+    entries = selectors.access_log(referral=parse_id(request.GET.get("referral")), user=request.GET.get("user") or None)
     return render(request, "web/access_log.html", {"entries": entries[:500], "filters": request.GET})

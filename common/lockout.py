@@ -1,0 +1,51 @@
+"""What a locked-out sign-in gets (django-axes): a 429 that says how long to wait, and a line in the log."""
+
+import logging
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from common.middleware import API_PREFIX
+
+logger = logging.getLogger("bagage.security")
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or the address the BAGAGE_PROXY_COUNT-th trusted proxy saw."""
+    remote_addr = request.META.get("REMOTE_ADDR")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    count = settings.BAGAGE_PROXY_COUNT
+    if not count or not forwarded:
+        return remote_addr
+    addresses = [address.strip() for address in forwarded.split(",")]
+    return addresses[-min(count, len(addresses))]
+
+
+def retry_after_seconds() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds())
+
+
+def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """Answer 429 with Retry-After: JSON `{"detail", "code"}` on the API, a page that says to wait elsewhere."""
+    seconds = retry_after_seconds()
+    minutes = max(1, round(seconds / 60))
+    if request.path.startswith(API_PREFIX):
+        detail = _("Too many failed sign-in attempts. Try again in %(minutes)s minutes.") % {"minutes": minutes}
+        response = JsonResponse({"detail": detail, "code": "too_many_attempts"}, status=429)
+    else:
+        response = render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(seconds)
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+def log_lockout(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
+    logger.warning(
+        "Sign-in locked out for %s minutes: username=%r address=%s path=%s",
+        int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        username,
+        ip_address,
+        getattr(request, "path", "?"),
+    )
