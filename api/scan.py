@@ -1,12 +1,14 @@
 """What a scanned code names, composed from each domain's resolver.
 
-The domains return objects (inventory: devices and SIM cards; distribution will add
-allocations and receipts); only here do they become `{"type", "id", "label", "url"}` with
+The domains return objects (inventory: devices and SIM cards; distribution: allocations and
+receipts); only here do they become `{"type", "id", "label", "url"}` with
 the API's URLs, so that no domain builds a URL of the API.
 """
 
 from dataclasses import dataclass
 
+from distribution import selectors as distribution_selectors
+from distribution.models import Allocation, Receipt
 from inventory import selectors as inventory_selectors
 from inventory.models import Device, LineItem
 
@@ -34,10 +36,23 @@ def _hit(obj) -> ScanHit:
             f"{API}/offers/{obj.offer_id}/items/{obj.pk}",
             f"/offers/{obj.offer_id}/",
         )
+    if isinstance(obj, Allocation):
+        return ScanHit(
+            "allocation",
+            str(obj.pk),
+            f"{obj.number} · #{obj.referral_id}",
+            f"{API}/allocations/{obj.pk}",
+            f"/kits/{obj.pk}/",
+        )
+    if isinstance(obj, Receipt):
+        return ScanHit(
+            "receipt", obj.number, obj.number, f"{API}/receipts/{obj.number}.pdf", f"/receipts/{obj.number}.pdf"
+        )
     raise TypeError(f"No scan hit for {obj!r}")
 
 
-RESOLVERS = (inventory_selectors.scan_stock,)
+# Kit and receipt numbers first: "A-…" and "R-…" cannot be asset tags or serial numbers people scan.
+RESOLVERS = (distribution_selectors.scan_distribution, inventory_selectors.scan_stock)
 
 
 def resolve(code: str) -> list[ScanHit]:

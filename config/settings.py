@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "accounts",
     "inventory",
     "referrals",
+    "distribution",
     "api",
     "web",
     "demo",
@@ -212,3 +213,43 @@ BAGAGE_LABEL_LANGUAGE = os.environ.get("BAGAGE_LABEL_LANGUAGE", "fr")
 BAGAGE_PUBLIC_URL = os.environ.get("BAGAGE_PUBLIC_URL", "http://127.0.0.1:8000")
 # Version of the consent text a social worker shows the beneficiary.
 BAGAGE_CONSENT_VERSION = os.environ.get("BAGAGE_CONSENT_VERSION", "2026-01")
+
+# --- Distribution ---------------------------------------------------------------------------------
+
+# A reserved kit waits on the pickup shelf this many days; then the hold is released.
+BAGAGE_HOLD_DAYS = int(os.environ.get("BAGAGE_HOLD_DAYS", "14"))
+# Kits missed this many times make the referral a no-show (the first miss puts it back in the queue).
+BAGAGE_NO_SHOW_AFTER_MISSES = int(os.environ.get("BAGAGE_NO_SHOW_AFTER_MISSES", "2"))
+# Warranty on a refurbished device, from its handover; a repair under warranty extends it.
+BAGAGE_WARRANTY_MONTHS = int(os.environ.get("BAGAGE_WARRANTY_MONTHS", "24"))
+BAGAGE_REPAIR_EXTENSION_MONTHS = int(os.environ.get("BAGAGE_REPAIR_EXTENSION_MONTHS", "6"))
+BAGAGE_WARRANTY_TERMS = {
+    "fr": (
+        "En cas de panne sous garantie, rapportez l'appareil avec cette attestation à un point d'accueil : "
+        "il est réparé ou échangé. La garantie ne couvre pas la casse ni l'oxydation."
+    ),
+    "en": (
+        "If the device fails under warranty, bring it back with this receipt to a reception point: "
+        "it is repaired or swapped. The warranty does not cover breakage or water damage."
+    ),
+}
+# After their first kit, a person stays in support (connectivity top-ups) this many months.
+BAGAGE_SUPPORT_MONTHS = int(os.environ.get("BAGAGE_SUPPORT_MONTHS", "12"))
+BAGAGE_CHARITY_NAME = os.environ.get("BAGAGE_CHARITY_NAME", "Bagage Solidaire")
+# Where a receipt tells the person to read the information notice about their data.
+BAGAGE_NOTICE_WHERE = {
+    "fr": "au point d'accueil, ou sur demande à " + os.environ.get("BAGAGE_CHARITY_EMAIL", "dpo@bagage.example.org"),
+    "en": "at the reception point, or on request to "
+    + os.environ.get("BAGAGE_CHARITY_EMAIL", "dpo@bagage.example.org"),
+}
+
+# Receipts are accounting records: their bytes are stored once and never change. Files under var/
+# by default; a deployment points this storage elsewhere (another disk, an object store).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "receipts": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("BAGAGE_RECEIPTS_DIR", str(VAR_DIR / "receipts"))},
+    },
+}

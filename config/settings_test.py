@@ -15,3 +15,6 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+
+# Receipts drawn by the tests go to a scratch folder, not next to the local demo's.
+STORAGES["receipts"]["OPTIONS"]["location"] = str(VAR_DIR / "test-receipts")  # noqa: F405

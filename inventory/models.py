@@ -181,7 +181,8 @@ class DeviceEvent(models.Model):
 
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for what the system does on its own (a hold released by the daily command).
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=DeviceEventKind.choices)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20)
@@ -312,6 +313,11 @@ class LineItem(models.Model):
     @property
     def masked_voucher_code(self) -> str | None:
         return mask_secret(self.voucher_code)
+
+    @property
+    def masked_iccid(self) -> str | None:
+        """The SIM's last four digits, enough to find its pack on a kit label or a shelf."""
+        return mask_secret(self.iccid)
 
 
 class LineItemEvent(models.Model):

@@ -183,9 +183,7 @@ def clean_line_item_code(offer_kind: str, *, iccid: Any, voucher_code: Any) -> t
             raise ValidationFailed(_("This offer takes SIM cards: give an ICCID."), field="iccid")
         return clean_iccid(iccid), None
     if iccid or not voucher:
-        raise ValidationFailed(
-            _("A top-up offer takes vouchers: give a voucher code."), field="voucher_code"
-        )
+        raise ValidationFailed(_("A top-up offer takes vouchers: give a voucher code."), field="voucher_code")
     limit = _max_length(LineItem, "voucher_code")
     if len(voucher) < VOUCHER_MIN_LENGTH:
         raise ValidationFailed(

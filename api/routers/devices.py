@@ -148,7 +148,7 @@ class ErasureOut(Schema):
 
 class HistoryOut(Schema):
     at: datetime
-    by: str = Field(alias="by.username")
+    by: str | None = Field(alias="by.username", description="Empty for what the system did on its own.")
     kind: DeviceEventKind
     from_status: blank_or(DeviceStatus) = Field(description='"" for the registration.')
     to_status: DeviceStatus

@@ -8,6 +8,7 @@ from accounts.models import User
 from api.pagination import PageNumber, paginate
 from api.schemas import Id, blank_or, one_of
 from common.exceptions import NotFound
+from distribution import selectors as distribution_selectors
 from inventory.enums import DeviceKind
 from referrals import policies, selectors, services, workflows
 from referrals.enums import (
@@ -175,6 +176,7 @@ class ReferralOut(Schema):
     submitted_at: datetime
     updated_at: datetime
     consent: bool
+    handed_over_at: datetime | None = Field(description="When the kit was handed over (the receipt is the charity's).")
     possible_duplicates: list[DuplicateOut]
     duplicate_elsewhere: bool
     allowed_actions: list[str]
@@ -266,9 +268,17 @@ def detail(request: HttpRequest, referral_id: Id, action: str = "read") -> dict:
         "decided_at": referral.decided_at,
         "updated_at": referral.updated_at,
         "consent": True,
+        "handed_over_at": handed_over_at(referral),
         "possible_duplicates": duplicates,
         "allowed_actions": policies.referral_actions(user, referral),
     }
+
+
+def handed_over_at(referral: Referral) -> datetime | None:
+    """The first kit's handover, for everyone who may read the referral (never the receipt itself)."""
+    if referral.status != ReferralStatus.HANDED_OVER:
+        return None
+    return distribution_selectors.first_handover_at(referral)
 
 
 def get_referral(request: HttpRequest, referral_id: Id) -> Referral:

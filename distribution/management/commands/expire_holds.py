@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from distribution.services import holds_expire
+
+
+class Command(BaseCommand):
+    help = "Release kits held past their date; a second missed pickup is a no-show (safe from cron, idempotent)."
+
+    def handle(self, *args, **options):
+        counts = holds_expire()
+        self.stdout.write(
+            f"Released {counts['released']} holds: {counts['back_to_accepted']} referrals wait again, "
+            f"{counts['no_show']} no-shows."
+        )

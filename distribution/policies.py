@@ -1,0 +1,46 @@
+"""Who may do what with kits: reserve, hand over, take back, read receipts."""
+
+from django.db.models import QuerySet
+
+from accounts.enums import Role
+from common.policies import Policy
+from distribution.models import Allocation, Receipt
+from referrals.policies import referrals_for
+
+W, M, SW, C = Role.WAREHOUSE, Role.MEDIATOR, Role.SOCIAL_WORKER, Role.COORDINATOR
+
+POLICY = Policy(
+    {
+        # Reserve and release kits, see the pickup shelf, hand kits over: mediators of the referral's site.
+        "kit.reserve": (M, C),
+        "kit.read": (M, C),
+        "kit.hand_over": (M, C),
+        # A device back from a beneficiary: at the desk or at the workshop.
+        "kit.take_back": (W, M, C),
+        # Receipts name the person: the mediators who handed the kit over, and coordinators.
+        "receipt.read": (M, C),
+        # Is this PDF one of ours? It tells nothing but its number.
+        "receipt.verify": (W, M, C),
+    }
+)
+allows = POLICY.allows
+require = POLICY.require
+
+
+def _decidable(user):
+    """The referrals the user may decide on, as a subquery (a mediator: validated partners', their site)."""
+    return referrals_for(user, "referral.decide").values("pk")
+
+
+def allocations_for(user, action: str = "kit.read") -> QuerySet[Allocation]:
+    """Allocations of the referrals the user may decide on, and nothing else."""
+    if not allows(user, action):
+        return Allocation.objects.none()
+    return Allocation.objects.filter(referral__in=_decidable(user))
+
+
+def receipts_for(user) -> QuerySet[Receipt]:
+    """Receipts of those referrals (they name the person: never the social worker's to download)."""
+    if not allows(user, "receipt.read"):
+        return Receipt.objects.none()
+    return Receipt.objects.filter(handover__allocation__referral__in=_decidable(user))

@@ -1,0 +1,185 @@
+"""Reads of kits: suggestions for a referral, the pickup shelf, a person's ledger."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from distribution.enums import AllocationStatus
+from distribution.models import Allocation, Handover, Receipt, Return
+from inventory.enums import GRADE_ORDER, DeviceStatus, LineItemStatus, OfferKind
+from inventory.models import Device, LineItem
+from referrals.enums import Connectivity
+from referrals.models import Referral
+
+# What each connectivity need takes from stock.
+ITEM_KINDS = {Connectivity.SIM: (OfferKind.SIM,), Connectivity.TOPUP: (OfferKind.TOPUP,)}
+
+
+def hold_until(today: dt.date | None = None) -> dt.date:
+    """The date a kit reserved today is held until (BAGAGE_HOLD_DAYS)."""
+    return (today or timezone.localdate()) + dt.timedelta(days=settings.BAGAGE_HOLD_DAYS)
+
+
+def _grade_rank():
+    return Case(
+        *[When(grade=grade, then=Value(rank)) for rank, grade in enumerate(GRADE_ORDER)],
+        default=Value(len(GRADE_ORDER)),
+        output_field=IntegerField(),
+    )
+
+
+def fitting_devices(referral: Referral) -> QuerySet[Device]:
+    """Ready devices of a kind the referral accepts: its site first, better grade first, oldest first."""
+    same_site = Case(When(site_id=referral.site_id, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return (
+        Device.objects.filter(status=DeviceStatus.READY, kind__in=referral.device_kinds)
+        .select_related("site")
+        .annotate(same_site=same_site, grade_rank=_grade_rank())
+        .order_by("same_site", "grade_rank", "id")
+    )
+
+
+def fitting_line_items(referral: Referral, until: dt.date | None = None) -> QuerySet[LineItem]:
+    """SIM cards or vouchers that fit the need and outlast the hold: the site's first, then first to expire."""
+    kinds = ITEM_KINDS.get(referral.connectivity, ())
+    same_site = Case(When(site_id=referral.site_id, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return (
+        LineItem.objects.filter(
+            status=LineItemStatus.AVAILABLE, offer__kind__in=kinds, expires_on__gte=until or hold_until()
+        )
+        .select_related("offer", "site")
+        .annotate(same_site=same_site)
+        .order_by("same_site", "expires_on", "id")
+    )
+
+
+@dataclass
+class Suggestion:
+    rank: int
+    device: Device | None
+    line_item: LineItem | None
+    reasons: list[str] = field(default_factory=list)
+
+
+def _date(value: dt.date) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def suggestions(referral: Referral, limit: int = 5) -> list[Suggestion]:
+    """Ranked kits for one referral, each with why it ranks there (two queries)."""
+    needs_device = bool(referral.device_kinds)
+    needs_item = referral.connectivity in ITEM_KINDS
+    item = fitting_line_items(referral).first() if needs_item else None
+    if needs_item and item is None:
+        return []
+    item_reasons = []
+    if item is not None:
+        where = _("at this site") if item.site_id == referral.site_id else _("from %(site)s") % {"site": item.site.name}
+        item_reasons.append(
+            _("%(offer)s expiring %(date)s, the first to expire %(where)s")
+            % {"offer": item.offer, "date": _date(item.expires_on), "where": where}
+        )
+    if not needs_device:
+        return [Suggestion(1, None, item, item_reasons)]
+    found = []
+    for rank, device in enumerate(fitting_devices(referral)[:limit], start=1):
+        reasons = [
+            _("at the pickup site")
+            if device.same_site == 0
+            else _("transfer from %(site)s") % {"site": device.site.name},
+            _("grade %(grade)s") % {"grade": device.grade},
+        ]
+        found.append(Suggestion(rank, device, item, reasons + item_reasons))
+    return found
+
+
+def shelf(
+    allocations: QuerySet[Allocation],
+    *,
+    site: str | None = None,
+    status: str | None = None,
+    hold_before: dt.date | None = None,
+) -> QuerySet[Allocation]:
+    """Kits by hold date: the pickup shelf (held kits by default)."""
+    allocations = allocations.select_related(
+        "referral__beneficiary", "referral__site", "device", "line_item__offer", "site", "transfer_from"
+    )
+    allocations = allocations.filter(status__in=(status or AllocationStatus.HELD).split(","))
+    if site:
+        allocations = allocations.filter(site__code__in=site.upper().split(","))
+    if hold_before:
+        allocations = allocations.filter(hold_until__lte=hold_before)
+    return allocations.order_by("hold_until", "id")
+
+
+def ledger(referral: Referral) -> dict:
+    """Everything the person received or gave back: kits, top-ups, receipts, returns (four queries)."""
+    allocations = list(
+        Allocation.objects.filter(referral=referral)
+        .select_related("device", "line_item__offer", "site")
+        .order_by("created_at", "id")
+    )
+    handovers = {
+        h.allocation_id: h
+        for h in Handover.objects.filter(allocation__referral=referral).select_related("receipt", "by")
+    }
+    returns = list(
+        Return.objects.filter(handover__allocation__referral=referral).select_related("device").order_by("at")
+    )
+    return {"allocations": allocations, "handovers": handovers, "returns": returns}
+
+
+def receipt_by_number(receipts: QuerySet[Receipt], number: str) -> Receipt | None:
+    return receipts.select_related("handover__allocation__referral").filter(number=number.strip().upper()).first()
+
+
+def scan_distribution(code: str) -> list:
+    """What a scanned code names among kits: an allocation (kit label) or a receipt number."""
+    text = code.strip().upper()
+    if text.startswith("A-"):
+        return list(Allocation.objects.filter(number=text))
+    if text.startswith("R-"):
+        return list(Receipt.objects.filter(number=text))
+    return []
+
+
+def active_allocation_of(referral: Referral) -> Allocation | None:
+    return Allocation.objects.filter(referral=referral, status=AllocationStatus.HELD).first()
+
+
+def first_handover_at(referral: Referral) -> dt.datetime | None:
+    return (
+        Handover.objects.filter(allocation__referral=referral, allocation__kind="kit")
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+
+
+def support_until(referral: Referral) -> dt.date | None:
+    """The person stays in support (top-ups) for BAGAGE_SUPPORT_MONTHS after their first kit's handover."""
+    first = (
+        Handover.objects.filter(allocation__referral=referral)
+        .filter(~Q(allocation__kind="topup"))
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if first is None:
+        return None
+    return add_months(timezone.localtime(first).date(), settings.BAGAGE_SUPPORT_MONTHS)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)

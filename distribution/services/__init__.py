@@ -1,0 +1,17 @@
+"""Every write of distribution: reserving kits, handing them over with a receipt, returns."""
+
+from distribution.services.allocations import allocation_release, allocation_reserve, holds_expire
+from distribution.services.handovers import handover_record
+from distribution.services.receipts import receipt_duplicate, receipt_original, receipt_verify
+from distribution.services.returns import device_return
+
+__all__ = [
+    "allocation_release",
+    "allocation_reserve",
+    "device_return",
+    "handover_record",
+    "holds_expire",
+    "receipt_duplicate",
+    "receipt_original",
+    "receipt_verify",
+]

@@ -1,0 +1,266 @@
+"""Reserving a kit for an accepted referral, releasing it, and the holds that run out.
+
+Never promised twice: the device, the SIM card or voucher and the referral are row-locked
+while the kit is reserved, and partial unique constraints on held allocations refuse a second
+one even if two requests slip past the checks at the same instant (the loser gets 409
+`already_reserved`).
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.exceptions import AlreadyReserved, Conflict, InvalidTransition, NotFound, ValidationFailed
+from common.integrity import atomic
+from distribution import policies
+from distribution.enums import AllocationKind, AllocationStatus
+from distribution.models import Allocation, AllocationEvent
+from distribution.selectors import ITEM_KINDS, fitting_devices, fitting_line_items, hold_until, support_until
+from distribution.services.numbers import next_number
+from inventory import services as stock
+from inventory.enums import DeviceStatus, LineItemStatus
+from inventory.models import Device, LineItem
+from referrals import services as referrals
+from referrals.enums import Accessory, ReferralStatus
+from referrals.models import Referral
+from referrals.policies import referrals_for
+
+
+def _event(allocation: Allocation, user, from_status: str, note: str = "") -> None:
+    AllocationEvent.objects.create(
+        allocation=allocation, by=user, from_status=from_status, to_status=allocation.status, note=note
+    )
+
+
+def _taken(what: str) -> AlreadyReserved:
+    return AlreadyReserved(_("%(what)s is reserved for someone else already.") % {"what": what})
+
+
+def _reserve_device(user, device: Device, note: str) -> Device:
+    try:
+        return stock.device_reserve(user=user, device=device, note=note)
+    except InvalidTransition as exc:
+        if exc.extra.get("from_status") == DeviceStatus.RESERVED:
+            raise _taken(device.asset_tag) from exc
+        raise Conflict(
+            _("%(tag)s is not ready to give.") % {"tag": device.asset_tag}, "device_not_ready", field="device"
+        ) from exc
+
+
+def _reserve_item(user, item: LineItem, note: str) -> LineItem:
+    try:
+        return stock.line_item_reserve(user=user, item=item, note=note)
+    except InvalidTransition as exc:
+        if exc.extra.get("from_status") == LineItemStatus.RESERVED:
+            raise _taken(str(item)) from exc
+        raise Conflict(
+            _("This SIM card or voucher is not available."), "line_item_not_available", field="line_item"
+        ) from exc
+
+
+def _clean_accessories(accessories) -> list[str]:
+    extras = list(dict.fromkeys(accessories or []))
+    if any(item not in Accessory.values for item in extras):
+        raise ValidationFailed(_("Among: %(values)s.") % {"values": ", ".join(Accessory.values)}, field="accessories")
+    return extras
+
+
+@atomic
+def allocation_reserve(
+    *,
+    user,
+    referral: Referral | int,
+    device: Device | str | None = None,
+    line_item: LineItem | int | None = None,
+    accessories: list[str] | None = None,
+    kind: str = AllocationKind.KIT,
+    replaces=None,
+) -> Allocation:
+    """Reserve a kit for an accepted referral: its device and connectivity both, or nothing.
+
+    Without a device or a SIM card / voucher named, the best fitting one is taken (the site's
+    first, better grade; for connectivity the first to expire that outlasts the hold). A device
+    from another site is moved to the referral's site for the kit, and its history says so.
+    """
+    policies.require(user, "kit.reserve", _("Only mediators and coordinators reserve kits."))
+    pk = referral if isinstance(referral, int) else referral.pk
+    referral = referrals_for(user, "referral.decide").select_for_update(of=("self",)).filter(pk=pk).first()
+    if referral is None:
+        raise NotFound(_("No referral #%(id)s.") % {"id": pk})
+    referral = Referral.objects.select_related("site", "beneficiary").get(pk=referral.pk)
+    if Allocation.objects.filter(referral=referral, status=AllocationStatus.HELD).exists():
+        raise AlreadyReserved(_("A kit is held for this referral already."))
+    if kind == AllocationKind.KIT and referral.status != ReferralStatus.ACCEPTED:
+        raise InvalidTransition(
+            _("Referral #%(id)s is %(status)s: a kit is reserved for an accepted referral.")
+            % {"id": referral.pk, "status": ReferralStatus(referral.status).label},
+            from_status=referral.status,
+        )
+    if kind != AllocationKind.KIT and referral.status != ReferralStatus.HANDED_OVER:
+        raise InvalidTransition(_("Top-ups and swaps are for people already equipped."), from_status=referral.status)
+    until = hold_until()
+    wants_device = bool(referral.device_kinds) and kind != AllocationKind.TOPUP
+    wants_item = referral.connectivity in ITEM_KINDS and kind != AllocationKind.SWAP
+    if kind == AllocationKind.TOPUP:
+        support = support_until(referral)
+        if support is None or support < timezone.localdate():
+            raise Conflict(_("This person's support period is over."), "support_over")
+    if kind == AllocationKind.TOPUP and not wants_item:
+        raise ValidationFailed(_("This referral asked for no connectivity."), "no_connectivity_need")
+
+    chosen_device = None
+    if wants_device:
+        if device is None:
+            chosen_device = fitting_devices(referral).first()
+            if chosen_device is None:
+                raise Conflict(_("No ready device of a kind this referral accepts."), "no_fitting_device")
+        else:
+            tag = device if isinstance(device, str) else device.asset_tag
+            chosen_device = Device.objects.select_related("site").filter(asset_tag=tag.strip().upper()).first()
+            if chosen_device is None:
+                raise ValidationFailed(_("No device %(tag)s.") % {"tag": tag}, "unknown_device", field="device")
+            if chosen_device.kind not in referral.device_kinds:
+                raise ValidationFailed(
+                    _("This referral asks for another kind of device."), "device_kind_not_wanted", field="device"
+                )
+    elif device is not None:
+        raise ValidationFailed(_("This kit has no device."), "device_not_wanted", field="device")
+
+    chosen_item = None
+    if wants_item:
+        if line_item is None:
+            chosen_item = fitting_line_items(referral, until).first()
+            if chosen_item is None:
+                raise Conflict(
+                    _("No SIM card or voucher of the right kind lasts until %(date)s.") % {"date": until},
+                    "no_fitting_line_item",
+                )
+        else:
+            pk = line_item if isinstance(line_item, int) else line_item.pk
+            chosen_item = LineItem.objects.select_related("offer", "site").filter(pk=pk).first()
+            if chosen_item is None:
+                raise ValidationFailed(
+                    _("No SIM card or voucher #%(id)s.") % {"id": pk}, "unknown_line_item", field="line_item"
+                )
+            if chosen_item.offer.kind not in ITEM_KINDS[referral.connectivity]:
+                raise ValidationFailed(
+                    _("This referral needs a SIM card, not a voucher.")
+                    if referral.connectivity == "sim"
+                    else _("This referral needs a top-up voucher, not a SIM card."),
+                    "line_item_kind_not_wanted",
+                    field="line_item",
+                )
+            if chosen_item.expires_on < until:
+                raise ValidationFailed(
+                    _("It expires on %(date)s, before the end of the hold.") % {"date": chosen_item.expires_on},
+                    "line_item_expires_too_soon",
+                    field="line_item",
+                )
+    elif line_item is not None:
+        raise ValidationFailed(_("This referral asked for no connectivity."), "line_item_not_wanted", field="line_item")
+    if chosen_device is None and chosen_item is None:
+        raise ValidationFailed(_("Nothing to reserve for this referral."), "nothing_to_reserve")
+
+    number, _year, _seq = next_number("allocation")
+    note = _("kit %(number)s for referral #%(id)s") % {"number": number, "id": referral.pk}
+    transfer_from = None
+    if chosen_device is not None:
+        chosen_device = _reserve_device(user, chosen_device, note)
+        if chosen_device.site_id != referral.site_id:
+            transfer_from = chosen_device.site
+            stock.device_transfer(user=user, device=chosen_device, site=referral.site, note=note)
+    if chosen_item is not None:
+        chosen_item = _reserve_item(user, chosen_item, note)
+    allocation = Allocation.objects.create(
+        number=number,
+        kind=kind,
+        referral=referral,
+        device=chosen_device,
+        line_item=chosen_item,
+        accessories=_clean_accessories(accessories if accessories is not None else referral.accessories),
+        site=referral.site,
+        transfer_from=transfer_from,
+        hold_until=until,
+        created_by=user,
+        replaces=replaces,
+    )
+    _event(allocation, user, "", note)
+    if kind == AllocationKind.KIT:
+        referrals.referral_allocate(user=user, referral=referral, note=number)
+    return allocation
+
+
+def lock_allocation(allocation: Allocation | int, user=None, action: str | None = None) -> Allocation:
+    pk = allocation if isinstance(allocation, int) else allocation.pk
+    allocations = policies.allocations_for(user, action) if action else Allocation.objects.all()
+    locked = allocations.select_for_update(of=("self",)).filter(pk=pk).first()
+    if locked is None:
+        raise NotFound(_("No allocation #%(id)s.") % {"id": pk})
+    return Allocation.objects.select_related("referral", "device", "line_item", "site").get(pk=locked.pk)
+
+
+def _put_back(user, allocation: Allocation, status: str, note: str) -> Allocation:
+    """Return a held kit's device and SIM card or voucher to stock and close the allocation."""
+    if allocation.status != AllocationStatus.HELD:
+        raise InvalidTransition(
+            _("Kit %(number)s is %(status)s.")
+            % {"number": allocation.number, "status": AllocationStatus(allocation.status).label},
+            from_status=allocation.status,
+        )
+    if allocation.device_id:
+        stock.device_release(user=user, device=allocation.device, note=note)
+    if allocation.line_item_id:
+        stock.line_item_release(user=user, item=allocation.line_item.pk, note=note)
+    allocation.status = status
+    allocation.closed_at = timezone.now()
+    allocation.closed_by = user
+    allocation.close_note = note[:500]
+    allocation.save(update_fields=["status", "closed_at", "closed_by", "close_note"])
+    _event(allocation, user, AllocationStatus.HELD, note)
+    return allocation
+
+
+@atomic
+def allocation_release(*, user, allocation: Allocation | int, note: str = "") -> Allocation:
+    """Put a held kit back: the device and the SIM card or voucher go back to stock, the referral waits again."""
+    policies.require(user, "kit.reserve", _("Only mediators and coordinators release kits."))
+    allocation = lock_allocation(allocation, user, "kit.reserve")
+    note = (note or "").strip() or _("released")
+    _put_back(user, allocation, AllocationStatus.RELEASED, note)
+    if allocation.kind == AllocationKind.KIT:
+        referrals.referral_release(user=user, referral=allocation.referral_id, note=f"{allocation.number}: {note}")
+    return allocation
+
+
+@atomic
+def holds_expire(*, today: dt.date | None = None) -> dict[str, int]:
+    """Release every hold past its date; a referral whose kit was missed once waits again, twice is a no-show.
+
+    Safe to run again at once (nothing is past its date twice) and from cron every few minutes.
+    """
+    today = today or timezone.localdate()
+    counts = {"released": 0, "back_to_accepted": 0, "no_show": 0}
+    stale = list(
+        Allocation.objects.select_for_update()
+        .filter(status=AllocationStatus.HELD, hold_until__lt=today)
+        .select_related("device", "line_item")
+        .order_by("id")
+    )
+    for allocation in stale:
+        note = _("not collected by %(date)s") % {"date": allocation.hold_until}
+        _put_back(None, allocation, AllocationStatus.EXPIRED, note)
+        counts["released"] += 1
+        if allocation.kind != AllocationKind.KIT:
+            continue
+        misses = Allocation.objects.filter(
+            referral_id=allocation.referral_id, kind=AllocationKind.KIT, status=AllocationStatus.EXPIRED
+        ).count()
+        if misses >= settings.BAGAGE_NO_SHOW_AFTER_MISSES:
+            referrals.referral_no_show(user=None, referral=allocation.referral_id, note=f"{allocation.number}: {note}")
+            counts["no_show"] += 1
+        else:
+            referrals.referral_release(user=None, referral=allocation.referral_id, note=f"{allocation.number}: {note}")
+            counts["back_to_accepted"] += 1
+    return counts
