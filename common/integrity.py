@@ -7,6 +7,7 @@ carrying the constraint's own `violation_error_code` and message (declared on th
 to the constraint), so the losing request gets the documented 409, never a 500.
 """
 
+import contextvars
 import functools
 import re
 from collections.abc import Callable
@@ -18,6 +19,8 @@ from django.db import IntegrityError, models, transaction
 from common.exceptions import Conflict
 
 F = TypeVar("F", bound=Callable[..., Any])
+# How many services deep the current call is: only the outermost one opens a savepoint.
+_service_depth: contextvars.ContextVar[int] = contextvars.ContextVar("service_depth", default=0)
 SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (?:index '(?P<index>[^']+)'|(?P<columns>.+))")
 
 
@@ -71,17 +74,26 @@ def conflict_from(exc: IntegrityError) -> Conflict | None:
 
 
 def atomic(func: F) -> F:
-    """`transaction.atomic`, with a unique violation raised as the domain's Conflict (409)."""
+    """`transaction.atomic`, with a unique violation raised as the domain's Conflict (409).
+
+    A service called by another service joins its transaction without a savepoint: any error
+    inside it aborts the whole outer service, which is what every caller here wants (none goes
+    on writing after a failed inner service), and the two queries of a savepoint are saved.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        depth = _service_depth.get()
+        token = _service_depth.set(depth + 1)
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=depth == 0):
                 return func(*args, **kwargs)
         except IntegrityError as exc:
             conflict = conflict_from(exc)
             if conflict is None:
                 raise
             raise conflict from exc
+        finally:
+            _service_depth.reset(token)
 
     return wrapper  # type: ignore[return-value]

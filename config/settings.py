@@ -110,7 +110,14 @@ else:
             "NAME": VAR_DIR / "bagage.sqlite3",
             # IMMEDIATE makes a write transaction take the database lock at BEGIN, so two
             # concurrent reservations queue instead of failing with "database is locked".
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            # WAL lets readers go on while a write commits; synchronous=NORMAL syncs the disk at
+            # checkpoints rather than at every commit (durable across a crash of Bagage; a power cut
+            # may lose the last commits): a handover commits in ~1 ms instead of ~15.
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
             # Tests use a file too, not Django's in-memory default: in-memory SQLite with threads
             # (live server, concurrency tests) locks whole tables and never waits, unlike the real file.
             "TEST": {"NAME": VAR_DIR / "test-bagage.sqlite3"},
@@ -174,6 +181,7 @@ if not DEBUG:
 # The combination alone (account AND address) would let either attack through. The price: anyone can
 # lock an account for the cool-off by failing on purpose, and people behind one address (a site's
 # NAT) share a count; the cool-off is short and does not grow with failures during it, to keep that small.
+AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = int(os.environ.get("BAGAGE_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("BAGAGE_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -86,10 +86,15 @@ def allocation_reserve(
     """
     policies.require(user, "kit.reserve", _("Only mediators and coordinators reserve kits."))
     pk = referral if isinstance(referral, int) else referral.pk
-    referral = referrals_for(user, "referral.decide").select_for_update(of=("self",)).filter(pk=pk).first()
+    referral = (
+        referrals_for(user, "referral.decide")
+        .select_for_update(of=("self",))
+        .select_related("site", "beneficiary")
+        .filter(pk=pk)
+        .first()
+    )
     if referral is None:
         raise NotFound(_("No referral #%(id)s.") % {"id": pk})
-    referral = Referral.objects.select_related("site", "beneficiary").get(pk=referral.pk)
     if Allocation.objects.filter(referral=referral, status=AllocationStatus.HELD).exists():
         raise AlreadyReserved(_("A kit is held for this referral already."))
     if kind == AllocationKind.KIT and referral.status != ReferralStatus.ACCEPTED:
@@ -195,10 +200,15 @@ def allocation_reserve(
 def lock_allocation(allocation: Allocation | int, user=None, action: str | None = None) -> Allocation:
     pk = allocation if isinstance(allocation, int) else allocation.pk
     allocations = policies.allocations_for(user, action) if action else Allocation.objects.all()
-    locked = allocations.select_for_update(of=("self",)).filter(pk=pk).first()
+    locked = (
+        allocations.select_for_update(of=("self",))
+        .select_related("referral__beneficiary", "device", "line_item__offer", "site", "replaces__handover")
+        .filter(pk=pk)
+        .first()
+    )
     if locked is None:
         raise NotFound(_("No allocation #%(id)s.") % {"id": pk})
-    return Allocation.objects.select_related("referral", "device", "line_item", "site").get(pk=locked.pk)
+    return locked
 
 
 def _put_back(user, allocation: Allocation, status: str, note: str) -> Allocation:

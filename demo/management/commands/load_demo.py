@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from demo import accounts, referrals, stock
+from demo import accounts, distribution, referrals, stock
 
 
 class Command(BaseCommand):
@@ -12,11 +12,13 @@ class Command(BaseCommand):
         users = accounts.load_accounts(sites, organisations)
         stock_counts = stock.load_stock(sites, users)
         referral_count = referrals.load_referrals(sites, users)
+        kits = distribution.load_distribution(users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(sites)} sites, {len(organisations)} organisations, {len(users)} accounts, "
                 f"{stock_counts['devices']} new devices, {stock_counts['line_items']} new SIM cards and vouchers, "
-                f"{referral_count} new referrals "
+                f"{referral_count} new referrals, {kits['held']} kits on the shelf, {kits['handed_over']} handed over "
+                f"with receipts, {kits['returns']} returns, {kits['topups']} top-ups "
                 f"(password {accounts.DEMO_PASSWORD!r})."
             )
         )
