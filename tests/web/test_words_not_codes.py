@@ -139,3 +139,21 @@ def test_the_batch_form_shows_today_in_its_date_field(client):
     html = signed_in(client, UserFactory(warehouse=True)).get("/batches/").content.decode()
     today = timezone.localdate().isoformat()
     assert re.search(rf'<input type="date" name="received_on" value="{today}"', html)
+
+
+def test_one_wrong_row_is_told_in_the_singular(client):
+    batch = BatchFactory()
+    content = f"kind,brand,imei\nsmartphone,Samsung,{valid_imei(1)}\nsmartphone,,{valid_imei(2)}\n".encode()
+    response = signed_in(client, UserFactory(warehouse=True)).post(
+        f"/batches/{batch.pk}/", {"import": "", "file": SimpleUploadedFile("d.csv", content)}
+    )
+    assert "1 ligne sur 2 est fausse ; rien n’a été importé." in text_of(response)
+
+
+def test_one_imported_device_is_told_in_the_singular(client):
+    batch = BatchFactory()
+    content = f"kind,brand,imei\nsmartphone,Samsung,{valid_imei(1)}\n".encode()
+    response = signed_in(client, UserFactory(warehouse=True)).post(
+        f"/batches/{batch.pk}/", {"import": "", "file": SimpleUploadedFile("d.csv", content)}
+    )
+    assert "1 équipement importé." in text_of(response)

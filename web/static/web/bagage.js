@@ -33,7 +33,32 @@
     });
   }
 
+  // On a phone, table rows become cards: each cell is shown with its column's name (CSS does the layout).
+  // The roles keep the table readable as a table to screen readers once CSS changes its display.
+  function stackTables() {
+    document.querySelectorAll(".table-scroll > table").forEach(function (table) {
+      var names = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.setAttribute("role", "table");
+      table.querySelectorAll("thead, tbody").forEach(function (group) { group.setAttribute("role", "rowgroup"); });
+      table.querySelectorAll("tr").forEach(function (row) {
+        row.setAttribute("role", "row");
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (cell.tagName === "TH") {
+            cell.setAttribute("role", "columnheader");
+          } else {
+            cell.setAttribute("role", "cell");
+            if (!cell.hasAttribute("colspan")) cell.dataset.label = names[index] || "";
+          }
+        });
+      });
+      table.classList.add("stackable");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    stackTables();
     fitMenu();
     document.querySelectorAll("details[data-menu] > summary").forEach(function (summary) {
       summary.addEventListener("click", function () {
