@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from stdnum.fr import siret as stdnum_siret
 
 from accounts.models import User
@@ -574,7 +575,12 @@ def batch_import_devices(*, user: User, batch: Batch, content: bytes, dry_run: b
     if not report.ok:
         bad = report.counts["error"]
         raise ImportRejected(
-            _("%(bad)s of %(total)s rows are wrong; nothing was imported.") % {"bad": bad, "total": len(rows)},
+            ngettext(
+                "%(bad)s of %(total)s rows is wrong; nothing was imported.",
+                "%(bad)s of %(total)s rows are wrong; nothing was imported.",
+                bad,
+            )
+            % {"bad": bad, "total": len(rows)},
             report=report.as_dict(),
         )
     to_create = [i for i, row in enumerate(rows) if row.status == "valid"]
@@ -684,7 +690,12 @@ def line_items_add(*, user: User, offer: Offer, site: Site, items: list[Mapping[
         )
     if errors:
         raise ValidationFailed(
-            _("%(bad)s of %(total)s lines are wrong; nothing was added.") % {"bad": len(errors), "total": len(items)},
+            ngettext(
+                "%(bad)s of %(total)s lines is wrong; nothing was added.",
+                "%(bad)s of %(total)s lines are wrong; nothing was added.",
+                len(errors),
+            )
+            % {"bad": len(errors), "total": len(items)},
             errors=errors,
         )
     iccids = [item.iccid for item in new if item.iccid]
