@@ -252,7 +252,44 @@ def test_every_page_of_a_role_fits_every_width_and_passes_axe(role, new_page, li
         assert response.status == expected, f"{role} {path}: {response.status}"
         assert page.locator("html").get_attribute("lang") == "fr"
         visit_every_width(page, f"{role}-{name}", axe_script, signed_in=True, problems=problems)
+    # Pages in the state a failed form leaves them: errors beside the fields, the import report.
+    for name in FAILED_FORMS.get(role, {}):
+        page.set_viewport_size({"width": 1280, "height": 800})
+        FAILED_FORMS[role][name](page, live_server, world)
+        assert page.locator(".error").count() > 0, f"{role} {name}: no error shown"
+        visit_every_width(page, f"{role}-{name}", axe_script, signed_in=True, problems=problems)
     assert not problems, "\n".join(problems)
+
+
+def import_a_wrong_csv(page, live_server, world):
+    page.goto(f"{live_server.url}/batches/{world['batch'].pk}/")
+    rows = "kind,brand,imei,ram_gb\nsmartphone,Samsung,356938035643809,4\nsmartphone,,356938035643817,beaucoup\n"
+    page.get_by_label("Fichier CSV").set_input_files(
+        files=[{"name": "livraison.csv", "mimeType": "text/csv", "buffer": rows.encode()}]
+    )
+    page.get_by_role("button", name="Importer").click()
+    page.wait_for_selector("[data-testid=import-report]")
+
+
+def send_an_empty_referral(page, live_server, world):
+    page.goto(f"{live_server.url}/referrals/new/")
+    # The browser's own checks would stop an empty form: let the server answer, as it does without them.
+    page.locator("form.form").evaluate("form => { form.noValidate = true; }")
+    page.get_by_role("button", name="Envoyer l'orientation").click()
+    page.wait_for_load_state()
+
+
+def register_a_device_without_brand(page, live_server, world):
+    page.goto(f"{live_server.url}/batches/{world['batch'].pk}/")
+    page.locator("form.form").first.evaluate("form => { form.noValidate = true; }")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    page.wait_for_load_state()
+
+
+FAILED_FORMS = {
+    "warehouse": {"import-report": import_a_wrong_csv, "device-errors": register_a_device_without_brand},
+    "social_worker": {"referral-errors": send_an_empty_referral},
+}
 
 
 def test_pages_without_an_account_fit_every_width_and_pass_axe(new_page, live_server, axe_script, settings):

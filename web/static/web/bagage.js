@@ -50,6 +50,10 @@
           } else {
             cell.setAttribute("role", "cell");
             if (!cell.hasAttribute("colspan")) cell.dataset.label = names[index] || "";
+            // One box for the value, beside its column's name, however many elements it holds.
+            var value = document.createElement("span");
+            while (cell.firstChild) value.appendChild(cell.firstChild);
+            cell.appendChild(value);
           }
         });
       });
