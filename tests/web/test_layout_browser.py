@@ -344,3 +344,40 @@ def test_the_keyboard_reaches_the_content_and_the_folded_menu(new_page, live_ser
     assert outline != "none", "no visible focus in the menu"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "mediator-menu-open-390.png", full_page=True)
+
+
+def test_choosing_a_language_changes_the_page_without_an_inline_script(new_page, live_server):
+    UserFactory(warehouse=True, username="karim")
+    page = new_page()
+    sign_in(page, live_server, "karim")
+    page.set_viewport_size({"width": 390, "height": 800})
+    assert not page.get_by_role("button", name="Changer").is_visible(), "the script hides the fallback button"
+    with page.expect_navigation():
+        page.get_by_label("Langue").select_option("en")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_text("Menu").click()
+    assert page.get_by_role("button", name="Sign out").is_visible()
+    assert page.locator("[onclick], [onchange], [onsubmit]").count() == 0
+    assert page.locator("script:not([src])").count() == 0
+
+
+def test_cancelling_a_referral_asks_first(new_page, live_server):
+    social = UserFactory(social_worker=True, username="sophie")
+    referral = ReferralFactory(social_worker=social, beneficiary=BeneficiaryFactory(consent_recorded_by=social))
+    page = new_page()
+    sign_in(page, live_server, "sophie")
+    page.goto(f"{live_server.url}/referrals/{referral.pk}/")
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    page.get_by_role("button", name="Annuler l'orientation").click()
+    assert page.get_by_test_id("status").inner_text() == "Envoyée"
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Annuler l'orientation").click()
+    assert page.get_by_test_id("status").inner_text() == "Annulée"
+    assert questions == ["Annuler cette orientation ?", "Annuler cette orientation ?"]
