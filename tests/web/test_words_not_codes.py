@@ -157,3 +157,20 @@ def test_one_imported_device_is_told_in_the_singular(client):
         f"/batches/{batch.pk}/", {"import": "", "file": SimpleUploadedFile("d.csv", content)}
     )
     assert "1 équipement importé." in text_of(response)
+
+
+def test_history_notes_written_by_bagage_are_in_french(client):
+    from referrals import services as referral_services
+
+    warehouse = UserFactory(warehouse=True)
+    batch = BatchFactory()
+    device = inventory_services.device_register(
+        user=warehouse, site=batch.site, batch=batch, kind="smartphone", brand="Fairphone", imei=valid_imei(7)
+    )
+    text = text_of(signed_in(client, warehouse).get(f"/devices/{device.asset_tag}/"))
+    assert f"Lot #{batch.pk}" in text and f"batch #{batch.pk}" not in text
+
+    referral = ReferralFactory(status_changed_at=timezone.now() - timezone.timedelta(days=400))
+    assert referral_services.referrals_expire() == 1
+    text = text_of(signed_in(client, UserFactory(mediator=True)).get(f"/referrals/{referral.pk}/"))
+    assert "Sans réponse depuis" in text and "no answer for" not in text

@@ -4,7 +4,7 @@ import re
 
 from django import template
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from inventory.enums import DeviceKind, DeviceStatus, ErasureMethod, ErasureResult, LineItemStatus
@@ -50,8 +50,13 @@ IMPORT_STATUSES = {
 # Keys of an import row's errors that are no column of the file.
 IMPORT_ERROR_KEYS = {"duplicate": _("Duplicate")}
 
-# inventory.services.erasure_record writes "<method> with <tool>: <result> (<certificate>)" in English.
+# The services write a few history notes in English, for logs and the API; pages put them into words.
+# erasure_record: "<method> with <tool>: <result> (<certificate>)".
 _ERASURE_NOTE = re.compile(r"^(?P<method>\w+) with (?P<tool>.*): (?P<result>\w+)(?: \((?P<ref>.*)\))?$")
+# device_register: "batch #12"; batch_import_devices: "CSV import into batch #12".
+_BATCH_NOTE = re.compile(r"^(?P<csv>CSV import into )?batch #(?P<batch>\d+)$")
+# referrals_expire: "no answer for 60 days".
+_EXPIRY_NOTE = re.compile(r"^no answer for (?P<days>\d+) days$")
 
 
 def _label(choices, value) -> str:
@@ -149,4 +154,21 @@ def device_event_note(event) -> str:
                 "result": erasure_result(match["result"]).lower(),
             }
             return f"{text} ({match['ref']})" if match["ref"] else text
+    if event.kind == "registered":
+        match = _BATCH_NOTE.match(note)
+        if match:
+            if match["csv"]:
+                return gettext("CSV import into batch #%(batch)s") % {"batch": match["batch"]}
+            return gettext("Batch #%(batch)s") % {"batch": match["batch"]}
+    return note
+
+
+@register.filter
+def referral_event_note(event) -> str:
+    """A referral history note, with the one Bagage writes itself (expiry) put into words."""
+    note = event.note or ""
+    match = _EXPIRY_NOTE.match(note)
+    if event.by_id is None and match:
+        days = int(match["days"])
+        return ngettext("No answer for %(days)s day", "No answer for %(days)s days", days) % {"days": days}
     return note
