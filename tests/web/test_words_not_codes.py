@@ -174,3 +174,19 @@ def test_history_notes_written_by_bagage_are_in_french(client):
     assert referral_services.referrals_expire() == 1
     text = text_of(signed_in(client, UserFactory(mediator=True)).get(f"/referrals/{referral.pk}/"))
     assert "Sans réponse depuis" in text and "no answer for" not in text
+
+
+def test_a_field_error_is_linked_to_its_control_for_screen_readers(client):
+    html = (
+        signed_in(client, UserFactory(social_worker=True))
+        .post("/referrals/new/", {"last_name": "Diallo"})
+        .content.decode()
+    )
+    first_name = re.search(r'<input[^>]*name="first_name"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in first_name
+    assert 'aria-describedby="id_first_name_errors"' in first_name
+    assert re.search(r'<div id="id_first_name_errors" class="error" role="alert"><p>Ce champ est obligatoire', html)
+    # A group names its error on the fieldset; help text and error together on a field that has both.
+    assert re.search(r'<fieldset aria-describedby="id_eligibility_errors">\s*<legend>Éligibilité', html)
+    phone = re.search(r'<input[^>]*name="accessibility_needs"[^>]*>', html).group(0)
+    assert 'aria-describedby="id_accessibility_needs_helptext"' in phone

@@ -66,6 +66,30 @@ def _label(choices, value) -> str:
         return "" if value is None else str(value)
 
 
+def _described_by(field) -> str:
+    ids = [f"{field.auto_id}_helptext"] if field.help_text else []
+    if field.errors:
+        ids.append(f"{field.auto_id}_errors")
+    return " ".join(ids)
+
+
+@register.filter
+def described_by(field) -> str:
+    """The ids of a form field's help text and errors, for the aria-describedby of a group."""
+    return _described_by(field)
+
+
+@register.filter
+def widget_described(field):
+    """A form field's widget, linked to its help text and its errors so that screen readers read them."""
+    attrs = {}
+    if ids := _described_by(field):
+        attrs["aria-describedby"] = ids
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
+
+
 @register.filter
 def referral_status(value: str) -> str:
     return _label(ReferralStatus, value)
