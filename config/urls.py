@@ -10,3 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("web.urls")),
 ]
+
+handler403 = "web.views.permission_denied"
+handler404 = "web.views.page_not_found"
+handler500 = "web.views.server_error"

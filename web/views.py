@@ -1,9 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 
 from accounts.enums import Role
+from api.errors import error_body
 from referrals.models import Organisation
 from referrals.policies import organisation_id_of
 from web.permissions import navigation
@@ -47,3 +50,26 @@ def home(request):
             "organisation": Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None,
         },
     )
+
+
+# --- error pages: HTML in the reader's language, JSON under /api/ ---------------------------------
+
+
+def _api_error(request, status: int, detail: str) -> JsonResponse | None:
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(status, detail), status=status)
+    return None
+
+
+def permission_denied(request, exception=None):
+    return _api_error(request, 403, "Your role does not allow this.") or defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception=None):
+    return _api_error(request, 404, f"No API operation at {request.path}.") or defaults.page_not_found(
+        request, exception
+    )
+
+
+def server_error(request):
+    return _api_error(request, 500, "Internal server error.") or defaults.server_error(request)

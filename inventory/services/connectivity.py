@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from common.integrity import atomic
 from common.validators import clean_phone
@@ -96,7 +97,12 @@ def line_items_add(*, user, offer: Offer, site: Site, items: list[Mapping[str, A
         )
     if errors:
         raise ValidationFailed(
-            _("%(bad)s of %(total)s lines are wrong; nothing was added.") % {"bad": len(errors), "total": len(items)},
+            ngettext(
+                "%(bad)s of %(total)s lines is wrong; nothing was added.",
+                "%(bad)s of %(total)s lines are wrong; nothing was added.",
+                len(errors),
+            )
+            % {"bad": len(errors), "total": len(items)},
             # A delivery of one line is refused for that line's reason; several, line by line in `errors`.
             codes[0] if len(items) == 1 else None,
             errors=errors,

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from common.integrity import atomic
 from common.validators import clean_siret, clean_text
@@ -164,7 +165,12 @@ def batch_import_devices(*, user, batch: Batch, content: bytes, dry_run: bool = 
     if not report.ok:
         bad = report.counts["error"]
         raise ImportRejected(
-            _("%(bad)s of %(total)s rows are wrong; nothing was imported.") % {"bad": bad, "total": len(rows)},
+            ngettext(
+                "%(bad)s of %(total)s rows is wrong; nothing was imported.",
+                "%(bad)s of %(total)s rows are wrong; nothing was imported.",
+                bad,
+            )
+            % {"bad": bad, "total": len(rows)},
             report=report.as_dict(),
         )
     to_create = [i for i, row in enumerate(rows) if row.status == "valid"]

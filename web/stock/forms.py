@@ -22,7 +22,9 @@ class BatchForm(forms.Form):
     site = forms.ModelChoiceField(
         label=gettext_lazy("Received at"), queryset=Site.objects.filter(is_active=True), to_field_name="code"
     )
-    received_on = forms.DateField(label=gettext_lazy("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(
+        label=gettext_lazy("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     donor_reference = forms.CharField(label=gettext_lazy("Donor's reference"), max_length=100, required=False)
     expected_count = forms.IntegerField(
         label=gettext_lazy("Expected count"), min_value=0, max_value=100_000, required=False
@@ -70,7 +72,9 @@ class DeliveryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8, "autofocus": True, "spellcheck": "false"}),
         help_text=gettext_lazy("Scan each SIM pack's barcode: the scanner types the number and a new line."),
     )
-    expires_on = forms.DateField(label=gettext_lazy("Expires on"), widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(
+        label=gettext_lazy("Expires on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     site = forms.ModelChoiceField(
         label=gettext_lazy("Site"), queryset=Site.objects.filter(is_active=True), to_field_name="code"
     )

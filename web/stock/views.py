@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from api.scan import resolve
 from common.exceptions import DomainError, ValidationFailed
@@ -130,7 +131,11 @@ def batch_detail(request, batch_id: int):
                     report = exc.extra.get("report")
                 else:
                     if not result.dry_run:
-                        messages.success(request, _("%(n)s devices imported.") % {"n": result.counts["created"]})
+                        created = result.counts["created"]
+                        messages.success(
+                            request,
+                            ngettext("%(n)s device imported.", "%(n)s devices imported.", created) % {"n": created},
+                        )
         else:
             device_form = DeviceForm(request.POST)
             if device_form.is_valid():
@@ -225,7 +230,11 @@ def offer_detail(request, offer_id: int):
                 form.add_error(None, exc.message)
                 errors = exc.extra.get("errors", [])
             else:
-                messages.success(request, _("%(n)s added to the stock.") % {"n": len(added)})
+                messages.success(
+                    request,
+                    ngettext("%(n)s item added to the stock.", "%(n)s items added to the stock.", len(added))
+                    % {"n": len(added)},
+                )
                 return redirect("web:offer", offer_id=offer.pk)
     items = Paginator(selectors.line_item_list(offer=offer, status=request.GET.get("status") or "available"), 100)
     return render(

@@ -1,18 +1,93 @@
-"""Labels for the codes stored in the database, in the reader's language."""
+"""Words for the codes stored in the database, in the reader's language: no raw code in a sentence people read."""
+
+import re
 
 from django import template
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
-from inventory.enums import DeviceKind, DeviceStatus
+from inventory.enums import DeviceKind, DeviceStatus, ErasureMethod, ErasureResult, LineItemStatus
+from inventory.models import Device
+from labels.stocks import STOCKS
 from referrals.enums import ReferralStatus
 
 register = template.Library()
 
+# Languages a beneficiary may speak (the referral form offers them by their own names); named here in
+# the reader's language. An unknown code falls back to the code itself.
+LANGUAGE_NAMES = {
+    "fr": _("French"),
+    "en": _("English"),
+    "ar": _("Arabic"),
+    "uk": _("Ukrainian"),
+    "ru": _("Russian"),
+    "es": _("Spanish"),
+    "pt": _("Portuguese"),
+    "tr": _("Turkish"),
+    "ro": _("Romanian"),
+    "ps": _("Pashto"),
+    "fa": _("Persian"),
+    "ti": _("Tigrinya"),
+    "so": _("Somali"),
+}
 
-def _label(choices, value: str) -> str:
+# What a member of staff did with a beneficiary's details (BeneficiaryAccess.action).
+ACCESS_ACTIONS = {
+    "read": _("Read the details"),
+    "decide": _("Read the details to decide"),
+    "cancel": _("Read the details to cancel"),
+}
+
+# A row of a CSV import report (inventory.services.ImportRow.status).
+IMPORT_STATUSES = {
+    "created": _("Created"),
+    "valid": _("Valid"),
+    "already_imported": _("Imported already"),
+    "error": _("Error"),
+}
+
+# Keys of an import row's errors that are no column of the file.
+IMPORT_ERROR_KEYS = {"duplicate": _("Duplicate")}
+
+# The services write a few history notes in English, for logs and the API; pages put them into words.
+# erasure_record: "<method> with <tool>: <result> (<certificate>)".
+_ERASURE_NOTE = re.compile(r"^(?P<method>\w+) with (?P<tool>.*): (?P<result>\w+)(?: \((?P<ref>.*)\))?$")
+# device_register: "batch #12"; batch_import_devices: "CSV import into batch #12".
+_BATCH_NOTE = re.compile(r"^(?P<csv>CSV import into )?batch #(?P<batch>\d+)$")
+# referrals_expire: "no answer for 60 days".
+_EXPIRY_NOTE = re.compile(r"^no answer for (?P<days>\d+) days$")
+
+
+def _label(choices, value) -> str:
     try:
         return str(choices(value).label)
     except ValueError:
-        return value
+        return "" if value is None else str(value)
+
+
+def _described_by(field) -> str:
+    ids = [f"{field.auto_id}_helptext"] if field.help_text else []
+    if field.errors:
+        ids.append(f"{field.auto_id}_errors")
+    return " ".join(ids)
+
+
+@register.filter
+def described_by(field) -> str:
+    """The ids of a form field's help text and errors, for the aria-describedby of a group."""
+    return _described_by(field)
+
+
+@register.filter
+def widget_described(field):
+    """A form field's widget, linked to its help text and its errors so that screen readers read them."""
+    attrs = {}
+    if ids := _described_by(field):
+        attrs["aria-describedby"] = ids
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
 
 
 @register.filter
@@ -28,3 +103,96 @@ def device_status(value: str) -> str:
 @register.filter
 def device_kinds(values) -> str:
     return ", ".join(_label(DeviceKind, value) for value in values or [])
+
+
+@register.filter
+def line_item_status(value: str) -> str:
+    return _label(LineItemStatus, value)
+
+
+@register.filter
+def erasure_method(value: str) -> str:
+    return _label(ErasureMethod, value)
+
+
+@register.filter
+def erasure_result(value: str) -> str:
+    return _label(ErasureResult, value)
+
+
+@register.filter
+def language_name(code: str) -> str:
+    name = LANGUAGE_NAMES.get(code or "")
+    return str(name) if name else (code or "")
+
+
+@register.filter
+def access_action(value: str) -> str:
+    name = ACCESS_ACTIONS.get(value or "")
+    return str(name) if name else (value or "")
+
+
+@register.filter
+def import_status(value: str) -> str:
+    name = IMPORT_STATUSES.get(value or "")
+    return str(name) if name else (value or "")
+
+
+@register.filter
+def import_field(name: str) -> str:
+    """The column a CSV import error is about, as the device form names it."""
+    if name in IMPORT_ERROR_KEYS:
+        return str(IMPORT_ERROR_KEYS[name])
+    try:
+        return capfirst(str(Device._meta.get_field(name).verbose_name))
+    except Exception:  # FieldDoesNotExist, or a name that is no field at all
+        return name
+
+
+@register.filter
+def label_stock(name: str) -> str:
+    stock = STOCKS.get(name or "")
+    return stock.description if stock else (name or "")
+
+
+@register.filter
+def person(user) -> str:
+    """A user by their full name; the username only when they have none."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+@register.filter
+def device_event_note(event) -> str:
+    """A device history note, with the codes some events write into it put into words."""
+    note = event.note or ""
+    if event.kind == "label_printed":
+        return gettext("Label printed on %(stock)s") % {"stock": label_stock((event.data or {}).get("stock") or note)}
+    if event.kind == "erasure":
+        match = _ERASURE_NOTE.match(note)
+        if match:
+            text = gettext("%(method)s with %(tool)s: %(result)s") % {
+                "method": erasure_method(match["method"]),
+                "tool": match["tool"],
+                "result": erasure_result(match["result"]).lower(),
+            }
+            return f"{text} ({match['ref']})" if match["ref"] else text
+    if event.kind == "registered":
+        match = _BATCH_NOTE.match(note)
+        if match:
+            if match["csv"]:
+                return gettext("CSV import into batch #%(batch)s") % {"batch": match["batch"]}
+            return gettext("Batch #%(batch)s") % {"batch": match["batch"]}
+    return note
+
+
+@register.filter
+def referral_event_note(event) -> str:
+    """A referral history note, with the one Bagage writes itself (expiry) put into words."""
+    note = event.note or ""
+    match = _EXPIRY_NOTE.match(note)
+    if event.by_id is None and match:
+        days = int(match["days"])
+        return ngettext("No answer for %(days)s day", "No answer for %(days)s days", days) % {"days": days}
+    return note
