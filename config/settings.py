@@ -241,6 +241,10 @@ BAGAGE_WARRANTY_TERMS = {
         "it is repaired or swapped. The warranty does not cover breakage or water damage."
     ),
 }
+# Matching: a referral's priority is the days it has waited, plus this bonus when urgent.
+BAGAGE_URGENT_BONUS_DAYS = int(os.environ.get("BAGAGE_URGENT_BONUS_DAYS", "30"))
+# An allocation plan may be confirmed this long after it was proposed; then stock has moved on.
+BAGAGE_PROPOSAL_MINUTES = int(os.environ.get("BAGAGE_PROPOSAL_MINUTES", "60"))
 # After their first kit, a person stays in support (connectivity top-ups) this many months.
 BAGAGE_SUPPORT_MONTHS = int(os.environ.get("BAGAGE_SUPPORT_MONTHS", "12"))
 BAGAGE_CHARITY_NAME = os.environ.get("BAGAGE_CHARITY_NAME", "Bagage Solidaire")

@@ -200,3 +200,56 @@ class Return(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id} {self.outcome}"
+
+
+class Proposal(models.Model):
+    """An allocation plan for waiting referrals, proposed by the planner and confirmed by a person."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The reception point planned for, or the whole network (empty).
+    site = models.ForeignKey("sites.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    expires_at = models.DateTimeField()
+    solver = models.CharField(max_length=10)
+    solve_ms = models.PositiveIntegerField(default=0)
+    served_priority = models.PositiveIntegerField(default=0)
+    device_moves = models.PositiveIntegerField(default=0)
+    # Who stays unserved and why: [{"referral", "code", "why", "text"}].
+    unserved = models.JSONField(default=list)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("allocation plan")
+        verbose_name_plural = _("allocation plans")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ProposalLine(models.Model):
+    """One kit the plan proposes, and what became of it when the plan was confirmed."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="lines")
+    referral = models.ForeignKey("referrals.Referral", on_delete=models.PROTECT, related_name="+")
+    device = models.ForeignKey("inventory.Device", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    line_item = models.ForeignKey(
+        "inventory.LineItem", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    transfer_from = models.CharField(max_length=2, blank=True)
+    why = models.JSONField(default=dict)
+    text = models.CharField(max_length=300)
+    # Filled at confirmation: the kit reserved, or why not (another reservation took the stock…).
+    allocation = models.OneToOneField(
+        Allocation, null=True, blank=True, on_delete=models.PROTECT, related_name="proposal_line"
+    )
+    refused_code = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}/{self.pk} → #{self.referral_id}"

@@ -19,6 +19,8 @@ POLICY = Policy(
         "kit.take_back": (W, M, C),
         # Receipts name the person: the mediators who handed the kit over, and coordinators.
         "receipt.read": (M, C),
+        # Read and confirm another person's allocation plan.
+        "plan.any": (C,),
         # Is this PDF one of ours? It tells nothing but its number.
         "receipt.verify": (W, M, C),
     }

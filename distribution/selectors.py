@@ -8,8 +8,9 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from distribution import policies
 from distribution.enums import AllocationStatus
-from distribution.models import Allocation, Handover, Receipt, Return
+from distribution.models import Allocation, Handover, Proposal, Receipt, Return
 from inventory.enums import GRADE_ORDER, DeviceStatus, LineItemStatus, OfferKind
 from inventory.models import Device, LineItem
 from referrals.enums import Connectivity
@@ -183,3 +184,11 @@ def add_months(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise ValueError(day)
+
+
+def proposal_for(user, proposal_id: int) -> Proposal | None:
+    """A plan its author (or a coordinator) may read."""
+    proposal = Proposal.objects.select_related("site").filter(pk=proposal_id).first()
+    if proposal is None or not (proposal.created_by_id == user.pk or policies.allows(user, "plan.any")):
+        return None
+    return proposal

@@ -18,6 +18,7 @@ from distribution.labelling import kit_label
 from distribution.models import Allocation, Handover, Receipt, Return
 from referrals.enums import Accessory
 from referrals.policies import referrals_for
+from sites.selectors import site_by_code
 
 router = Router(tags=["distribution"])
 
@@ -406,3 +407,105 @@ def referral_ledger(request: HttpRequest, referral_id: Id):
         "entries": entries,
         "returns": returns,
     }
+
+
+class ProposalIn(Schema):
+    site: str | None = Field(None, description="Site code; the whole network (what you may decide on) when omitted.")
+
+
+class ProposalLineOut(Schema):
+    id: int
+    referral: int
+    device: str | None = Field(description="Asset tag.")
+    line_item: int | None
+    transfer_from: str | None
+    why: str
+    reasons: dict
+
+
+class UnservedOut(Schema):
+    referral: int
+    code: str
+    why: str
+
+
+class ProposalOut(Schema):
+    id: int
+    site: str | None
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    solver: str
+    served_priority: int
+    device_moves: int
+    lines: list[ProposalLineOut]
+    unserved: list[UnservedOut]
+
+
+class ConfirmIn(Schema):
+    lines: list[Id] | None = Field(None, max_length=20_000, description="Line ids; every line when omitted.")
+
+
+class ReservedLineOut(Schema):
+    line: int
+    allocation: int
+
+
+class RefusedLineOut(Schema):
+    line: int
+    code: str
+
+
+class ConfirmOut(Schema):
+    reserved: list[ReservedLineOut]
+    refused: list[RefusedLineOut]
+
+
+def proposal_out(proposal) -> dict:
+    lines = proposal.lines.select_related("device").order_by("id")
+    return {
+        "id": proposal.pk,
+        "site": proposal.site.code if proposal.site_id else None,
+        "created_at": proposal.created_at,
+        "expires_at": proposal.expires_at,
+        "solver": proposal.solver,
+        "served_priority": proposal.served_priority,
+        "device_moves": proposal.device_moves,
+        "lines": [
+            {
+                "id": line.pk,
+                "referral": line.referral_id,
+                "device": line.device.asset_tag if line.device_id else None,
+                "line_item": line.line_item_id,
+                "transfer_from": line.transfer_from or None,
+                "why": line.text,
+                "reasons": line.why,
+            }
+            for line in lines
+        ],
+        "unserved": [{"referral": u["referral"], "code": u["code"], "why": u["text"]} for u in proposal.unserved],
+    }
+
+
+@router.post("/matching/proposals", response={201: ProposalOut})
+def proposal_create(request: HttpRequest, payload: ProposalIn):
+    """An optimal plan for every accepted referral without a kit: the most priority served, then the fewest
+    devices moved, then the SIM cards that expire first and the better grades for the longest waiting."""
+    site = site_by_code(payload.site) if payload.site else None
+    proposal = services.proposal_create(user=request.auth, site=site)
+    return Status(201, proposal_out(proposal))
+
+
+@router.get("/matching/proposals/{proposal_id}", response=ProposalOut)
+def proposal_read(request: HttpRequest, proposal_id: Id):
+    policies.require(request.auth, "kit.reserve")
+    proposal = selectors.proposal_for(request.auth, proposal_id)
+    if proposal is None:
+        raise NotFound(f"No allocation plan #{proposal_id}.")
+    return proposal_out(proposal)
+
+
+@router.post("/matching/proposals/{proposal_id}/confirm", response=ConfirmOut)
+def proposal_confirm(request: HttpRequest, proposal_id: Id, payload: ConfirmIn):
+    """Reserve the chosen lines (all by default) through the same service as a reservation by hand:
+    per line, the kit reserved or why not (409 codes such as already_reserved when stock moved on)."""
+    return services.proposal_confirm(user=request.auth, proposal=proposal_id, lines=payload.lines)

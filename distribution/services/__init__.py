@@ -2,6 +2,7 @@
 
 from distribution.services.allocations import allocation_release, allocation_reserve, holds_expire
 from distribution.services.handovers import handover_record
+from distribution.services.matching import proposal_confirm, proposal_create
 from distribution.services.receipts import receipt_duplicate, receipt_original, receipt_verify
 from distribution.services.returns import device_return
 
@@ -11,6 +12,8 @@ __all__ = [
     "device_return",
     "handover_record",
     "holds_expire",
+    "proposal_confirm",
+    "proposal_create",
     "receipt_duplicate",
     "receipt_original",
     "receipt_verify",
