@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads a form: it keeps the raw body's digest (multipart imports included).
+    "api.idempotency.IdempotencyMiddleware",
     "common.middleware.NulCharacterMiddleware",
     "common.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
