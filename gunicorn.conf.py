@@ -45,9 +45,13 @@ preload_app = False
 accesslog = os.environ.get("BAGAGE_ACCESS_LOG", "-")
 # The usual combined format, plus the request's duration (ms) and the worker's pid: which worker answered
 # is what one needs to follow a problem that only some requests meet.
-access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms pid=%(p)s'
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms worker=%(p)s'
 errorlog = "-"
 loglevel = os.environ.get("BAGAGE_GUNICORN_LOG_LEVEL", "info")
 # The X-Forwarded-For header names the client only behind a trusted proxy: Django reads it (BAGAGE_PROXY_COUNT),
 # gunicorn's own forwarded_allow_ips default (127.0.0.1) is left as it is.
 proc_name = "bagage"
+# Gunicorn 25+ opens a control socket for `gunicornc` at one path per user ($HOME/.gunicorn/gunicorn.ctl):
+# two servers of the same user (production and a restore drill, or parallel tests) would fight over it.
+# Bagage does not use it; older gunicorns ignore this unknown name.
+control_socket_disable = True
