@@ -59,10 +59,13 @@ INSTALLED_APPS = [
     "api",
     "web",
     "demo",
+    "ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Right after SecurityMiddleware, as WhiteNoise asks: /static/ is answered before sessions or the database.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "api.middleware.ApiLanguageMiddleware",
@@ -154,6 +157,18 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# WhiteNoise serves what collectstatic gathered (`make serve` runs it), gzip- and brotli-compressed, under
+# names that carry a hash of the content: browsers may cache them for ever, a new version has a new name.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Receipts are accounting records: their bytes are stored once and never change. Files under var/
+    # by default; a deployment points this storage elsewhere (another disk, an object store).
+    "receipts": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("BAGAGE_RECEIPTS_DIR", str(VAR_DIR / "receipts"))},
+    },
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bagage@localhost")
@@ -162,6 +177,13 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+
+# Browser protections, on every answer (pages, API, static files), written out although they are Django's
+# defaults so that no upgrade or edit drops one unnoticed (tests/security/test_headers.py checks them):
+X_FRAME_OPTIONS = "DENY"  # no page inside another site's frame (clickjacking)
+SECURE_REFERRER_POLICY = "same-origin"  # a link to elsewhere does not leak a referral's or device's URL
+SECURE_CONTENT_TYPE_NOSNIFF = True  # an uploaded file served as text is never run as a script
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"  # a window another site opened cannot reach ours
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -221,6 +243,8 @@ BAGAGE_LABEL_STOCK_BY_SITE = {"SD": "zebra_4x2", "LY": "avery_l7163"}
 BAGAGE_LABEL_LANGUAGE = os.environ.get("BAGAGE_LABEL_LANGUAGE", "fr")
 # Public address of the server, printed in label QR codes; empty means "no QR code".
 BAGAGE_PUBLIC_URL = os.environ.get("BAGAGE_PUBLIC_URL", "http://127.0.0.1:8000")
+# Where `manage.py backup` writes its dated files unless given --output.
+BAGAGE_BACKUP_DIR = Path(os.environ.get("BAGAGE_BACKUP_DIR", VAR_DIR / "backups"))
 # Version of the consent text a social worker shows the beneficiary.
 BAGAGE_CONSENT_VERSION = os.environ.get("BAGAGE_CONSENT_VERSION", "2026-01")
 
@@ -255,15 +279,4 @@ BAGAGE_NOTICE_WHERE = {
     "fr": "au point d'accueil, ou sur demande à " + os.environ.get("BAGAGE_CHARITY_EMAIL", "dpo@bagage.example.org"),
     "en": "at the reception point, or on request to "
     + os.environ.get("BAGAGE_CHARITY_EMAIL", "dpo@bagage.example.org"),
-}
-
-# Receipts are accounting records: their bytes are stored once and never change. Files under var/
-# by default; a deployment points this storage elsewhere (another disk, an object store).
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    "receipts": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": os.environ.get("BAGAGE_RECEIPTS_DIR", str(VAR_DIR / "receipts"))},
-    },
 }

@@ -1,0 +1,1 @@
+"""Running a deployment: `manage.py backup` and `manage.py restore`."""
