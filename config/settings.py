@@ -210,5 +210,21 @@ BAGAGE_LABEL_STOCK_BY_SITE = {"SD": "zebra_4x2", "LY": "avery_l7163"}
 BAGAGE_LABEL_LANGUAGE = os.environ.get("BAGAGE_LABEL_LANGUAGE", "fr")
 # Public address of the server, printed in label QR codes; empty means "no QR code".
 BAGAGE_PUBLIC_URL = os.environ.get("BAGAGE_PUBLIC_URL", "http://127.0.0.1:8000")
-# Version of the consent text a social worker shows the beneficiary.
+# Label of the first information notice (referrals.NoticeVersion), seeded by a migration; later versions are
+# published by coordinators, and the current one is the latest.
 BAGAGE_CONSENT_VERSION = os.environ.get("BAGAGE_CONSENT_VERSION", "2026-01")
+# Who keeps the data, as the information notice names it (GDPR art. 13): name, postal address, contact e-mail.
+BAGAGE_CHARITY_NAME = os.environ.get("BAGAGE_CHARITY_NAME", "Bagage Solidaire")
+BAGAGE_CHARITY_ADDRESS = os.environ.get("BAGAGE_CHARITY_ADDRESS", "12 rue de la République, 93200 Saint-Denis")
+BAGAGE_CHARITY_EMAIL = os.environ.get("BAGAGE_CHARITY_EMAIL", "dpo@bagage.example.org")
+# How long personal data is kept; the notice quotes these, and the retention jobs apply them.
+BAGAGE_RETENTION = {
+    # A beneficiary's record, counted from the last handover (or the referral's closing when nothing was handed over).
+    "beneficiary_after_last_handover_months": 24,
+    # A referral closed without a handover (rejected, cancelled, expired).
+    "closed_referral_months": 6,
+    # The log of who read a person's details.
+    "access_log_months": 12,
+    # Handover receipts are accounting records.
+    "receipts_years": 10,
+}
