@@ -61,7 +61,20 @@ class ReferralForm(forms.Form):
     consent = forms.BooleanField(
         label=_("The person agrees that the association keeps these details to give them a kit."),
     )
+    # The notice version shown beside the consent box: the one recorded, even if a newer one is published meanwhile.
+    consent_version = forms.CharField(widget=forms.HiddenInput, max_length=20, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, notice_version: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = reception_points()
+        self.fields["consent_version"].initial = notice_version
+
+    def fields_before_consent(self) -> list:
+        return [field for field in self if field.name not in ("consent", "consent_version")]
+
+    def consent_fields(self) -> list:
+        return [self["consent"]]
+
+    def chosen_language(self) -> str:
+        """The language select's value as the page shows it (typed, or the initial one)."""
+        return str(self["language"].value() or "fr")

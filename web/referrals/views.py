@@ -11,15 +11,31 @@ from common.exceptions import DomainError
 from inventory.enums import DeviceKind
 from referrals import policies, selectors, services
 from referrals.enums import Accessory, Eligibility, ReferralStatus
+from referrals.notice_texts import notice_text
+from referrals.notices import current_notice, notice_get
 from referrals.validators import BENEFICIARY_FIELDS
 from referrals.workflows import DECISIONS
 from web.permissions import allowed
-from web.referrals.forms import ReferralForm
+from web.referrals.forms import LANGUAGES, ReferralForm
 
 
 def _form_error(form, exc: DomainError) -> None:
     field = str(exc.extra.get("field", "")).split(".")[-1]
-    form.add_error(field if field in form.fields else None, exc.message)
+    form.add_error(field if field in form.fields and field != "consent_version" else None, exc.message)
+
+
+def _notice_context(form: ReferralForm, notice) -> dict:
+    """The notice beside the consent box: every translation (the page's script shows the person's language)."""
+    language = form.chosen_language()
+    return {
+        "notice": notice,
+        "notice_texts": [
+            (notice_text(notice, code), dict(LANGUAGES).get(code, code))
+            for code in sorted(notice.texts, key=lambda code: (code != "fr", code))
+        ],
+        "notice_fallback": language not in notice.texts,
+        "notice_language_name": dict(LANGUAGES).get(language, language),
+    }
 
 
 @allowed(policies, "referral.read")
@@ -40,7 +56,8 @@ def referral_list(request):
 
 @allowed(policies, "referral.submit")
 def referral_new(request):
-    form = ReferralForm(request.POST or None)
+    notice = current_notice()
+    form = ReferralForm(request.POST or None, notice_version=notice.label)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -56,13 +73,18 @@ def referral_new(request):
                 site=data["site"],
                 notes=data["notes"],
                 consent=data["consent"],
+                consent_version=data["consent_version"],
             )
         except DomainError as exc:
             _form_error(form, exc)
         else:
             messages.success(request, gettext("Referral #%(id)s sent to the mediators.") % {"id": referral.pk})
             return redirect("web:referral", referral_id=referral.pk)
-    return render(request, "web/referral_form.html", {"form": form, "year": timezone.localdate().year})
+    if form.is_bound and form.data.get("consent_version"):
+        # Show again the version the person was shown, if it exists (it is what the hidden field will send).
+        notice = notice_get(form.data["consent_version"]) or notice
+    context = {"form": form, "year": timezone.localdate().year, **_notice_context(form, notice)}
+    return render(request, "web/referral_form.html", context)
 
 
 @allowed(policies, "referral.read")
