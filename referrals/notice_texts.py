@@ -215,7 +215,17 @@ def notice_pdf(version: NoticeVersion, language: str | None, referral_number: in
     return render_notice(notice_data(version, language, referral_number))
 
 
-def notice_for_receipt(label: str, public_url: str) -> tuple[str, str]:
-    """(version, where to read it) for the handover receipt's notice line (labels.receipt.ReceiptData)."""
-    where = f"{public_url.rstrip('/')}/notice/{label}" if public_url else ""
-    return label, where
+# Where a person reads their notice again: the public page web/urls.py serves at /notice/<version>/.
+PUBLIC_PATH = "/notice/{version}/"
+ON_PAPER = {"fr": "sur papier au lieu d’accueil", "en": "on paper at the reception point"}
+OR = {"fr": "ou", "en": "or"}
+
+
+def notice_for_receipt(label: str, language: str = FALLBACK_LANGUAGE) -> tuple[str, str]:
+    """(version, where to read it) for the handover receipt's notice line (labels.receipt.ReceiptData's
+    `notice_version` and `notice_where`), in the receipt's language."""
+    language = base_language(language) if base_language(language) in ON_PAPER else FALLBACK_LANGUAGE
+    public_url = settings.BAGAGE_PUBLIC_URL.rstrip("/")
+    if not public_url:
+        return label, ON_PAPER[language][0].upper() + ON_PAPER[language][1:]
+    return label, f"{public_url}{PUBLIC_PATH.format(version=label)}, {OR[language]} {ON_PAPER[language]}"

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from referrals import services
-from referrals.models import Referral
+from referrals.models import NoticeVersion, Referral
 from referrals.notice_texts import DEFAULT_TEXTS
 from tests.browser import page  # noqa: F401  (fixture)
 from tests.factories import SiteFactory, UserFactory
@@ -38,7 +38,7 @@ def test_the_form_shows_the_notice_beside_the_consent_box_in_french_and_english(
     assert "/api/v1/notice.pdf?lang=en&amp;version=2026-01" in html
     # The page's script is a static file: no inline script for the coming CSP.
     assert "/static/web/notice.js" in html and not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
-    assert 'data-notice-fallback hidden' in html  # French is the form's initial language: no fallback sentence
+    assert "data-notice-fallback hidden" in html  # French is the form's initial language: no fallback sentence
 
 
 @pytest.mark.django_db
@@ -108,3 +108,65 @@ def test_the_notice_follows_the_language_select_in_a_real_browser(page, live_ser
     assert not french.is_visible()
     page.get_by_text("Notice d’information à remettre").click()
     assert french.is_visible()
+
+
+@pytest.mark.django_db
+def test_anyone_reads_the_notice_page_in_their_language_without_signing_in(client):
+    french = client.get("/notice/").content.decode()
+    assert "Vos données chez Bagage Solidaire" in french and "Version 2026-01 du" in french
+    english = client.get("/notice/2026-01/?lang=en").content.decode()
+    assert "Your data at Bagage Solidaire" in english and "Who sees what" in english
+    pashto = client.get("/notice/?lang=ps").content.decode()
+    assert "Pas de traduction en پښتو : voici le texte en français." in pashto
+    assert "Vos données chez Bagage Solidaire" in pashto
+    assert client.get("/notice/1999-01/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_earlier_version_page_shows_its_own_words_and_links_to_the_current(client):
+    publish("2026-11", title="Vos données, version suivante")
+    earlier = client.get("/notice/2026-01/").content.decode()
+    assert "Vos données chez Bagage Solidaire" in earlier and "Voir la version en vigueur" in earlier
+    current = client.get("/notice/").content.decode()
+    assert "Vos données, version suivante" in current and "Voir la version en vigueur" not in current
+
+
+@pytest.mark.django_db
+def test_a_coordinator_publishes_a_new_version_from_the_current_words(coordinator_user):
+    client = client_for(coordinator_user)
+    html = client.get("/notice/versions/").content.decode()
+    assert "2026-01" in html and "## Combien de temps" in html and "## For how long" in html
+    assert "version {version}" in html  # the current version's number goes back to a placeholder
+
+    from web.referrals.forms import notice_to_plain
+
+    current = NoticeVersion.objects.get(label="2026-01")
+    french = notice_to_plain(current.texts["fr"]).replace("2026-01", "{version}")
+    french = french.replace("## Pourquoi\n", "## Pourquoi nous les gardons\n")
+    form = {"version": "2026-11", "text_fr": french, "text_en": "", "confirm": "on"}
+    response = client.post("/notice/versions/", form, follow=True)
+    assert "Version 2026-11 publiée." in response.content.decode()
+    published = NoticeVersion.objects.get(label="2026-11")
+    assert list(published.texts) == ["fr"] and published.created_by == coordinator_user
+    assert published.texts["fr"]["sections"] == [
+        [heading.replace("Pourquoi", "Pourquoi nous les gardons") if heading == "Pourquoi" else heading, paragraph]
+        for heading, paragraph in current.texts["fr"]["sections"]
+    ]
+    assert published.texts["fr"]["footer"] == current.texts["fr"]["footer"].replace("2026-01", "2026-11")
+
+
+@pytest.mark.django_db
+def test_publishing_on_the_page_needs_a_confirmation_and_a_free_version(coordinator_user):
+    client = client_for(coordinator_user)
+    french = "Titre\n## Intitulé\nParagraphe."
+    unconfirmed = client.post("/notice/versions/", {"version": "2026-11", "text_fr": french})
+    assert unconfirmed.status_code == 200 and not NoticeVersion.objects.filter(label="2026-11").exists()
+    taken = client.post("/notice/versions/", {"version": "2026-01", "text_fr": french, "confirm": "on"})
+    assert "Une notice a déjà cette version." in taken.content.decode()
+    assert NoticeVersion.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["social_worker", "mediator", "warehouse"])
+def test_only_coordinators_open_the_publishing_page(role):
+    assert client_for(UserFactory(**{role: True})).get("/notice/versions/").status_code == 403

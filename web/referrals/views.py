@@ -12,11 +12,11 @@ from inventory.enums import DeviceKind
 from referrals import policies, selectors, services
 from referrals.enums import Accessory, Eligibility, ReferralStatus
 from referrals.notice_texts import notice_text
-from referrals.notices import current_notice, notice_get
+from referrals.notices import current_notice, notice_get, notice_versions
 from referrals.validators import BENEFICIARY_FIELDS
 from referrals.workflows import DECISIONS
 from web.permissions import allowed
-from web.referrals.forms import LANGUAGES, ReferralForm
+from web.referrals.forms import LANGUAGES, NoticePublishForm, ReferralForm, notice_to_plain
 
 
 def _form_error(form, exc: DomainError) -> None:
@@ -126,4 +126,53 @@ def referral_detail(request, referral_id: int):
             "device_kinds": [DeviceKind(k).label for k in referral.device_kinds],
             "accessories": [Accessory(a).label for a in referral.accessories],
         },
+    )
+
+
+def notice_public(request, version: str | None = None):
+    """The information notice for anyone, signed in or not (no personal data): the page a receipt points to."""
+    notice = current_notice() if version is None else notice_get(version)
+    if notice is None:
+        raise Http404(gettext("No information notice has this version."))
+    text = notice_text(notice, request.GET.get("lang"))
+    languages = [(code, dict(LANGUAGES).get(code, code)) for code in sorted(notice.texts, key=lambda c: (c != "fr", c))]
+    return render(
+        request,
+        "web/notice.html",
+        {
+            "notice": notice,
+            "text": text,
+            "languages": languages,
+            "current": notice.pk == current_notice().pk,
+            "requested_name": dict(LANGUAGES).get(text.requested, text.requested),
+            "can_publish": request.user.is_authenticated and policies.allows(request.user, "notice.publish"),
+        },
+    )
+
+
+@allowed(policies, "notice.publish")
+def notice_versions_page(request):
+    """Coordinators: every version published, and a new one written from the current one's words."""
+    current = current_notice()
+    # The current words, with their version number back to a placeholder for the new one.
+    initial = {
+        f"text_{code}": notice_to_plain(current.texts[code]).replace(current.label, "{version}")
+        for code in ("fr", "en")
+        if code in current.texts
+    }
+    form = NoticePublishForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.notice_publish(user=request.user, label=form.cleaned_data["version"], texts=form.texts())
+        except DomainError as exc:
+            field = str(exc.extra.get("field", ""))
+            target = {"label": "version", "texts.fr": "text_fr", "texts.en": "text_en"}.get(field)
+            form.add_error(target, exc.message)
+        else:
+            messages.success(request, gettext("Version %(version)s published.") % {"version": version.label})
+            return redirect("web:notice_versions")
+    return render(
+        request,
+        "web/notice_versions.html",
+        {"form": form, "versions": notice_versions().select_related("created_by"), "current": current},
     )
