@@ -4,6 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import Min
 
 
 def seed_first_version(apps, schema_editor):
@@ -16,18 +17,25 @@ def seed_first_version(apps, schema_editor):
 
     NoticeVersion = apps.get_model("referrals", "NoticeVersion")
     Beneficiary = apps.get_model("referrals", "Beneficiary")
-    labels = [settings.BAGAGE_CONSENT_VERSION]
-    labels += sorted(set(Beneficiary.objects.values_list("consent_version", flat=True)) - set(labels))
-    for label in labels:
+    seeded = settings.BAGAGE_CONSENT_VERSION
+    fields = {
+        "charity_name": settings.BAGAGE_CHARITY_NAME,
+        "charity_contact": f"{settings.BAGAGE_CHARITY_ADDRESS}\n{settings.BAGAGE_CHARITY_EMAIL}",
+        "retention": retention_snapshot(),
+    }
+    legacy = (
+        Beneficiary.objects.exclude(consent_version=seeded)
+        .values("consent_version")
+        .annotate(first=Min("consent_given_at"))
+        .order_by("first")
+    )
+    # Older labels are dated by their first referral, so that the seeded version is the current one.
+    for row in legacy:
+        label = row["consent_version"]
         NoticeVersion.objects.get_or_create(
-            label=label,
-            defaults={
-                "texts": filled_texts(DEFAULT_TEXTS, label),
-                "charity_name": settings.BAGAGE_CHARITY_NAME,
-                "charity_contact": f"{settings.BAGAGE_CHARITY_ADDRESS}\n{settings.BAGAGE_CHARITY_EMAIL}",
-                "retention": retention_snapshot(),
-            },
+            label=label, defaults={"texts": filled_texts(DEFAULT_TEXTS, label), "created_at": row["first"], **fields}
         )
+    NoticeVersion.objects.get_or_create(label=seeded, defaults={"texts": filled_texts(DEFAULT_TEXTS, seeded), **fields})
 
 
 class Migration(migrations.Migration):
