@@ -59,6 +59,9 @@ def test_an_unknown_version_on_the_form_is_told_and_records_nothing(form_client)
     html = response.content.decode()
     assert "Aucune notice d’information n’a la version 1999-01." in html
     assert "Diallo" in html  # what was typed is kept
+    assert 'name="consent_version" value="2026-01"' in html  # the current version, shown and sent next time
+    again = form_client.post("/referrals/new/", {**FORM, "consent_version": "2026-01"})
+    assert again.status_code == 302 and Referral.objects.get().beneficiary.consent_version_id == "2026-01"
 
 
 @pytest.mark.django_db

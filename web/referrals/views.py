@@ -81,8 +81,13 @@ def referral_new(request):
             messages.success(request, gettext("Referral #%(id)s sent to the mediators.") % {"id": referral.pk})
             return redirect("web:referral", referral_id=referral.pk)
     if form.is_bound and form.data.get("consent_version"):
-        # Show again the version the person was shown, if it exists (it is what the hidden field will send).
-        notice = notice_get(form.data["consent_version"]) or notice
+        # Show again the version the person was shown (the hidden field sends it back); an unknown one gives way
+        # to the current version, shown and sent from now on.
+        shown = notice_get(form.data["consent_version"])
+        if shown is None:
+            form.data = form.data.copy()
+            form.data["consent_version"] = notice.label
+        notice = shown or notice
     context = {"form": form, "year": timezone.localdate().year, **_notice_context(form, notice)}
     return render(request, "web/referral_form.html", context)
 
