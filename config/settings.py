@@ -245,8 +245,6 @@ BAGAGE_LABEL_LANGUAGE = os.environ.get("BAGAGE_LABEL_LANGUAGE", "fr")
 BAGAGE_PUBLIC_URL = os.environ.get("BAGAGE_PUBLIC_URL", "http://127.0.0.1:8000")
 # Where `manage.py backup` writes its dated files unless given --output.
 BAGAGE_BACKUP_DIR = Path(os.environ.get("BAGAGE_BACKUP_DIR", VAR_DIR / "backups"))
-# Version of the consent text a social worker shows the beneficiary.
-BAGAGE_CONSENT_VERSION = os.environ.get("BAGAGE_CONSENT_VERSION", "2026-01")
 
 # --- Distribution ---------------------------------------------------------------------------------
 
@@ -273,10 +271,21 @@ BAGAGE_URGENT_BONUS_DAYS = int(os.environ.get("BAGAGE_URGENT_BONUS_DAYS", "30"))
 BAGAGE_PROPOSAL_MINUTES = int(os.environ.get("BAGAGE_PROPOSAL_MINUTES", "60"))
 # After their first kit, a person stays in support (connectivity top-ups) this many months.
 BAGAGE_SUPPORT_MONTHS = int(os.environ.get("BAGAGE_SUPPORT_MONTHS", "12"))
+# Label of the first information notice (referrals.NoticeVersion), seeded by a migration; later versions are
+# published by coordinators, and the current one is the latest.
+BAGAGE_CONSENT_VERSION = os.environ.get("BAGAGE_CONSENT_VERSION", "2026-01")
+# Who keeps the data, as the information notice names it (GDPR art. 13): name, postal address, contact e-mail.
 BAGAGE_CHARITY_NAME = os.environ.get("BAGAGE_CHARITY_NAME", "Bagage Solidaire")
-# Where a receipt tells the person to read the information notice about their data.
-BAGAGE_NOTICE_WHERE = {
-    "fr": "au point d'accueil, ou sur demande à " + os.environ.get("BAGAGE_CHARITY_EMAIL", "dpo@bagage.example.org"),
-    "en": "at the reception point, or on request to "
-    + os.environ.get("BAGAGE_CHARITY_EMAIL", "dpo@bagage.example.org"),
+BAGAGE_CHARITY_ADDRESS = os.environ.get("BAGAGE_CHARITY_ADDRESS", "12 rue de la République, 93200 Saint-Denis")
+BAGAGE_CHARITY_EMAIL = os.environ.get("BAGAGE_CHARITY_EMAIL", "dpo@bagage.example.org")
+# How long personal data is kept; the notice quotes these, and the retention jobs apply them.
+BAGAGE_RETENTION = {
+    # A beneficiary's record, counted from the last handover (or the referral's closing when nothing was handed over).
+    "beneficiary_after_last_handover_months": 24,
+    # A referral closed without a handover (rejected, cancelled, expired).
+    "closed_referral_months": 6,
+    # The log of who read a person's details.
+    "access_log_months": 12,
+    # Handover receipts are accounting records.
+    "receipts_years": 10,
 }

@@ -6,6 +6,7 @@ from referrals.models import (
     AuthorisationDecision,
     BeneficiaryAccess,
     Membership,
+    NoticeVersion,
     Organisation,
     Referral,
     ReferralEvent,
@@ -64,3 +65,10 @@ class MembershipAdmin(ReadOnlyAdmin):
     list_display = ("user", "organisation", "created_at", "created_by")
     list_select_related = ("user", "organisation", "created_by")
     search_fields = ("user__username", "organisation__name")
+
+
+@admin.register(NoticeVersion)
+class NoticeVersionAdmin(ReadOnlyAdmin):
+    """Read-only: a new version is published by a coordinator (POST /notices or the notices page), never edited."""
+
+    list_display = ("label", "created_at", "created_by")

@@ -103,6 +103,50 @@ class AuthorisationDecision(models.Model):
         return f"{self.organisation_id} {self.status}"
 
 
+class NoticeVersion(models.Model):
+    """One published version of the information notice (GDPR art. 13), in every language it was written in.
+
+    Never edited: a change is a new version, so each person's record keeps pointing at the words they were
+    given. The current version is the latest published.
+    """
+
+    label = models.CharField(_("version"), max_length=20, help_text=_("For example 2026-11."))
+    # {"fr": {"title", "sections": [[heading, paragraph], …], "footer"}, "en": {…}}; French is always there.
+    texts = models.JSONField(_("texts"))
+    charity_name = models.CharField(_("charity"), max_length=200)
+    charity_contact = models.CharField(_("contact"), max_length=400, help_text=_("Postal address and e-mail."))
+    # The retention settings the texts quote, as they were when the version was published.
+    retention = models.JSONField(_("retention periods"), default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty for the first version, seeded with the database."),
+    )
+
+    class Meta:
+        verbose_name = _("information notice version")
+        verbose_name_plural = _("information notice versions")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["label"],
+                name="notice_version_label_unique",
+                violation_error_code="duplicate_notice_version",
+                violation_error_message=_("A notice has this version already."),
+            ),
+            models.CheckConstraint(
+                name="notice_version_label_format", condition=Q(label__regex=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,19}$")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class Beneficiary(models.Model):
     """The person referred, with the minimum needed to give them a kit. No identity numbers, no health data.
 
@@ -121,7 +165,15 @@ class Beneficiary(models.Model):
     eligibility_note = models.CharField(_("eligibility note"), max_length=200, blank=True)
     consent_given_at = models.DateTimeField(_("consent given at"))
     consent_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    consent_version = models.CharField(_("consent text version"), max_length=20)
+    # The information notice the person was given; the column holds its label ("2026-01").
+    consent_version = models.ForeignKey(
+        NoticeVersion,
+        to_field="label",
+        db_column="consent_version",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("information notice version"),
+    )
     # Normalised keys to spot the same person referred twice (name + birth year + postal code, or phone).
     identity_key = models.CharField(max_length=240, db_index=True)
     phone_key = models.CharField(max_length=20, blank=True, db_index=True)

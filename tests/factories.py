@@ -198,7 +198,7 @@ class BeneficiaryFactory(DjangoModelFactory):
     eligibility = factory.LazyFunction(lambda: ["rsa"])
     consent_given_at = factory.LazyFunction(lambda: __import__("django.utils.timezone").utils.timezone.now())
     consent_recorded_by = factory.SubFactory(UserFactory, social_worker=True)
-    consent_version = "2026-01"
+    consent_version = factory.LazyFunction(lambda: __import__("referrals.notices").notices.current_notice())
     identity_key = factory.LazyAttribute(
         lambda o: f"{o.last_name.lower()}|{o.first_name.lower()}|{o.birth_year}|{o.postal_code}"
     )

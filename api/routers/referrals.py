@@ -75,7 +75,9 @@ class ReferralIn(Schema):
     site: str = Field(description="Code of the reception point where the person will collect the kit.")
     notes: str = Field("", max_length=2000)
     consent: bool | None = Field(None, description="The person consented to Bagage keeping these details.")
-    consent_version: str | None = Field(None, max_length=20)
+    consent_version: str | None = Field(
+        None, max_length=20, description="The information notice the person was given; the current one if omitted."
+    )
 
 
 class ReferralPatch(Schema):
@@ -119,7 +121,11 @@ class BeneficiaryOut(Schema):
     eligibility: list[Eligibility]
     eligibility_note: str
     consent_given_at: datetime
-    consent_version: str
+    consent_version: str = Field(description="The information notice the person was given (GET /notice).")
+
+    @staticmethod
+    def resolve_consent_version(person) -> str:
+        return person.consent_version_id
 
 
 class BeneficiarySummaryOut(Schema):

@@ -81,7 +81,7 @@ def handover_record(
         signed_on_paper=signature is None,
         signature_sha256=hashlib.sha256(signature).hexdigest() if signature else "",
         warranty_until=_warranty_until(allocation, timezone.localdate()),
-        notice_version=allocation.referral.beneficiary.consent_version,
+        notice_version=allocation.referral.beneficiary.consent_version_id,
     )
     receipt_issue(user=user, handover=handover, signature_png=signature)
     return handover

@@ -22,6 +22,7 @@ from inventory.enums import ErasureMethod, ErasureResult
 from inventory.models import Erasure
 from labels.receipt import ReceiptConnectivity, ReceiptData, ReceiptDevice, render_receipt
 from referrals.enums import Accessory
+from referrals.notice_texts import notice_for_receipt
 
 RECEIPT_LANGUAGES = ("fr", "en")
 
@@ -41,6 +42,8 @@ def snapshot(handover: Handover, *, number: str, language: str, signature_png: b
     person = referral.beneficiary
     site = allocation.site
     device = allocation.device
+    # The information notice the person was given, and where they can read it again (a public page).
+    notice_version, notice_where = notice_for_receipt(handover.notice_version, language)
     data: dict = {
         "number": number,
         "issued_at": timezone.localtime(handover.at).isoformat(),
@@ -55,8 +58,8 @@ def snapshot(handover: Handover, *, number: str, language: str, signature_png: b
         "warranty_months": settings.BAGAGE_WARRANTY_MONTHS if device else 0,
         "warranty_until": handover.warranty_until.isoformat() if handover.warranty_until else None,
         "warranty_terms": settings.BAGAGE_WARRANTY_TERMS.get(language, "") if device else "",
-        "notice_version": handover.notice_version,
-        "notice_where": settings.BAGAGE_NOTICE_WHERE.get(language, ""),
+        "notice_version": notice_version,
+        "notice_where": notice_where,
         "signature_png": signature_png.hex() if signature_png else None,
         "signed_on_paper": handover.signed_on_paper,
         "language": language,

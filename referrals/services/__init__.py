@@ -4,6 +4,7 @@ Each runs in one transaction, with its history row.
 """
 
 from referrals.services.members import account_create, member_invitation_resend, member_invite, social_worker_create
+from referrals.services.notices import notice_build, notice_publish
 from referrals.services.organisations import organisation_authorise, organisation_create
 from referrals.services.referrals import (
     beneficiary_access_record,
@@ -26,6 +27,8 @@ __all__ = [
     "lock_referral",
     "member_invitation_resend",
     "member_invite",
+    "notice_build",
+    "notice_publish",
     "organisation_authorise",
     "organisation_create",
     "referral_allocate",

@@ -16,7 +16,8 @@ from common.workflows import Transition, advance
 from referrals import policies
 from referrals.enums import EDITABLE_STATES, OPEN_STATES, Authorisation, ReferralEventKind, ReferralStatus, Urgency
 from referrals.exceptions import Conflict, NotAllowed, NotFound, QuotaReached, ValidationFailed
-from referrals.models import Beneficiary, BeneficiaryAccess, Organisation, Referral, ReferralEvent
+from referrals.models import Beneficiary, BeneficiaryAccess, NoticeVersion, Organisation, Referral, ReferralEvent
+from referrals.notices import current_notice, notice_get
 from referrals.validators import clean_beneficiary, clean_needs, clean_request
 from referrals.workflows import DECISIONS, REFERRAL_WORKFLOW
 from sites.models import Site
@@ -28,6 +29,19 @@ def _reception_point(site: Site | None) -> Site:
             _("Choose a reception point where the person will collect the kit."), "invalid_site", field="site"
         )
     return site
+
+
+def _notice(label: str | None) -> NoticeVersion:
+    if not label:
+        return current_notice()
+    notice = notice_get(label.strip())
+    if notice is None:
+        raise ValidationFailed(
+            _("No information notice has the version %(version)s.") % {"version": label},
+            "unknown_notice_version",
+            field="consent_version",
+        )
+    return notice
 
 
 def _event(referral: Referral, user, kind: str, from_status: str = "", note: str = "", data=None) -> ReferralEvent:
@@ -58,7 +72,10 @@ def referral_submit(
     consent: bool,
     consent_version: str | None = None,
 ) -> Referral:
-    """A social worker refers a person who consented; the referral waits for a mediator."""
+    """A social worker refers a person who consented; the referral waits for a mediator.
+
+    `consent_version` names the information notice the person was given; without it, the current one.
+    """
     policies.require(user, "referral.submit", _("Referrals are submitted by social workers of partner organisations."))
     if consent is not True:
         raise ValidationFailed(
@@ -66,6 +83,7 @@ def referral_submit(
             "consent_required",
             field="consent",
         )
+    notice = _notice(consent_version)
     person = clean_beneficiary(beneficiary)
     needs = clean_needs(device_kinds=device_kinds, connectivity=connectivity, accessories=accessories or [])
     request = clean_request(reason=reason, urgency=urgency, urgency_justification=urgency_justification)
@@ -88,7 +106,7 @@ def referral_submit(
         **person,
         consent_given_at=now,
         consent_recorded_by=user,
-        consent_version=consent_version or settings.BAGAGE_CONSENT_VERSION,
+        consent_version=notice,
     )
     referral = Referral.objects.create(
         beneficiary=person_row,

@@ -16,7 +16,7 @@ def test_a_social_worker_refers_a_person(api_a, sw_a):
     assert body["needs"] == {"device_kinds": ["smartphone"], "connectivity": "sim", "accessories": ["charger"]}
     assert body["allowed_actions"] == ["update", "cancel"]
     person = Beneficiary.objects.get()
-    assert (person.consent_recorded_by, person.consent_version) == (sw_a, "2026-01")
+    assert (person.consent_recorded_by, person.consent_version_id) == (sw_a, "2026-01")
     event = ReferralEvent.objects.get()
     assert (event.by, event.kind, event.to_status) == (sw_a, "submitted", "submitted")
 

@@ -61,7 +61,75 @@ class ReferralForm(forms.Form):
     consent = forms.BooleanField(
         label=_("The person agrees that the association keeps these details to give them a kit."),
     )
+    # The notice version shown beside the consent box: the one recorded, even if a newer one is published meanwhile.
+    consent_version = forms.CharField(widget=forms.HiddenInput, max_length=20, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, notice_version: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = reception_points()
+        self.fields["consent_version"].initial = notice_version
+
+    def fields_before_consent(self) -> list:
+        return [field for field in self if field.name not in ("consent", "consent_version")]
+
+    def consent_fields(self) -> list:
+        return [self["consent"]]
+
+    def chosen_language(self) -> str:
+        """The language select's value as the page shows it (typed, or the initial one)."""
+        return str(self["language"].value() or "fr")
+
+
+NOTICE_FORMAT_HELP = _(
+    "First line: the title. Then each section: a line starting with ## for its heading, then its paragraph. "
+    "A last line starting with -- is the footer. These words are replaced when published: {charity}, {address}, "
+    "{email}, {version}, {retention_beneficiary}, {retention_closed}, {retention_access_log}, {retention_receipts}."
+)
+
+
+def notice_to_plain(text: dict) -> str:
+    """A version's text in one language as the publish form edits it."""
+    lines = [text["title"]]
+    for heading, paragraph in text["sections"]:
+        lines += ["", f"## {heading}", paragraph]
+    if text.get("footer"):
+        lines += ["", f"-- {text['footer']}"]
+    return "\n".join(lines)
+
+
+def plain_to_notice(plain: str) -> dict:
+    """The form's text back into a title, sections and a footer (checked again by the publishing service)."""
+    title, sections, footer = "", [], ""
+    for raw in plain.replace("\r\n", "\n").split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("##"):
+            sections.append([line.lstrip("#").strip(), ""])
+        elif line.startswith("--"):
+            footer = line[2:].strip()
+        elif not title and not sections:
+            title = line
+        elif sections:
+            sections[-1][1] = f"{sections[-1][1]} {line}".strip()
+    return {"title": title, "sections": sections, "footer": footer}
+
+
+class NoticePublishForm(forms.Form):
+    version = forms.CharField(label=_("New version"), max_length=20, help_text=_("For example 2026-11."))
+    text_fr = forms.CharField(label="Français", widget=forms.Textarea(attrs={"rows": 24}), help_text=NOTICE_FORMAT_HELP)
+    text_en = forms.CharField(
+        label="English",
+        widget=forms.Textarea(attrs={"rows": 24}),
+        required=False,
+        help_text=_("Leave empty to publish without English: the French text is shown instead."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I have read this version: once published it cannot be changed, and new referrals will cite it.")
+    )
+
+    def texts(self) -> dict:
+        texts = {"fr": plain_to_notice(self.cleaned_data["text_fr"])}
+        if self.cleaned_data.get("text_en", "").strip():
+            texts["en"] = plain_to_notice(self.cleaned_data["text_en"])
+        return texts

@@ -11,15 +11,31 @@ from common.exceptions import DomainError
 from inventory.enums import DeviceKind
 from referrals import policies, selectors, services
 from referrals.enums import Accessory, Eligibility, ReferralStatus
+from referrals.notice_texts import notice_text
+from referrals.notices import current_notice, notice_get, notice_versions
 from referrals.validators import BENEFICIARY_FIELDS
 from referrals.workflows import DECISIONS
 from web.permissions import allowed
-from web.referrals.forms import ReferralForm
+from web.referrals.forms import LANGUAGES, NoticePublishForm, ReferralForm, notice_to_plain
 
 
 def _form_error(form, exc: DomainError) -> None:
     field = str(exc.extra.get("field", "")).split(".")[-1]
-    form.add_error(field if field in form.fields else None, exc.message)
+    form.add_error(field if field in form.fields and field != "consent_version" else None, exc.message)
+
+
+def _notice_context(form: ReferralForm, notice) -> dict:
+    """The notice beside the consent box: every translation (the page's script shows the person's language)."""
+    language = form.chosen_language()
+    return {
+        "notice": notice,
+        "notice_texts": [
+            (notice_text(notice, code), dict(LANGUAGES).get(code, code))
+            for code in sorted(notice.texts, key=lambda code: (code != "fr", code))
+        ],
+        "notice_fallback": language not in notice.texts,
+        "notice_language_name": dict(LANGUAGES).get(language, language),
+    }
 
 
 @allowed(policies, "referral.read")
@@ -40,7 +56,8 @@ def referral_list(request):
 
 @allowed(policies, "referral.submit")
 def referral_new(request):
-    form = ReferralForm(request.POST or None)
+    notice = current_notice()
+    form = ReferralForm(request.POST or None, notice_version=notice.label)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -56,13 +73,23 @@ def referral_new(request):
                 site=data["site"],
                 notes=data["notes"],
                 consent=data["consent"],
+                consent_version=data["consent_version"],
             )
         except DomainError as exc:
             _form_error(form, exc)
         else:
             messages.success(request, gettext("Referral #%(id)s sent to the mediators.") % {"id": referral.pk})
             return redirect("web:referral", referral_id=referral.pk)
-    return render(request, "web/referral_form.html", {"form": form, "year": timezone.localdate().year})
+    if form.is_bound and form.data.get("consent_version"):
+        # Show again the version the person was shown (the hidden field sends it back); an unknown one gives way
+        # to the current version, shown and sent from now on.
+        shown = notice_get(form.data["consent_version"])
+        if shown is None:
+            form.data = form.data.copy()
+            form.data["consent_version"] = notice.label
+        notice = shown or notice
+    context = {"form": form, "year": timezone.localdate().year, **_notice_context(form, notice)}
+    return render(request, "web/referral_form.html", context)
 
 
 @allowed(policies, "referral.read")
@@ -104,4 +131,53 @@ def referral_detail(request, referral_id: int):
             "device_kinds": [DeviceKind(k).label for k in referral.device_kinds],
             "accessories": [Accessory(a).label for a in referral.accessories],
         },
+    )
+
+
+def notice_public(request, version: str | None = None):
+    """The information notice for anyone, signed in or not (no personal data): the page a receipt points to."""
+    notice = current_notice() if version is None else notice_get(version)
+    if notice is None:
+        raise Http404(gettext("No information notice has this version."))
+    text = notice_text(notice, request.GET.get("lang"))
+    languages = [(code, dict(LANGUAGES).get(code, code)) for code in sorted(notice.texts, key=lambda c: (c != "fr", c))]
+    return render(
+        request,
+        "web/notice.html",
+        {
+            "notice": notice,
+            "text": text,
+            "languages": languages,
+            "current": notice.pk == current_notice().pk,
+            "requested_name": dict(LANGUAGES).get(text.requested, text.requested),
+            "can_publish": request.user.is_authenticated and policies.allows(request.user, "notice.publish"),
+        },
+    )
+
+
+@allowed(policies, "notice.publish")
+def notice_versions_page(request):
+    """Coordinators: every version published, and a new one written from the current one's words."""
+    current = current_notice()
+    # The current words, with their version number back to a placeholder for the new one.
+    initial = {
+        f"text_{code}": notice_to_plain(current.texts[code]).replace(current.label, "{version}")
+        for code in ("fr", "en")
+        if code in current.texts
+    }
+    form = NoticePublishForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.notice_publish(user=request.user, label=form.cleaned_data["version"], texts=form.texts())
+        except DomainError as exc:
+            field = str(exc.extra.get("field", ""))
+            target = {"label": "version", "texts.fr": "text_fr", "texts.en": "text_en"}.get(field)
+            form.add_error(target, exc.message)
+        else:
+            messages.success(request, gettext("Version %(version)s published.") % {"version": version.label})
+            return redirect("web:notice_versions")
+    return render(
+        request,
+        "web/notice_versions.html",
+        {"form": form, "versions": notice_versions().select_related("created_by"), "current": current},
     )
