@@ -123,16 +123,13 @@ def referral_submit(
     return referral
 
 
-def lock_referral(referral: Referral | int, user=None, action: str | None = None) -> Referral:
+def lock_referral(
+    referral: Referral | int, user=None, action: str | None = None, related=("beneficiary", "organisation", "site")
+) -> Referral:
     """The referral, row-locked; with `action`, only if `user` may do it (else 404, as for a guessed id)."""
     pk = referral if isinstance(referral, int) else referral.pk
     referrals = policies.referrals_for(user, action) if action else Referral.objects.all()
-    locked = (
-        referrals.select_for_update(of=("self",))
-        .select_related("beneficiary", "organisation", "site")
-        .filter(pk=pk)
-        .first()
-    )
+    locked = referrals.select_for_update(of=("self",)).select_related(*related).filter(pk=pk).first()
     if locked is None:
         raise NotFound(_("No referral #%(id)s.") % {"id": pk})
     return locked
@@ -256,25 +253,25 @@ def referral_cancel(*, user, referral: Referral, reason: str = "") -> Referral:
 @atomic
 def referral_allocate(*, user, referral: Referral | int, note: str = "") -> Referral:
     """A kit is reserved for the referral (distribution's allocation service only)."""
-    return _run(lock_referral(referral), REFERRAL_WORKFLOW.get("allocate"), user, note=note)
+    return _run(lock_referral(referral, related=()), REFERRAL_WORKFLOW.get("allocate"), user, note=note)
 
 
 @atomic
 def referral_release(*, user, referral: Referral | int, note: str = "") -> Referral:
     """The kit's hold is released: the referral waits for a kit again."""
-    return _run(lock_referral(referral), REFERRAL_WORKFLOW.get("release"), user, note=note)
+    return _run(lock_referral(referral, related=()), REFERRAL_WORKFLOW.get("release"), user, note=note)
 
 
 @atomic
 def referral_hand_over(*, user, referral: Referral | int, note: str = "") -> Referral:
     """The kit is in the person's hands (distribution's handover service only)."""
-    return _run(lock_referral(referral), REFERRAL_WORKFLOW.get("hand_over"), user, note=note)
+    return _run(lock_referral(referral, related=()), REFERRAL_WORKFLOW.get("hand_over"), user, note=note)
 
 
 @atomic
 def referral_no_show(*, user, referral: Referral | int, note: str = "") -> Referral:
     """The person never came for the kit held for them, again (distribution's hold expiry only)."""
-    return _run(lock_referral(referral), REFERRAL_WORKFLOW.get("no_show"), user, note=note)
+    return _run(lock_referral(referral, related=()), REFERRAL_WORKFLOW.get("no_show"), user, note=note)
 
 
 @atomic
