@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 
 from api.auth import AUTH
 from api.errors import error_body, install_error_handlers
-from api.routers import accounts, devices, labels, offers, organisations, referrals, sites, stock
+from api.routers import accounts, devices, exports, labels, offers, organisations, referrals, sites, stock
 
 api = NinjaAPI(
     title="Bagage API",
@@ -26,6 +26,7 @@ api.add_router("", offers.router)
 api.add_router("", labels.router)
 api.add_router("", organisations.router)
 api.add_router("", referrals.router)
+api.add_router("", exports.router)
 
 
 def api_not_found(request: HttpRequest) -> JsonResponse:

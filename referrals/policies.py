@@ -31,6 +31,9 @@ POLICY = Policy(
         # Members' names, e-mails and account state; invitations and deactivations.
         "organisation.members": (C,),
         "access_log.read": (C,),
+        # A table of referrals (pseudonymised): staff; with names and contacts: coordinators, and each row is logged.
+        "referral.export": (M, C),
+        "referral.export_names": (C,),
     }
 )
 allows = POLICY.allows

@@ -7,6 +7,7 @@ from referrals.services.members import account_create, member_invitation_resend,
 from referrals.services.organisations import organisation_authorise, organisation_create
 from referrals.services.referrals import (
     beneficiary_access_record,
+    beneficiary_accesses_record,
     lock_referral,
     referral_allocate,
     referral_answer,
@@ -23,6 +24,7 @@ from referrals.services.referrals import (
 __all__ = [
     "account_create",
     "beneficiary_access_record",
+    "beneficiary_accesses_record",
     "lock_referral",
     "member_invitation_resend",
     "member_invite",
