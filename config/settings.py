@@ -210,5 +210,10 @@ BAGAGE_LABEL_STOCK_BY_SITE = {"SD": "zebra_4x2", "LY": "avery_l7163"}
 BAGAGE_LABEL_LANGUAGE = os.environ.get("BAGAGE_LABEL_LANGUAGE", "fr")
 # Public address of the server, printed in label QR codes; empty means "no QR code".
 BAGAGE_PUBLIC_URL = os.environ.get("BAGAGE_PUBLIC_URL", "http://127.0.0.1:8000")
+# The charity as its documents and open data name it (donor certificates, the mediation-places file).
+BAGAGE_CHARITY_NAME = os.environ.get("BAGAGE_CHARITY_NAME", "Bagage Solidaire")
+BAGAGE_CHARITY_ADDRESS = os.environ.get("BAGAGE_CHARITY_ADDRESS", "3 rue du Landy\n93200 Saint-Denis")
+# The charity's SIRET: the `pivot` of its reception points in the national file when a site has none of its own.
+BAGAGE_CHARITY_SIRET = os.environ.get("BAGAGE_CHARITY_SIRET", "82904837000011")
 # Version of the consent text a social worker shows the beneficiary.
 BAGAGE_CONSENT_VERSION = os.environ.get("BAGAGE_CONSENT_VERSION", "2026-01")
