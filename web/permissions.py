@@ -43,5 +43,6 @@ def navigation(request) -> dict:
             "write_stock": stock_policies.allows(user, "stock.write"),
             "manage_accounts": account_policies.allows(user, "account.manage"),
             "read_sites": site_policies.allows(user, "site.read"),
+            "export_referrals": referral_policies.allows(user, "referral.export"),
         }
     }
