@@ -15,6 +15,7 @@ Adding a dataset is a list of `Column`s and a queryset:
 
 import csv
 import datetime as dt
+import operator
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -55,14 +56,11 @@ class Column:
             return self.needs
         return (self.source or self.header,)
 
-    def value(self, row: dict) -> Any:
-        if self.compute is not None:
-            return self.compute(row)
-        return row[self.source or self.header]
-
 
 def neutralise(value: Any) -> Any:
     """A cell as written: text that a spreadsheet would run as a formula gets a quote in front; dates are local."""
+    if type(value) is str:  # the common case first: an export is mostly text
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
     if value is None:
         return None
     if isinstance(value, str):
@@ -79,9 +77,9 @@ def neutralise(value: Any) -> Any:
 def rows(queryset: QuerySet, columns: Sequence[Column], chunk_size: int = CHUNK_SIZE) -> Iterator[list]:
     """Each row of `queryset` as a list of neutralised cells, read `chunk_size` rows at a time."""
     lookups = list(dict.fromkeys(lookup for column in columns for lookup in column.lookups()))
-    values = [column.value for column in columns]
+    getters = [column.compute or operator.itemgetter(column.source or column.header) for column in columns]
     for row in queryset.values(*lookups).iterator(chunk_size=chunk_size):
-        yield [neutralise(value(row)) for value in values]
+        yield [neutralise(getter(row)) for getter in getters]
 
 
 def parse_separator(sep: str | None) -> str:
@@ -119,7 +117,7 @@ def csv_chunks(
     yield (BOM + writer.writerow(headers)).encode("utf-8")
     buffer = []
     for row in data:
-        buffer.append(writer.writerow([_csv_text(value) for value in row]))
+        buffer.append(writer.writerow([value if type(value) is str else _csv_text(value) for value in row]))
         if len(buffer) >= lines_per_chunk:
             yield "".join(buffer).encode("utf-8")
             buffer = []
