@@ -57,16 +57,20 @@ class Column:
         return (self.source or self.header,)
 
 
-def neutralise(value: Any) -> Any:
-    """A cell as written: text that a spreadsheet would run as a formula gets a quote in front; dates are local."""
-    if type(value) is str:  # the common case first: an export is mostly text
+def neutralise(value: Any, tz: dt.tzinfo | None = None) -> Any:
+    """A cell as written: text that a spreadsheet would run as a formula gets a quote in front; a date and time
+    is in local time (`tz`, the current time zone by default), without its zone (spreadsheets have none)."""
+    kind = type(value)
+    if kind is str:  # the common cases first: an export is mostly text and numbers
         return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-    if value is None:
-        return None
+    if value is None or kind is int:
+        return value
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            return value
+        return value.astimezone(tz or timezone.get_current_timezone()).replace(tzinfo=None)
     if isinstance(value, str):
         return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, bool | int | float | Decimal | dt.date):
         return value
     if isinstance(value, list | tuple):
@@ -78,8 +82,9 @@ def rows(queryset: QuerySet, columns: Sequence[Column], chunk_size: int = CHUNK_
     """Each row of `queryset` as a list of neutralised cells, read `chunk_size` rows at a time."""
     lookups = list(dict.fromkeys(lookup for column in columns for lookup in column.lookups()))
     getters = [column.compute or operator.itemgetter(column.source or column.header) for column in columns]
+    tz = timezone.get_current_timezone()
     for row in queryset.values(*lookups).iterator(chunk_size=chunk_size):
-        yield [neutralise(getter(row)) for getter in getters]
+        yield [neutralise(getter(row), tz) for getter in getters]
 
 
 def parse_separator(sep: str | None) -> str:
