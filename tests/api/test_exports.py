@@ -125,9 +125,7 @@ def test_anonymous_cannot_export(anon_api):
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_device_export_runs_a_constant_number_of_queries(
-    warehouse_api, django_assert_max_num_queries, count, fmt="csv"
-):
+def test_device_export_runs_a_constant_number_of_queries(warehouse_api, django_assert_max_num_queries, count):
     DeviceFactory.create_batch(count)
     for fmt in ("csv", "xlsx"):
         # Authentication (token, user) and the export's one SELECT.
