@@ -243,6 +243,8 @@ BAGAGE_LABEL_STOCK_BY_SITE = {"SD": "zebra_4x2", "LY": "avery_l7163"}
 BAGAGE_LABEL_LANGUAGE = os.environ.get("BAGAGE_LABEL_LANGUAGE", "fr")
 # Public address of the server, printed in label QR codes; empty means "no QR code".
 BAGAGE_PUBLIC_URL = os.environ.get("BAGAGE_PUBLIC_URL", "http://127.0.0.1:8000")
+# The charity's SIRET: the `pivot` of its reception points in the national file when a site has none of its own.
+BAGAGE_CHARITY_SIRET = os.environ.get("BAGAGE_CHARITY_SIRET", "82904837000011")
 # Where `manage.py backup` writes its dated files unless given --output.
 BAGAGE_BACKUP_DIR = Path(os.environ.get("BAGAGE_BACKUP_DIR", VAR_DIR / "backups"))
 

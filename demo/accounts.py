@@ -4,23 +4,115 @@ from django.db import transaction
 
 from accounts.enums import Role
 from accounts.models import User
-from common.validators import department_of
+from common.validators import clean_phone, department_of
 from referrals.enums import Authorisation, OrganisationKind
 from referrals.models import Organisation
 from referrals.services import account_create
-from sites.models import Site
+from sites.models import DEFAULT_SERVICES, Site
 
 DEMO_PASSWORD = "demo-bagage-2026"
 
 SITES = [
-    # code, name, address, postal code, city, warehouse, latitude, longitude
-    ("LI", "Lille", "12 rue de Paris", "59000", "Lille", False, "50.636565", "3.063528"),
-    ("SD", "Saint-Denis", "3 rue du Landy", "93200", "Saint-Denis", True, "48.918090", "2.355870"),
-    ("PA", "Paris", "45 boulevard de Belleville", "75011", "Paris", False, "48.869550", "2.379830"),
-    ("AN", "Antony", "8 avenue Aristide Briand", "92160", "Antony", False, "48.754280", "2.298770"),
-    ("LY", "Lyon", "20 rue Servient", "69003", "Lyon", False, "45.760450", "4.849020"),
-    ("GR", "Grenoble", "5 place Saint-Bruno", "38000", "Grenoble", False, "45.189960", "5.709970"),
-    ("MA", "Marseille", "60 rue de la République", "13002", "Marseille", False, "43.300170", "5.368040"),
+    # code, name, address, postal code, city, warehouse, latitude, longitude, then the public details:
+    # INSEE code, phone, opening hours (OpenStreetMap format), short description
+    (
+        "LI",
+        "Lille",
+        "12 rue de Paris",
+        "59000",
+        "Lille",
+        False,
+        "50.636565",
+        "3.063528",
+        "59350",
+        "03 20 55 12 34",
+        "Mo-Fr 09:30-12:30,14:00-17:30",
+        "Ordinateurs et téléphones reconditionnés, à prix solidaire, pour les personnes orientées par un partenaire.",
+    ),
+    (
+        "SD",
+        "Saint-Denis",
+        "3 rue du Landy",
+        "93200",
+        "Saint-Denis",
+        True,
+        "48.918090",
+        "2.355870",
+        "93066",
+        "01 48 09 52 10",
+        "Mo-Fr 09:00-12:30,13:30-17:00",
+        "Atelier de reconditionnement et point d'accueil : équipements et connexion à prix solidaire.",
+    ),
+    (
+        "PA",
+        "Paris",
+        "45 boulevard de Belleville",
+        "75011",
+        "Paris",
+        False,
+        "48.869550",
+        "2.379830",
+        "75111",
+        "01 43 57 28 90",
+        "Tu-Sa 10:00-13:00,14:00-18:00",
+        "Remise de kits numériques (équipement, carte SIM, premiers pas) sur orientation d'un travailleur social.",
+    ),
+    (
+        "AN",
+        "Antony",
+        "8 avenue Aristide Briand",
+        "92160",
+        "Antony",
+        False,
+        "48.754280",
+        "2.298770",
+        "92002",
+        "01 46 66 31 20",
+        "Mo,We,Fr 09:30-12:30; Tu,Th 14:00-18:00",
+        "Permanence d'accès au matériel informatique et d'accompagnement aux premiers usages.",
+    ),
+    (
+        "LY",
+        "Lyon",
+        "20 rue Servient",
+        "69003",
+        "Lyon",
+        False,
+        "45.760450",
+        "4.849020",
+        "69383",
+        "04 78 62 14 50",
+        "Mo-Fr 09:00-12:00,13:30-17:30; PH off",
+        "Équipements reconditionnés et cartes SIM prépayées pour les personnes orientées par un partenaire.",
+    ),
+    (
+        "GR",
+        "Grenoble",
+        "5 place Saint-Bruno",
+        "38000",
+        "Grenoble",
+        False,
+        "45.189960",
+        "5.709970",
+        "38185",
+        "04 76 46 22 80",
+        "Tu-Fr 10:00-12:30,14:00-17:00",
+        "Point d'accueil : ordinateurs et téléphones à prix solidaire, prise en main accompagnée.",
+    ),
+    (
+        "MA",
+        "Marseille",
+        "60 rue de la République",
+        "13002",
+        "Marseille",
+        False,
+        "43.300170",
+        "5.368040",
+        "13202",
+        "04 91 90 35 60",
+        "Mo-Fr 09:00-12:30,13:30-17:00; Sa 09:30-12:30",
+        "Remise d'équipements et de connexion à prix solidaire, sur orientation d'un travailleur social.",
+    ),
 ]
 
 ORGANISATIONS = [
@@ -60,7 +152,7 @@ ACCOUNTS = [
 @transaction.atomic
 def load_sites() -> dict[str, Site]:
     sites = {}
-    for code, name, address, postal_code, city, warehouse, lat, lon in SITES:
+    for code, name, address, postal_code, city, warehouse, lat, lon, insee, phone, hours, description in SITES:
         sites[code], _ = Site.objects.update_or_create(
             code=code,
             defaults=dict(
@@ -72,8 +164,13 @@ def load_sites() -> dict[str, Site]:
                 is_reception_point=True,
                 latitude=lat,
                 longitude=lon,
-                opening_hours="Mo-Fr 09:30-17:00",
+                opening_hours=hours,
                 email=f"{code.lower()}@bagage.example.org",
+                insee_code=insee,
+                phone=clean_phone(phone),
+                website=f"https://bagage.example.org/lieux/{code.lower()}",
+                description=description,
+                services=list(DEFAULT_SERVICES),
             ),
         )
     return sites

@@ -13,6 +13,8 @@ POLICY = Policy(
         "stock.read": (W, M, C),
         # Register, update, move along the workshop's life cycle, record erasures, receive batches and SIMs.
         "stock.write": (W, C),
+        # A donor's certificate of erasure and outcome, for any batch of any site.
+        "stock.certify": (W, C),
         # Create connectivity offers and void a lost SIM card or voucher.
         "connectivity.manage": (W, C),
     }

@@ -34,6 +34,9 @@ POLICY = Policy(
         # The information notice is no secret: anyone signed in reads it; coordinators publish new versions.
         "notice.read": (W, SW, M, C),
         "notice.publish": (C,),
+        # A table of referrals (pseudonymised): staff; with names and contacts: coordinators, and each row is logged.
+        "referral.export": (M, C),
+        "referral.export_names": (C,),
     }
 )
 allows = POLICY.allows

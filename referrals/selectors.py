@@ -4,6 +4,10 @@ A social worker's querysets only ever hold their own organisation's rows, so a g
 answers 404, and no filter can widen what the base queryset holds.
 """
 
+import hashlib
+import hmac
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
@@ -39,7 +43,8 @@ def _search(user: User, term: str) -> Q:
     return condition
 
 
-def referral_list(
+def referral_filter(
+    referrals: QuerySet[Referral],
     user: User,
     *,
     status: str | None = None,
@@ -48,8 +53,7 @@ def referral_list(
     organisation: int | None = None,
     q: str | None = None,
 ) -> QuerySet[Referral]:
-    visible = policies.referrals_for(user)
-    referrals = visible.select_related("beneficiary", "organisation", "site", "social_worker")
+    """The list's filters, on a queryset already scoped to what `user` may see (the list, the exports)."""
     if status:
         referrals = referrals.filter(status__in=status.split(","))
     if site:
@@ -60,6 +64,28 @@ def referral_list(
         referrals = referrals.filter(organisation_id=organisation)
     if q and q.strip():
         referrals = referrals.filter(_search(user, q.strip()))
+    return referrals
+
+
+def referral_list(
+    user: User,
+    *,
+    status: str | None = None,
+    site: str | None = None,
+    urgency: str | None = None,
+    organisation: int | None = None,
+    q: str | None = None,
+) -> QuerySet[Referral]:
+    visible = policies.referrals_for(user)
+    referrals = referral_filter(
+        visible.select_related("beneficiary", "organisation", "site", "social_worker"),
+        user,
+        status=status,
+        site=site,
+        urgency=urgency,
+        organisation=organisation,
+        q=q,
+    )
     same = _same_person()
     others = Referral.objects.filter(same).exclude(pk=OuterRef("pk"))
     # Duplicates within what the reader may open; beyond it, staff only learn that one exists.
@@ -73,6 +99,18 @@ def referral_list(
     # Most urgent first, then the longest waiting.
     urgency_rank = Case(When(urgency=Urgency.HIGH, then=Value(0)), default=Value(1))
     return referrals.annotate(**annotations, urgency_rank=urgency_rank).order_by("urgency_rank", "submitted_at", "id")
+
+
+def referral_export_list(user: User, **filters) -> QuerySet[Referral]:
+    """What `user` may export (staff: their scope), with the list's filters, oldest first."""
+    return referral_filter(policies.referrals_for(user, "referral.export"), user, **filters).order_by("id")
+
+
+def beneficiary_pseudonym(beneficiary_id: int) -> str:
+    """A stable pseudonym for a beneficiary: the same person has the same one in every export, and nobody
+    without the server's SECRET_KEY can go back from it to the id (HMAC-SHA256, 16 hex digits)."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"beneficiary:{beneficiary_id}".encode(), hashlib.sha256)
+    return "B-" + digest.hexdigest()[:16]
 
 
 def referral_get(user: User, referral_id: int) -> Referral | None:

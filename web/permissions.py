@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from accounts import policies as account_policies
 from inventory import policies as stock_policies
 from referrals import policies as referral_policies
+from sites import policies as site_policies
 
 
 def allowed(policy, action: str):
@@ -41,5 +42,7 @@ def navigation(request) -> dict:
             "read_stock": stock_policies.allows(user, "stock.read"),
             "write_stock": stock_policies.allows(user, "stock.write"),
             "manage_accounts": account_policies.allows(user, "account.manage"),
+            "read_sites": site_policies.allows(user, "site.read"),
+            "export_referrals": referral_policies.allows(user, "referral.export"),
         }
     }

@@ -5,6 +5,7 @@ from web import views
 from web.accounts import views as views_accounts
 from web.partners import views as views_partners
 from web.referrals import views as views_referrals
+from web.sites import views as views_sites
 from web.stock import views as views_stock
 
 app_name = "web"
@@ -31,4 +32,6 @@ urlpatterns = [
     path("offers/<int:offer_id>/", views_stock.offer_detail, name="offer"),
     path("batches/", views_stock.batch_list, name="batches"),
     path("batches/<int:batch_id>/", views_stock.batch_detail, name="batch"),
+    path("sites/", views_sites.site_list, name="sites"),
+    path("sites/<str:code>/", views_sites.site_detail, name="site"),
 ]

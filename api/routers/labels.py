@@ -8,8 +8,8 @@ from pydantic import Field, WithJsonSchema
 from api.routers.stock import get_batch
 from api.schemas import Id
 from common.exceptions import NotFound, ValidationFailed
+from inventory import certificates, services
 from inventory import policies as stock_policies
-from inventory import services
 from inventory.labelling import default_stock_name, device_label, devices_for_labels, shelf_label, sim_label
 from inventory.models import Device, LineItem
 from labels.layout import LabelError
@@ -135,6 +135,18 @@ def batch_labels_pdf(request: HttpRequest, batch_id: Id, stock: StockName | None
     if not tags:
         raise ValidationFailed(f"Batch #{batch_id} has no devices yet.", "empty_batch")
     return print_devices(request, tags, stock, start, f"batch-{batch_id}.pdf", site=batch.site)
+
+
+@router.get("/batches/{batch_id}/certificate.pdf", response={200: None})
+def batch_certificate_pdf(request: HttpRequest, batch_id: Id):
+    """The donor's certificate: each device of the batch, its data erasure and what became of it."""
+    stock_policies.require(request.auth, "stock.certify")
+    content = certificates.certificate_pdf(batch_id)
+    if content is None:
+        raise NotFound(f"No batch #{batch_id}.")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certificate-batch-{batch_id}.pdf"'
+    return response
 
 
 @router.post("/labels/sims", response={200: None})

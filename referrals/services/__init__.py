@@ -8,6 +8,7 @@ from referrals.services.notices import notice_build, notice_publish
 from referrals.services.organisations import organisation_authorise, organisation_create
 from referrals.services.referrals import (
     beneficiary_access_record,
+    beneficiary_accesses_record,
     lock_referral,
     referral_allocate,
     referral_answer,
@@ -24,6 +25,7 @@ from referrals.services.referrals import (
 __all__ = [
     "account_create",
     "beneficiary_access_record",
+    "beneficiary_accesses_record",
     "lock_referral",
     "member_invitation_resend",
     "member_invite",

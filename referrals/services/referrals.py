@@ -294,3 +294,27 @@ def beneficiary_access_record(*, user, referral: Referral, action: str = "read")
     """Staff read a beneficiary's details: keep who and when (a coordinator can read this log)."""
     if policies.is_staff_reader(user):
         BeneficiaryAccess.objects.create(referral=referral, user=user, action=action)
+
+
+# Rows written per INSERT when an export with names logs every referral it holds.
+ACCESS_LOG_CHUNK = 1000
+
+
+@atomic
+def beneficiary_accesses_record(*, user, referral_ids, action: str = "export") -> int:
+    """A coordinator exported beneficiaries' names: one log row per referral, written in chunks before any row
+    leaves (an export cut short is still logged in full). Returns the number of rows logged."""
+    policies.require(user, "referral.export_names")
+    at = timezone.now()
+    count = 0
+    chunk: list[BeneficiaryAccess] = []
+    for referral_id in referral_ids:
+        chunk.append(BeneficiaryAccess(referral_id=referral_id, user=user, at=at, action=action))
+        if len(chunk) >= ACCESS_LOG_CHUNK:
+            BeneficiaryAccess.objects.bulk_create(chunk)
+            count += len(chunk)
+            chunk = []
+    if chunk:
+        BeneficiaryAccess.objects.bulk_create(chunk)
+        count += len(chunk)
+    return count

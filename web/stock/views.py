@@ -159,6 +159,7 @@ def batch_detail(request, batch_id: int):
             "import_form": import_form,
             "report": report,
             "can_write": can_write,
+            "can_certify": policies.allows(request.user, "stock.certify"),
             "stocks": STOCKS.values(),
             "default_stock": default_stock_name(batch.site),
             "last": devices.first(),

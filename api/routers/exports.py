@@ -1,0 +1,123 @@
+"""Exports: `GET /exports/{dataset}.{csv|xlsx}`, with the same filters as the dataset's list.
+
+Each dataset is a tuple of `common.exports.Column`s over a scoped queryset; adding one (handovers) is a column
+list and a function of a few lines. Headers are English snake_case, the API's field names.
+"""
+
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Query, Router
+from pydantic import Field
+
+from api.routers.devices import DeviceFilters
+from api.routers.referrals import ReferralFilters
+from common.exports import Column, export_response
+from common.validators import department_of
+from inventory import policies as stock_policies
+from inventory import selectors as stock_selectors
+from referrals import policies as referral_policies
+from referrals import selectors as referral_selectors
+from referrals import services as referral_services
+
+router = Router(tags=["exports"])
+
+Format = Literal["csv", "xlsx"]
+SEP_DESCRIPTION = 'CSV only: "," (default) or ";" (Excel in French) or "tab".'
+
+DEVICE_COLUMNS = (
+    Column("asset_tag"),
+    Column("kind"),
+    Column("brand"),
+    Column("model"),
+    Column("serial_number"),
+    Column("imei"),
+    Column("imei2"),
+    Column("ram_gb"),
+    Column("storage_gb"),
+    Column("storage_type"),
+    Column("grade"),
+    Column("status"),
+    Column("site", "site__code"),
+    Column("batch", "batch_id"),
+    Column("location"),
+    Column("created_at"),
+    Column("updated_at"),
+)
+
+REFERRAL_COLUMNS = (
+    Column("id"),
+    Column(
+        "beneficiary",
+        compute=lambda row: referral_selectors.beneficiary_pseudonym(row["beneficiary_id"]),
+        needs=("beneficiary_id",),
+    ),
+    Column("status"),
+    Column("site", "site__code"),
+    Column("organisation", "organisation__name"),
+    Column("organisation_siret", "organisation__siret"),
+    Column("urgency"),
+    Column("reason"),
+    Column("device_kinds"),
+    Column("connectivity"),
+    Column(
+        "department",
+        compute=lambda row: _department(row["beneficiary__postal_code"]),
+        needs=("beneficiary__postal_code",),
+    ),
+    Column("submitted_at"),
+    Column("decided_at"),
+    Column("status_changed_at"),
+)
+# With ?names=1 (coordinators, logged): who the person is and how to reach them.
+REFERRAL_NAME_COLUMNS = (
+    Column("first_name", "beneficiary__first_name"),
+    Column("last_name", "beneficiary__last_name"),
+    Column("phone", "beneficiary__phone"),
+    Column("email", "beneficiary__email"),
+    Column("postal_code", "beneficiary__postal_code"),
+    Column("birth_year", "beneficiary__birth_year"),
+)
+
+
+def _department(postal_code: str | None) -> str:
+    return department_of(postal_code) if postal_code else ""
+
+
+class ExportOptions(DeviceFilters):
+    sep: str | None = Field(None, description=SEP_DESCRIPTION)
+
+
+class ReferralExportOptions(ReferralFilters):
+    sep: str | None = Field(None, description=SEP_DESCRIPTION)
+    names: bool = Field(
+        False, description="Coordinators only: add the beneficiaries' names and contacts (each row is logged)."
+    )
+
+
+@router.get("/exports/devices.{fmt}", response={200: None}, url_name="export_devices")
+def export_devices(request: HttpRequest, fmt: Format, options: Query[ExportOptions]):
+    """Devices with the list's filters (status, kind, site, grade, batch, q), asset tag first."""
+    stock_policies.require(request.auth, "stock.read")
+    filters = options.model_dump(exclude={"sep"})
+    devices = stock_selectors.device_list(**filters).order_by("id")
+    return export_response(devices, DEVICE_COLUMNS, fmt=fmt, filename="devices", sep=options.sep)
+
+
+@router.get("/exports/referrals.{fmt}", response={200: None}, url_name="export_referrals")
+def export_referrals(request: HttpRequest, fmt: Format, options: Query[ReferralExportOptions]):
+    """Referrals you may see (mediators: your site's; coordinators: all), with the list's filters.
+
+    Pseudonymised: a stable pseudonym per beneficiary, no name, no contact. A coordinator may ask for names
+    (`?names=1`): every referral exported is then written to the access log first."""
+    user = referral_policies.require(request.auth, "referral.export")
+    filters = options.model_dump(exclude={"sep", "names"})
+    referrals = referral_selectors.referral_export_list(user, **filters)
+    columns = REFERRAL_COLUMNS
+    if options.names:
+        referral_policies.require(user, "referral.export_names")
+        referral_services.beneficiary_accesses_record(
+            user=user, referral_ids=referrals.values_list("id", flat=True).iterator(chunk_size=2000)
+        )
+        columns = (*REFERRAL_COLUMNS[:2], *REFERRAL_NAME_COLUMNS, *REFERRAL_COLUMNS[2:])
+    return export_response(referrals, columns, fmt=fmt, filename="referrals", sep=options.sep)

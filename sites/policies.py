@@ -1,0 +1,17 @@
+"""Who may do what with the charity's sites."""
+
+from accounts.enums import Role
+from common.policies import Policy
+
+W, M, C = Role.WAREHOUSE, Role.MEDIATOR, Role.COORDINATOR
+
+POLICY = Policy(
+    {
+        # The sites' page: addresses, hours, what the national mediation-places file publishes.
+        "site.read": (W, M, C),
+        # Change a site's public details (address, hours, contact, SIRET, services).
+        "site.manage": (C,),
+    }
+)
+allows = POLICY.allows
+require = POLICY.require

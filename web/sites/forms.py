@@ -1,0 +1,25 @@
+"""The site form of coordinators; sites.services.site_update checks every value again."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sites.models import MEDIATION_SERVICES, Site
+from sites.services import EDITABLE_FIELDS
+
+
+class SiteForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), max_length=200, required=False, assume_scheme="https")
+    services = forms.MultipleChoiceField(
+        label=_("Services (national standard)"),
+        choices=[(service, service) for service in MEDIATION_SERVICES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Site
+        fields = [name for name in EDITABLE_FIELDS if name != "services"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["services"].initial = list(self.instance.services or [])
