@@ -192,3 +192,15 @@ def proposal_for(user, proposal_id: int) -> Proposal | None:
     if proposal is None or not (proposal.created_by_id == user.pk or policies.allows(user, "plan.any")):
         return None
     return proposal
+
+
+def handover_export_list(user, *, site: str | None = None, start: dt.date | None = None, end: dt.date | None = None):
+    """Handovers of the kits the user may read, oldest first, for an export (rows as values, streamed)."""
+    handovers = Handover.objects.filter(allocation__in=policies.allocations_for(user).values("pk"))
+    if site:
+        handovers = handovers.filter(allocation__site__code__in=site.upper().split(","))
+    if start:
+        handovers = handovers.filter(at__date__gte=start)
+    if end:
+        handovers = handovers.filter(at__date__lte=end)
+    return handovers.order_by("at", "id")

@@ -1,19 +1,22 @@
 """Exports: `GET /exports/{dataset}.{csv|xlsx}`, with the same filters as the dataset's list.
 
-Each dataset is a tuple of `common.exports.Column`s over a scoped queryset; adding one (handovers) is a column
-list and a function of a few lines. Headers are English snake_case, the API's field names.
+Each dataset is a tuple of `common.exports.Column`s over a scoped queryset; adding one is a column list and a
+function of a few lines. Headers are English snake_case, the API's field names.
 """
 
+import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from api.routers.devices import DeviceFilters
 from api.routers.referrals import ReferralFilters
 from common.exports import Column, export_response
 from common.validators import department_of
+from distribution import policies as distribution_policies
+from distribution import selectors as distribution_selectors
 from inventory import policies as stock_policies
 from inventory import selectors as stock_selectors
 from referrals import policies as referral_policies
@@ -121,3 +124,44 @@ def export_referrals(request: HttpRequest, fmt: Format, options: Query[ReferralE
         )
         columns = (*REFERRAL_COLUMNS[:2], *REFERRAL_NAME_COLUMNS, *REFERRAL_COLUMNS[2:])
     return export_response(referrals, columns, fmt=fmt, filename="referrals", sep=options.sep)
+
+
+HANDOVER_COLUMNS = (
+    Column("receipt_number", "receipt__number"),
+    Column("handed_over_at", "at"),
+    Column("kind", "allocation__kind"),
+    Column("site", "allocation__site__code"),
+    Column("referral", "allocation__referral_id"),
+    Column(
+        "beneficiary",
+        compute=lambda row: referral_selectors.beneficiary_pseudonym(row["allocation__referral__beneficiary_id"]),
+        needs=("allocation__referral__beneficiary_id",),
+    ),
+    Column("organisation", "allocation__referral__organisation__name"),
+    Column("device", "allocation__device__asset_tag"),
+    Column("device_kind", "allocation__device__kind"),
+    Column("grade", "allocation__device__grade"),
+    Column("transfer_from", "allocation__transfer_from__code"),
+    Column("offer", "allocation__line_item__offer__name"),
+    Column("contribution_eur"),
+    Column("payment"),
+    Column("warranty_until"),
+    Column("signed_on_paper"),
+)
+
+
+class HandoverExportOptions(Schema):
+    site: str | None = Field(None, description="Site code(s), comma-separated.")
+    start: dt.date | None = Field(None, alias="from", description="Handed over on or after this day.")
+    end: dt.date | None = Field(None, alias="to", description="Handed over on or before this day.")
+    sep: str | None = Field(None, description=SEP_DESCRIPTION)
+
+
+@router.get("/exports/handovers.{fmt}", response={200: None}, url_name="export_handovers")
+def export_handovers(request: HttpRequest, fmt: Format, options: Query[HandoverExportOptions]):
+    """Kits handed over (mediators: their site's; coordinators: all), pseudonymised, receipt number first."""
+    distribution_policies.require(request.auth, "kit.read")
+    handovers = distribution_selectors.handover_export_list(
+        request.auth, site=options.site, start=options.start, end=options.end
+    )
+    return export_response(handovers, HANDOVER_COLUMNS, fmt=fmt, filename="handovers", sep=options.sep)

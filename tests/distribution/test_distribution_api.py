@@ -320,3 +320,25 @@ def test_scan_resolves_kit_and_receipt_numbers(world):
         .json()["receipt_number"]
     )
     assert world["api"].get(f"scan/{number}").json()["type"] == "receipt"
+
+
+def test_the_handovers_export_is_pseudonymised_and_scoped(world):
+    import csv
+
+    allocation = reserve(world).json()
+    number = (
+        world["api"]
+        .post(f"allocations/{allocation['id']}/handover", {**HANDOVER, "signed_on_paper": True})
+        .json()["receipt_number"]
+    )
+    response = world["api"].get("exports/handovers.csv", {"sep": ";"})
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert [row["receipt_number"] for row in rows] == [number]
+    assert rows[0]["device"] == world["phone"].asset_tag and rows[0]["beneficiary"].startswith("B-")
+    person = world["referral"].beneficiary
+    assert person.last_name not in text and person.phone not in text
+    other = ApiClient(UserFactory(mediator=True, site=world["ly"]))
+    assert b"".join(other.get("exports/handovers.csv").streaming_content).decode("utf-8-sig").count("\n") == 1
+    assert ApiClient(world["social_worker"]).get("exports/handovers.csv").status_code == 403
