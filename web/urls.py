@@ -3,6 +3,7 @@ from django.urls import path
 
 from web import views
 from web.accounts import views as views_accounts
+from web.distribution import views as views_kits
 from web.partners import views as views_partners
 from web.referrals import views as views_referrals
 from web.stock import views as views_stock
@@ -17,6 +18,15 @@ urlpatterns = [
     path("referrals/", views_referrals.referral_list, name="referrals"),
     path("referrals/new/", views_referrals.referral_new, name="referral_new"),
     path("referrals/<int:referral_id>/", views_referrals.referral_detail, name="referral"),
+    path("referrals/<int:referral_id>/kit/", views_kits.kit_reserve, name="kit_reserve"),
+    path("kits/", views_kits.kit_shelf, name="kits"),
+    path("kits/labels.pdf", views_kits.kit_labels, name="kit_labels"),
+    path("kits/<int:allocation_id>/", views_kits.kit_detail, name="kit"),
+    path("kits/<int:allocation_id>/release/", views_kits.kit_release, name="kit_release"),
+    path("kits/<int:allocation_id>/handover/", views_kits.kit_handover, name="kit_handover"),
+    path("receipts/<str:number>.pdf", views_kits.receipt_pdf, name="receipt_pdf"),
+    path("receipts/<str:number>/", views_kits.receipt_page, name="receipt"),
+    path("devices/<str:asset_tag>/return/", views_kits.device_return, name="device_return"),
     path("partners/", views_partners.partner_list, name="partners"),
     path("partners/<int:organisation_id>/", views_partners.partner_detail, name="partner"),
     path("access-log/", views_partners.access_log, name="access_log"),

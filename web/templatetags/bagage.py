@@ -2,8 +2,9 @@
 
 from django import template
 
+from distribution.enums import AllocationStatus
 from inventory.enums import DeviceKind, DeviceStatus
-from referrals.enums import ReferralStatus
+from referrals.enums import Accessory, ReferralStatus
 
 register = template.Library()
 
@@ -28,3 +29,13 @@ def device_status(value: str) -> str:
 @register.filter
 def device_kinds(values) -> str:
     return ", ".join(_label(DeviceKind, value) for value in values or [])
+
+
+@register.filter
+def kit_status(value: str) -> str:
+    return _label(AllocationStatus, value)
+
+
+@register.filter
+def accessory(value: str) -> str:
+    return _label(Accessory, value)
