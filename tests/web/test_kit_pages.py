@@ -325,6 +325,7 @@ def test_the_workshop_takes_a_handed_over_device_back_from_its_page(world):  # n
     client = client_for(world["warehouse"])
     device_page = client.get(f"/devices/{world['phone'].asset_tag}/").content.decode()
     assert f'href="/devices/{world["phone"].asset_tag}/return/"' in device_page
+    assert "Reprendre l’appareil" in device_page
     form = client.get(f"/devices/{world['phone'].asset_tag}/return/").content.decode()
     assert "<legend>Motif</legend>" in form and "En panne" in form and "Réparé" in form
     response = client.post(
