@@ -93,6 +93,10 @@ def test_accept_reserve_sign_and_print_the_receipt_in_a_real_browser(page, live_
     page.get_by_label("Premiers pas faits ou rendez-vous pris").check()
     page.get_by_label("Espèces").check()
     page.get_by_label("Participation (€)").fill("5")
+    # Enter in a field hands nothing over: only the button does.
+    page.get_by_label("Participation (€)").press("Enter")
+    page.wait_for_timeout(300)
+    assert page.url.endswith("/handover/") and not Handover.objects.exists()
 
     # A stroke drawn, cleared, drawn again: the cleared one must not be sent.
     draw_signature(page)

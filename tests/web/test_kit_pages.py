@@ -349,3 +349,17 @@ def test_a_refused_return_says_why_and_keeps_the_note(world):  # noqa: F811
 
 def test_a_social_worker_cannot_take_a_device_back(world):  # noqa: F811
     assert client_for(world["social_worker"]).get(f"/devices/{world['phone'].asset_tag}/return/").status_code == 403
+
+
+def test_the_shelf_costs_the_same_queries_for_one_kit_or_many(world, django_assert_max_num_queries):  # noqa: F811
+    client = client_for(world["mediator"])
+    reserve(world)
+    for number in range(6):
+        referral = ReferralFactory(
+            social_worker=world["social_worker"], site=world["sd"], status="accepted", connectivity="none"
+        )
+        ready_phone(world["sd"], world["warehouse"], imei=valid_imei(600 + number))
+        reserve(world, referral)
+    with django_assert_max_num_queries(12):
+        page = client.get("/kits/").content.decode()
+    assert page.count('data-testid="kit-row"') == 7
