@@ -363,3 +363,15 @@ def test_the_shelf_costs_the_same_queries_for_one_kit_or_many(world, django_asse
     with django_assert_max_num_queries(12):
         page = client.get("/kits/").content.decode()
     assert page.count('data-testid="kit-row"') == 7
+
+
+def test_the_referral_page_shows_the_held_kit_to_staff(world):  # noqa: F811
+    allocation = reserve(world)
+    page = client_for(world["mediator"]).get(f"/referrals/{world['referral'].pk}/").content.decode()
+    when = allocation.hold_until.strftime("%d/%m/%Y")
+    assert 'data-testid="kit-box"' in page and f'<a href="/kits/{allocation.pk}/">{allocation.number}</a>' in page
+    assert f"réservé jusqu’au {when}" in page and f'href="/kits/{allocation.pk}/handover/"' in page
+    # Reserved already: no second reservation offered.
+    assert f'href="/referrals/{world["referral"].pk}/kit/"' not in page
+    social = client_for(world["social_worker"]).get(f"/referrals/{world['referral'].pk}/").content.decode()
+    assert 'data-testid="kit-box"' not in social and "/kits/" not in social.split("<main>")[1].split("<h2>")[0]

@@ -14,18 +14,28 @@
   var drawn = false; // something drawn on this page
   var last = null;
 
+  // The server takes a PNG of at most 2000 px a side: stay under it whatever the screen.
+  var MAX_SIDE = 1900;
+
   function size() {
-    // Draw at the screen's resolution (at most 2×, to keep the PNG small); resizing clears the pad.
-    var ratio = Math.min(window.devicePixelRatio || 1, 2);
+    // Draw at the screen's resolution (at most 2×), keeping what was drawn when the pad changes size.
     var rect = canvas.getBoundingClientRect();
+    var ratio = Math.min(window.devicePixelRatio || 1, 2, MAX_SIDE / Math.max(rect.width, 1));
+    var before = null;
+    if (drawn) {
+      before = document.createElement("canvas");
+      before.width = canvas.width;
+      before.height = canvas.height;
+      before.getContext("2d").drawImage(canvas, 0, 0);
+    }
     canvas.width = Math.max(1, Math.round(rect.width * ratio));
     canvas.height = Math.max(1, Math.round(rect.height * ratio));
+    if (before) context.drawImage(before, 0, 0, canvas.width, canvas.height);
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.lineWidth = 2.5;
     context.lineCap = "round";
     context.lineJoin = "round";
     context.strokeStyle = "#10204a";
-    drawn = false;
   }
 
   function point(event) {
@@ -97,7 +107,7 @@
   var width = canvas.getBoundingClientRect().width;
   window.addEventListener("resize", function () {
     var now = canvas.getBoundingClientRect().width;
-    if (now !== width && !drawn) {
+    if (now !== width) {
       width = now;
       size();
     }
