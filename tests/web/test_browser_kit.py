@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 from distribution.models import Handover
@@ -115,6 +116,8 @@ def test_accept_reserve_sign_and_print_the_receipt_in_a_real_browser(page, live_
     pdf = page.request.get(f"{live_server.url}/receipts/{number}.pdf")
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     assert number in [hit.text for hit in scan_pdf(pdf.body(), dpi=200)]
+    receipt_page = pdfium.PdfDocument(pdf.body())[0].render(scale=100 / 72).to_pil()
+    receipt_page.save(ARTIFACTS / "kit-receipt-pdf.png")
     handover = Handover.objects.get()
     assert handover.receipt.number == number and handover.signature_sha256 and not handover.signed_on_paper
     assert handover.checklist == {
