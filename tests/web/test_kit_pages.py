@@ -375,3 +375,15 @@ def test_the_referral_page_shows_the_held_kit_to_staff(world):  # noqa: F811
     assert f'href="/referrals/{world["referral"].pk}/kit/"' not in page
     social = client_for(world["social_worker"]).get(f"/referrals/{world['referral'].pk}/").content.decode()
     assert 'data-testid="kit-box"' not in social and "/kits/" not in social.split("<main>")[1].split("<h2>")[0]
+
+
+def test_a_second_reservation_for_the_same_referral_is_refused_in_words(world):  # noqa: F811
+    [suggestion] = selectors.suggestions(world["referral"])
+    reserve(world)
+    response = client_for(world["mediator"]).post(
+        f"/referrals/{world['referral'].pk}/kit/", {"choice": choice_key(suggestion)}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "Un kit se réserve pour une orientation acceptée." in page
+    assert 'data-testid="not-accepted"' in page and 'name="choice"' not in page
+    assert Allocation.objects.count() == 1

@@ -83,7 +83,9 @@ def kit_reserve(request, referral_id: int):
         except DomainError as exc:
             # Someone else may have taken the device a second ago: the choices are read again, and
             # what was ticked stays ticked if it is still offered.
-            found = selectors.suggestions(referral)
+            referral.refresh_from_db(fields=["status"])
+            accepted = referral.status == ReferralStatus.ACCEPTED
+            found = selectors.suggestions(referral) if accepted else []
             ticked = data.get("choice", "")
             still = {choice_key(s) for s in found}
             kept = data.copy()
