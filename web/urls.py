@@ -3,6 +3,7 @@ from django.urls import path
 
 from web import views
 from web.accounts import views as views_accounts
+from web.distribution import views as views_kits
 from web.partners import views as views_partners
 from web.referrals import views as views_referrals
 from web.sites import views as views_sites
@@ -21,6 +22,15 @@ urlpatterns = [
     path("notice/", views_referrals.notice_public, name="notice"),
     path("notice/versions/", views_referrals.notice_versions_page, name="notice_versions"),
     path("notice/<str:version>/", views_referrals.notice_public, name="notice_version"),
+    path("referrals/<int:referral_id>/kit/", views_kits.kit_reserve, name="kit_reserve"),
+    path("kits/", views_kits.kit_shelf, name="kits"),
+    path("kits/labels.pdf", views_kits.kit_labels, name="kit_labels"),
+    path("kits/<int:allocation_id>/", views_kits.kit_detail, name="kit"),
+    path("kits/<int:allocation_id>/release/", views_kits.kit_release, name="kit_release"),
+    path("kits/<int:allocation_id>/handover/", views_kits.kit_handover, name="kit_handover"),
+    path("receipts/<str:number>.pdf", views_kits.receipt_pdf, name="receipt_pdf"),
+    path("receipts/<str:number>/", views_kits.receipt_page, name="receipt"),
+    path("devices/<str:asset_tag>/return/", views_kits.device_return, name="device_return"),
     path("partners/", views_partners.partner_list, name="partners"),
     path("partners/<int:organisation_id>/", views_partners.partner_detail, name="partner"),
     path("access-log/", views_partners.access_log, name="access_log"),

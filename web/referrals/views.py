@@ -8,6 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from common.exceptions import DomainError
+from distribution import policies as kit_policies
+from distribution import selectors as kit_selectors
+from distribution.enums import AllocationStatus
 from inventory.enums import DeviceKind
 from referrals import policies, selectors, services
 from referrals.enums import Accessory, Eligibility, ReferralStatus
@@ -116,6 +119,17 @@ def referral_detail(request, referral_id: int):
         return redirect("web:referral", referral_id=referral.pk)
     services.beneficiary_access_record(user=user, referral=referral)
     actions = policies.referral_actions(user, referral)
+    # Staff see the kit held or handed over; a social worker sees only the date it was handed over.
+    kit = (
+        kit_policies.allocations_for(user)
+        .filter(referral=referral, status__in=(AllocationStatus.HELD, AllocationStatus.HANDED_OVER))
+        .select_related("handover__receipt")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    handed_over_at = (
+        kit_selectors.first_handover_at(referral) if referral.status == ReferralStatus.HANDED_OVER else None
+    )
     return render(
         request,
         "web/referral_detail.html",
@@ -130,6 +144,12 @@ def referral_detail(request, referral_id: int):
             "eligibility": [Eligibility(e).label for e in referral.beneficiary.eligibility],
             "device_kinds": [DeviceKind(k).label for k in referral.device_kinds],
             "accessories": [Accessory(a).label for a in referral.accessories],
+            "kit": kit,
+            "kit_receipt": getattr(getattr(kit, "handover", None), "receipt", None)
+            if kit and kit.status == AllocationStatus.HANDED_OVER and kit_policies.allows(user, "receipt.read")
+            else None,
+            "handed_over_at": handed_over_at,
+            "can_reserve": referral.status == ReferralStatus.ACCEPTED and kit_policies.allows(user, "kit.reserve"),
         },
     )
 

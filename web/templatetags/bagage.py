@@ -7,10 +7,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from distribution.enums import AllocationStatus
 from inventory.enums import DeviceKind, DeviceStatus, ErasureMethod, ErasureResult, LineItemStatus
 from inventory.models import Device
 from labels.stocks import STOCKS
-from referrals.enums import ReferralStatus
+from referrals.enums import Accessory, ReferralStatus
 
 register = template.Library()
 
@@ -196,3 +197,13 @@ def referral_event_note(event) -> str:
         days = int(match["days"])
         return ngettext("No answer for %(days)s day", "No answer for %(days)s days", days) % {"days": days}
     return note
+
+
+@register.filter
+def kit_status(value: str) -> str:
+    return _label(AllocationStatus, value)
+
+
+@register.filter
+def accessory(value: str) -> str:
+    return _label(Accessory, value)

@@ -1,0 +1,128 @@
+"""Forms of the kit pages; every value they clean is checked again by the distribution services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from common.exceptions import ValidationFailed
+from distribution.enums import Payment, ReturnOutcome, ReturnReason
+from distribution.models import Allocation, Return
+from distribution.validators import CONTRIBUTION_MAX, clean_contribution, clean_signature
+from referrals.enums import Accessory
+
+# A data URL of the largest signature the validator accepts (200 KB of PNG, base64).
+SIGNATURE_MAX_CHARS = 300_000
+
+
+def choice_key(suggestion) -> str:
+    """One suggested kit as a form value that survives a refreshed list: device tag and SIM/voucher id."""
+    device = suggestion.device.asset_tag if suggestion.device else ""
+    item = str(suggestion.line_item.pk) if suggestion.line_item else ""
+    return f"{device}|{item}"
+
+
+class ReserveForm(forms.Form):
+    choice = forms.ChoiceField(
+        label=gettext_lazy("Suggested kits"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": gettext_lazy("This kit is no longer available (reserved a moment ago?): choose another."),
+            "required": gettext_lazy("Choose one of the kits."),
+        },
+    )
+    accessories = forms.MultipleChoiceField(
+        label=gettext_lazy("Accessories"),
+        choices=Accessory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, suggestions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.suggestions = list(suggestions)
+        self.fields["choice"].choices = [(choice_key(s), str(s.rank)) for s in self.suggestions]
+
+    def chosen(self):
+        """The suggestion the mediator ticked (after is_valid())."""
+        key = self.cleaned_data["choice"]
+        return next(s for s in self.suggestions if choice_key(s) == key)
+
+
+class ReleaseForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Why (optional)"),
+        max_length=Allocation._meta.get_field("close_note").max_length,
+        required=False,
+    )
+
+
+class HandoverForm(forms.Form):
+    device_starts = forms.BooleanField(label=gettext_lazy("The device starts"), required=False)
+    sim_tested = forms.BooleanField(label=gettext_lazy("SIM card inserted and tested"), required=False)
+    email_account = forms.BooleanField(label=gettext_lazy("E-mail address created or checked"), required=False)
+    first_steps_session = forms.BooleanField(label=gettext_lazy("First steps done or appointment made"), required=False)
+    contribution_eur = forms.DecimalField(
+        label=gettext_lazy("Contribution (€)"),
+        min_value=0,
+        max_value=CONTRIBUTION_MAX,
+        max_digits=7,
+        decimal_places=2,
+        required=False,
+        initial=0,
+        widget=forms.NumberInput(attrs={"step": "0.50", "inputmode": "decimal"}),
+    )
+    payment = forms.ChoiceField(
+        label=gettext_lazy("Payment"), choices=Payment.choices, initial=Payment.FREE, widget=forms.RadioSelect
+    )
+    accessories = forms.MultipleChoiceField(
+        label=gettext_lazy("Accessories handed"),
+        choices=Accessory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    signature_png = forms.CharField(widget=forms.HiddenInput, required=False, max_length=SIGNATURE_MAX_CHARS)
+    signed_on_paper = forms.BooleanField(label=gettext_lazy("Signed on paper"), required=False)
+
+    CHECKLIST = ("device_starts", "sim_tested", "email_account", "first_steps_session")
+
+    def checklist_fields(self):
+        return [self[name] for name in self.CHECKLIST]
+
+    def checklist(self) -> dict[str, bool]:
+        return {name: bool(self.cleaned_data.get(name)) for name in self.CHECKLIST}
+
+    def clean(self):
+        """Every refusal at once, beside its field (the service checks the same again)."""
+        data = super().clean()
+        amount = data.get("contribution_eur")
+        data["contribution_eur"] = amount if amount is not None else 0
+        checks = []
+        if "payment" in data and "contribution_eur" not in self.errors:
+            checks.append(lambda: clean_contribution(data["contribution_eur"], data["payment"]))
+        if "signature_png" not in self.errors:
+            checks.append(
+                lambda: clean_signature(data.get("signature_png") or None, data.get("signed_on_paper", False))
+            )
+        for check in checks:
+            try:
+                check()
+            except ValidationFailed as exc:
+                field = exc.extra.get("field")
+                self.add_error(field if field in self.fields else None, exc.message)
+        return data
+
+
+class ReturnForm(forms.Form):
+    reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=ReturnReason.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=ReturnOutcome.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        max_length=Return._meta.get_field("note").max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    replacement = forms.CharField(
+        label=gettext_lazy("Replacement device (asset tag, for a swap)"),
+        max_length=32,
+        required=False,
+        help_text=gettext_lazy("Leave empty to take the best fitting ready device."),
+    )

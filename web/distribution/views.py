@@ -1,0 +1,327 @@
+"""Kit pages for mediators: reserve a kit, the pickup shelf, the kit, the handover desk, receipts, returns."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+
+from common.exceptions import DomainError
+from distribution import policies, selectors, services
+from distribution.enums import AllocationStatus
+from distribution.labelling import initials, kit_label
+from distribution.models import Allocation
+from inventory.labelling import default_stock_name
+from inventory.models import Device
+from labels.layout import LabelError
+from labels.pdf import render_pdf
+from labels.stocks import STOCKS
+from referrals import services as referral_services
+from referrals.enums import ReferralStatus
+from referrals.policies import referrals_for
+from sites.selectors import site_list
+from web.distribution.forms import HandoverForm, ReleaseForm, ReserveForm, ReturnForm, choice_key
+from web.permissions import allowed
+
+# One print of the shelf's labels at most (a sheet printer's tray, not the whole year).
+LABELS_MAX = 200
+
+
+def _form_error(form, exc: DomainError, aliases: dict | None = None) -> None:
+    """A service's refusal beside the field it names, or at the top of the form."""
+    field = str(exc.extra.get("field", "")).split(".")[-1]
+    field = (aliases or {}).get(field, field)
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+def _allocation(user, allocation_id: int, action: str = "kit.read") -> Allocation:
+    """One kit of the user's scope with everything its pages show, or 404."""
+    allocation = (
+        selectors.shelf(policies.allocations_for(user, action), status=",".join(AllocationStatus.values))
+        .select_related("handover__receipt", "replaces")
+        .filter(pk=allocation_id)
+        .first()
+    )
+    if allocation is None:
+        raise Http404(_("No such kit."))
+    return allocation
+
+
+def _receipt(allocation: Allocation):
+    handover = getattr(allocation, "handover", None) if allocation.status == AllocationStatus.HANDED_OVER else None
+    return getattr(handover, "receipt", None) if handover else None
+
+
+# --- reserve ---------------------------------------------------------------------------------------
+
+
+@allowed(policies, "kit.reserve")
+def kit_reserve(request, referral_id: int):
+    referral = (
+        referrals_for(request.user, "referral.decide")
+        .select_related("site", "beneficiary")
+        .filter(pk=referral_id)
+        .first()
+    )
+    if referral is None:
+        raise Http404(_("No such referral."))
+    accepted = referral.status == ReferralStatus.ACCEPTED
+    found = selectors.suggestions(referral) if accepted else []
+    data = request.POST if request.method == "POST" else None
+    form = ReserveForm(data, suggestions=found, initial={"accessories": referral.accessories})
+    if data is not None and accepted and form.is_valid():
+        chosen = form.chosen()
+        try:
+            allocation = services.allocation_reserve(
+                user=request.user,
+                referral=referral.pk,
+                device=chosen.device.asset_tag if chosen.device else None,
+                line_item=chosen.line_item.pk if chosen.line_item else None,
+                accessories=form.cleaned_data["accessories"],
+            )
+        except DomainError as exc:
+            # Someone else may have taken the device a second ago: the choices are read again, and
+            # what was ticked stays ticked if it is still offered.
+            referral.refresh_from_db(fields=["status"])
+            accepted = referral.status == ReferralStatus.ACCEPTED
+            found = selectors.suggestions(referral) if accepted else []
+            ticked = data.get("choice", "")
+            still = {choice_key(s) for s in found}
+            kept = data.copy()
+            if ticked not in still:
+                kept.pop("choice", None)
+            form = ReserveForm(kept, suggestions=found)
+            form.is_valid()
+            if ticked not in still:
+                form.errors.pop("choice", None)
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Kit %(number)s reserved.") % {"number": allocation.number})
+            return redirect("web:kit", allocation_id=allocation.pk)
+    elif data is not None and not accepted:
+        form.add_error(None, _("A kit is reserved for an accepted referral."))
+    return render(
+        request,
+        "web/kit_reserve.html",
+        {
+            "referral": referral,
+            "initials": initials(referral.beneficiary.first_name, referral.beneficiary.last_name),
+            "accepted": accepted,
+            "form": form,
+            "choices": [(choice_key(s), s) for s in form.suggestions],
+        },
+    )
+
+
+# --- the pickup shelf and labels -------------------------------------------------------------------
+
+
+@allowed(policies, "kit.read")
+def kit_shelf(request):
+    site = (request.GET.get("site") or "").strip() or None
+    status = request.GET.get("status") or AllocationStatus.HELD
+    if status not in AllocationStatus.values:
+        status = AllocationStatus.HELD
+    kits = list(selectors.shelf(policies.allocations_for(request.user), site=site, status=status)[:500])
+    today = timezone.localdate()
+    rows = [
+        {
+            "kit": kit,
+            "initials": initials(kit.referral.beneficiary.first_name, kit.referral.beneficiary.last_name),
+            "overdue": kit.status == AllocationStatus.HELD and kit.hold_until < today,
+        }
+        for kit in kits
+    ]
+    return render(
+        request,
+        "web/kit_shelf.html",
+        {
+            "rows": rows,
+            "filters": {"site": site or "", "status": status},
+            "statuses": AllocationStatus.choices,
+            "sites": site_list(),
+            "stocks": STOCKS.values(),
+            "default_stock": default_stock_name(request.user.site),
+            "can_hand_over": policies.allows(request.user, "kit.hand_over"),
+        },
+    )
+
+
+@allowed(policies, "kit.read")
+def kit_labels(request):
+    """The kit labels of the kits asked (`?id=…&id=…`), in one PDF, on the stock asked or the site's."""
+    ids = [value for value in request.GET.getlist("id") if value.isdigit()][:LABELS_MAX]
+    kits = list(
+        selectors.shelf(policies.allocations_for(request.user), status=",".join(AllocationStatus.values)).filter(
+            pk__in=ids
+        )
+    )
+    if not kits:
+        raise Http404(_("No such kit."))
+    stock = STOCKS.get(request.GET.get("stock") or default_stock_name(kits[0].site))
+    if stock is None:
+        return HttpResponse(_("Unknown label stock."), status=400, content_type="text/plain; charset=utf-8")
+    try:
+        content = render_pdf([kit_label(kit) for kit in kits], stock, title=_("Kit labels"))
+    except LabelError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    name = kits[0].number if len(kits) == 1 else "kits"
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
+
+
+# --- one kit ---------------------------------------------------------------------------------------
+
+
+@allowed(policies, "kit.read")
+def kit_detail(request, allocation_id: int):
+    allocation = _allocation(request.user, allocation_id)
+    receipt = _receipt(allocation)
+    return render(
+        request,
+        "web/kit_detail.html",
+        {
+            "kit": allocation,
+            "initials": initials(allocation.referral.beneficiary.first_name, allocation.referral.beneficiary.last_name),
+            "events": allocation.events.select_related("by"),
+            "receipt": receipt
+            if receipt and policies.receipts_for(request.user).filter(pk=receipt.pk).exists()
+            else None,
+            "held": allocation.status == AllocationStatus.HELD,
+            "overdue": allocation.status == AllocationStatus.HELD and allocation.hold_until < timezone.localdate(),
+            "release_form": ReleaseForm(),
+            "can_release": policies.allows(request.user, "kit.reserve"),
+            "can_hand_over": policies.allows(request.user, "kit.hand_over"),
+            "stocks": STOCKS.values(),
+            "default_stock": default_stock_name(allocation.site),
+        },
+    )
+
+
+@allowed(policies, "kit.reserve")
+def kit_release(request, allocation_id: int):
+    allocation = _allocation(request.user, allocation_id, "kit.reserve")
+    if request.method != "POST":
+        return redirect("web:kit", allocation_id=allocation.pk)
+    form = ReleaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("note", [])))
+        return redirect("web:kit", allocation_id=allocation.pk)
+    try:
+        services.allocation_release(user=request.user, allocation=allocation.pk, note=form.cleaned_data["note"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Kit %(number)s released: its contents are back in stock.") % {"number": allocation.number}
+        )
+    return redirect("web:kit", allocation_id=allocation.pk)
+
+
+# --- the handover desk -----------------------------------------------------------------------------
+
+
+@allowed(policies, "kit.hand_over")
+def kit_handover(request, allocation_id: int):
+    allocation = _allocation(request.user, allocation_id, "kit.hand_over")
+    if allocation.status != AllocationStatus.HELD:
+        receipt = _receipt(allocation)
+        if receipt is not None:
+            messages.info(request, _("This kit was handed over already."))
+            return redirect("web:receipt", number=receipt.number)
+        messages.error(
+            request,
+            _("Kit %(number)s is %(status)s.")
+            % {"number": allocation.number, "status": allocation.get_status_display()},
+        )
+        return redirect("web:kit", allocation_id=allocation.pk)
+    form = HandoverForm(request.POST or None, initial={"accessories": allocation.accessories})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            handover = services.handover_record(
+                user=request.user,
+                allocation=allocation.pk,
+                checklist=form.checklist(),
+                contribution_eur=data["contribution_eur"],
+                payment=data["payment"],
+                accessories=data["accessories"],
+                signature_png=data["signature_png"] or None,
+                signed_on_paper=data["signed_on_paper"],
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Kit %(number)s handed over.") % {"number": allocation.number})
+            return redirect("web:receipt", number=handover.receipt.number)
+    # The person's full name is shown to check who takes the kit: a read of personal data, logged.
+    referral_services.beneficiary_access_record(user=request.user, referral=allocation.referral, action="handover")
+    return render(
+        request, "web/kit_handover.html", {"kit": allocation, "person": allocation.referral.beneficiary, "form": form}
+    )
+
+
+# --- receipts --------------------------------------------------------------------------------------
+
+
+def _receipt_or_404(user, number: str):
+    receipt = selectors.receipt_by_number(policies.receipts_for(user), number)
+    if receipt is None:
+        raise Http404(_("No such receipt."))
+    return receipt
+
+
+@allowed(policies, "receipt.read")
+def receipt_page(request, number: str):
+    """The receipt just issued, shown ready to print."""
+    receipt = _receipt_or_404(request.user, number)
+    return render(request, "web/receipt.html", {"receipt": receipt, "kit": receipt.handover.allocation})
+
+
+@xframe_options_sameorigin
+@allowed(policies, "receipt.read")
+def receipt_pdf(request, number: str):
+    """The original bytes of the receipt, inline (the receipt page frames it)."""
+    receipt = _receipt_or_404(request.user, number)
+    try:
+        content = services.receipt_original(receipt)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=404, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{receipt.number}.pdf"'
+    return response
+
+
+# --- returns ---------------------------------------------------------------------------------------
+
+
+@allowed(policies, "kit.take_back")
+def device_return(request, asset_tag: str):
+    device = Device.objects.select_related("site").filter(asset_tag=asset_tag.strip().upper()).first()
+    if device is None:
+        raise Http404(_("No such device."))
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            returned = services.device_return(
+                user=request.user,
+                device=device.asset_tag,
+                reason=data["reason"],
+                outcome=data["outcome"],
+                note=data["note"],
+                replacement=data["replacement"].strip() or None,
+            )
+        except DomainError as exc:
+            # A swap reserves the replacement: its refusals name the device.
+            _form_error(form, exc, {"device": "replacement"})
+        else:
+            messages.success(
+                request,
+                _("%(tag)s taken back (%(outcome)s).")
+                % {"tag": device.asset_tag, "outcome": returned.get_outcome_display()},
+            )
+            return redirect("web:device", asset_tag=device.asset_tag)
+    return render(request, "web/device_return.html", {"device": device, "form": form})
