@@ -13,6 +13,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
+from distribution.services import allocation_reserve
 from inventory import services as inventory_services
 from referrals import services as referral_services
 from tests.browser import ARGS, CHROMIUM
@@ -134,7 +135,19 @@ def make_world():
         notes="Rendez-vous le mardi matin de préférence, après l'atelier d'initiation au numérique.",
     )
     partner = OrganisationFactory(pending=True, name="Association Solidarité Numérique Plaine Commune")
-    return {"users": users, "batch": batch, "device": laptop, "offer": offer, "referral": referral, "partner": partner}
+    # A kit on the pickup shelf, reserved through the service like any other.
+    waiting = ReferralFactory(social_worker=social, site=site, status="accepted")
+    kit = allocation_reserve(user=users["mediator"], referral=waiting)
+    return {
+        "users": users,
+        "batch": batch,
+        "device": laptop,
+        "offer": offer,
+        "referral": referral,
+        "partner": partner,
+        "waiting": waiting,
+        "kit": kit,
+    }
 
 
 def pages_of(role: str, world) -> list[tuple[str, str]]:
@@ -151,6 +164,13 @@ def pages_of(role: str, world) -> list[tuple[str, str]]:
         ("offer", f"/offers/{offer.pk}/"),
     ]
     referrals = [("referrals", "/referrals/"), ("referral", f"/referrals/{referral.pk}/")]
+    kit = world["kit"]
+    kits = [
+        ("kits", "/kits/"),
+        ("kit", f"/kits/{kit.pk}/"),
+        ("kit-handover", f"/kits/{kit.pk}/handover/"),
+        ("referral-kit", f"/referrals/{world['waiting'].pk}/"),
+    ]
     partners = [
         ("partners", "/partners/"),
         ("partner", f"/partners/{partner.pk}/"),
@@ -158,9 +178,16 @@ def pages_of(role: str, world) -> list[tuple[str, str]]:
     ]
     return {
         "warehouse": [("home", "/home/"), *stock, ("403", "/partners/"), ("404", "/devices/NOPE-0000/")],
-        "mediator": [("home", "/home/"), *referrals, *partners, *stock],
+        "mediator": [("home", "/home/"), *referrals, *kits, *partners, *stock, ("sites", "/sites/")],
         # The referral page before the access log, which then lists that reading.
-        "coordinator": [("home", "/home/"), *referrals, *partners, ("access-log", "/access-log/"), *stock],
+        "coordinator": [
+            ("home", "/home/"),
+            *referrals,
+            *partners,
+            ("access-log", "/access-log/"),
+            ("notice-versions", "/notice/versions/"),
+            *stock,
+        ],
         "social_worker": [
             ("home", "/home/"),
             ("referral-new", "/referrals/new/"),
