@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
 from accounts import policies as account_policies
+from distribution import policies as distribution_policies
 from inventory import policies as stock_policies
 from referrals import policies as referral_policies
 
@@ -41,5 +42,6 @@ def navigation(request) -> dict:
             "read_stock": stock_policies.allows(user, "stock.read"),
             "write_stock": stock_policies.allows(user, "stock.write"),
             "manage_accounts": account_policies.allows(user, "account.manage"),
+            "plan_allocations": distribution_policies.allows(user, "kit.reserve"),
         }
     }

@@ -3,6 +3,7 @@ from django.urls import path
 
 from web import views
 from web.accounts import views as views_accounts
+from web.matching import views as views_matching
 from web.partners import views as views_partners
 from web.referrals import views as views_referrals
 from web.stock import views as views_stock
@@ -28,4 +29,8 @@ urlpatterns = [
     path("offers/<int:offer_id>/", views_stock.offer_detail, name="offer"),
     path("batches/", views_stock.batch_list, name="batches"),
     path("batches/<int:batch_id>/", views_stock.batch_detail, name="batch"),
+    path("matching/", views_matching.propose, name="matching"),
+    path("matching/<int:proposal_id>/", views_matching.plan, name="matching_plan"),
+    path("matching/<int:proposal_id>/result/", views_matching.result, name="matching_result"),
+    path("matching/<int:proposal_id>/labels.pdf", views_matching.labels, name="matching_labels"),
 ]
