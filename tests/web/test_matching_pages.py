@@ -83,7 +83,7 @@ def network(db):
     }
 
 
-def propose(client, site="") -> Proposal:
+def propose(client, site="network") -> Proposal:
     response = client.post("/matching/", {"site": site})
     assert response.status_code == 302, response.content.decode()[:2000]
     proposal = Proposal.objects.latest("id")
@@ -193,11 +193,12 @@ def test_an_expired_plan_says_so_offers_to_propose_again_and_reserves_nothing(ne
     text = text_of(page)
     assert "Ce plan n’est plus à jour" in text and "Proposer à nouveau" in text
     assert "Confirmer les attributions cochées" not in text
+    assert '<input type="hidden" name="site" value="network">' in page.content.decode()
     ids = list(proposal.lines.values_list("pk", flat=True))
     stale = client.post(f"/matching/{proposal.pk}/", {"lines": ids})
     assert stale.status_code == 409 and "Ce plan n’est plus à jour" in text_of(stale)
     assert not Allocation.objects.exists()
-    again = client.post("/matching/", {"site": ""})
+    again = client.post("/matching/", {"site": "network"})
     assert again.status_code == 302 and Proposal.objects.count() == 2
 
 
@@ -206,7 +207,7 @@ def test_social_workers_and_warehouse_staff_get_403(network):
     for user in (network["social"], network["warehouse"]):
         client = signed_in(user)
         assert client.get("/matching/").status_code == 403
-        assert client.post("/matching/", {"site": ""}).status_code == 403
+        assert client.post("/matching/", {"site": "network"}).status_code == 403
         assert client.get(f"/matching/{proposal.pk}/").status_code == 403
         assert client.post(f"/matching/{proposal.pk}/", {}).status_code == 403
         assert client.get(f"/matching/{proposal.pk}/labels.pdf").status_code == 403
@@ -223,6 +224,9 @@ def test_another_mediators_plan_is_not_found_and_a_mediator_plans_only_their_sit
     # Lyon is not the mediator's to plan for: the form refuses it and plans nothing.
     response = signed_in(network["mediator"]).post("/matching/", {"site": "LY"})
     assert response.status_code == 200 and Proposal.objects.count() == 1
+    assert "Sélectionnez un choix valide" in text_of(response)
+    nothing = signed_in(network["mediator"]).post("/matching/", {})
+    assert nothing.status_code == 200 and Proposal.objects.count() == 1
     coordinator = signed_in(UserFactory(coordinator=True, site=network["sd"]))
     assert coordinator.get(f"/matching/{proposal.pk}/").status_code == 200
     assert "Lyon (LY)" in text_of(coordinator.get("/matching/"))

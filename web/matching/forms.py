@@ -5,13 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from distribution.policies import planning_sites
 
-NETWORK = ""
+# The choice for every referral the user decides on (no site code is this long).
+NETWORK = "network"
 
 
 class ProposeForm(forms.Form):
     """Plan for one site, or for every referral the user decides on across the network."""
 
-    site = forms.ChoiceField(label=_("Plan for"), required=False, widget=forms.RadioSelect)
+    site = forms.ChoiceField(label=_("Plan for"), widget=forms.RadioSelect)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -22,7 +23,7 @@ class ProposeForm(forms.Form):
 
     def clean_site(self):
         code = self.cleaned_data["site"]
-        return self.sites[code] if code else None
+        return None if code == NETWORK else self.sites[code]
 
 
 class ConfirmForm(forms.Form):

@@ -17,7 +17,7 @@ from labels.stocks import STOCKS
 from referrals.models import Referral
 from sites.models import Site
 from web.matching import words
-from web.matching.forms import ConfirmForm, ProposeForm
+from web.matching.forms import NETWORK, ConfirmForm, ProposeForm
 from web.permissions import allowed
 
 
@@ -110,6 +110,7 @@ def plan(request, proposal_id: int):
             status = 400
     elif request.method == "POST":
         status = 409
+    again = {"site": proposal.site.code if proposal.site_id else NETWORK}
     ticked = set(form.data.getlist("lines")) if form.is_bound else {str(row["line"].pk) for row in rows}
     return render(
         request,
@@ -121,7 +122,7 @@ def plan(request, proposal_id: int):
             "expired": expired,
             "form": form,
             "ticked": ticked,
-            "again": ProposeForm(user=request.user, initial={"site": proposal.site.code if proposal.site_id else ""}),
+            "again": ProposeForm(user=request.user, initial=again),
         },
         status=status,
     )
