@@ -72,7 +72,7 @@ def main() -> None:
                 eligibility=["rsa"],
                 consent_given_at=now,
                 consent_recorded_by=social,
-                consent_version="2026-01",
+                consent_version_id="2026-01",
                 identity_key=f"t{i}|amina|1980|93200",
                 phone_key=f"+3375600{i:04d}",
             )

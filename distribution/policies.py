@@ -6,6 +6,7 @@ from accounts.enums import Role
 from common.policies import Policy
 from distribution.models import Allocation, Receipt
 from referrals.policies import referrals_for
+from sites.models import Site
 
 W, M, SW, C = Role.WAREHOUSE, Role.MEDIATOR, Role.SOCIAL_WORKER, Role.COORDINATOR
 
@@ -46,3 +47,11 @@ def receipts_for(user) -> QuerySet[Receipt]:
     if not allows(user, "receipt.read"):
         return Receipt.objects.none()
     return Receipt.objects.filter(handover__allocation__referral__in=_decidable(user))
+
+
+def planning_sites(user) -> QuerySet[Site]:
+    """The sites a user may plan allocations for one by one: every site for coordinators, else their own."""
+    if not allows(user, "kit.reserve"):
+        return Site.objects.none()
+    sites = Site.objects.filter(is_active=True).order_by("code")
+    return sites if user.role == C else sites.filter(pk=user.site_id)

@@ -6,7 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
 from accounts import policies as account_policies
-from distribution import policies as kit_policies
+from distribution import policies as distribution_policies
+
 from inventory import policies as stock_policies
 from referrals import policies as referral_policies
 from sites import policies as site_policies
@@ -45,7 +46,8 @@ def navigation(request) -> dict:
             "manage_accounts": account_policies.allows(user, "account.manage"),
             "read_sites": site_policies.allows(user, "site.read"),
             "export_referrals": referral_policies.allows(user, "referral.export"),
-            "kits": kit_policies.allows(user, "kit.read"),
-            "take_back": kit_policies.allows(user, "kit.take_back"),
+            "kits": distribution_policies.allows(user, "kit.read"),
+            "take_back": distribution_policies.allows(user, "kit.take_back"),
+            "plan_allocations": distribution_policies.allows(user, "kit.reserve"),
         }
     }

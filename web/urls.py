@@ -4,6 +4,7 @@ from django.urls import path
 from web import views
 from web.accounts import views as views_accounts
 from web.distribution import views as views_kits
+from web.matching import views as views_matching
 from web.partners import views as views_partners
 from web.referrals import views as views_referrals
 from web.sites import views as views_sites
@@ -44,4 +45,8 @@ urlpatterns = [
     path("batches/<int:batch_id>/", views_stock.batch_detail, name="batch"),
     path("sites/", views_sites.site_list, name="sites"),
     path("sites/<str:code>/", views_sites.site_detail, name="site"),
+    path("matching/", views_matching.propose, name="matching"),
+    path("matching/<int:proposal_id>/", views_matching.plan, name="matching_plan"),
+    path("matching/<int:proposal_id>/result/", views_matching.result, name="matching_result"),
+    path("matching/<int:proposal_id>/labels.pdf", views_matching.labels, name="matching_labels"),
 ]
