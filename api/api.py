@@ -5,7 +5,19 @@ from ninja import NinjaAPI
 
 from api.auth import AUTH
 from api.errors import error_body, install_error_handlers
-from api.routers import accounts, devices, distribution, labels, notice, offers, organisations, referrals, sites, stock
+from api.routers import (
+    accounts,
+    devices,
+    distribution,
+    labels,
+    notice,
+    offers,
+    organisations,
+    referrals,
+    reports,
+    sites,
+    stock,
+)
 
 api = NinjaAPI(
     title="Bagage API",
@@ -28,6 +40,7 @@ api.add_router("", organisations.router)
 api.add_router("", referrals.router)
 api.add_router("", distribution.router)
 api.add_router("", notice.router)
+api.add_router("", reports.router)
 
 
 def api_not_found(request: HttpRequest) -> JsonResponse:
