@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from accounts import policies as account_policies
 from inventory import policies as stock_policies
 from referrals import policies as referral_policies
+from reports import policies as report_policies
 
 
 def allowed(policy, action: str):
@@ -41,5 +42,6 @@ def navigation(request) -> dict:
             "read_stock": stock_policies.allows(user, "stock.read"),
             "write_stock": stock_policies.allows(user, "stock.write"),
             "manage_accounts": account_policies.allows(user, "account.manage"),
+            "dashboard": report_policies.allows(user, "report.read"),
         }
     }

@@ -5,6 +5,7 @@ from web import views
 from web.accounts import views as views_accounts
 from web.partners import views as views_partners
 from web.referrals import views as views_referrals
+from web.reports import views as views_reports
 from web.stock import views as views_stock
 
 app_name = "web"
@@ -31,4 +32,6 @@ urlpatterns = [
     path("offers/<int:offer_id>/", views_stock.offer_detail, name="offer"),
     path("batches/", views_stock.batch_list, name="batches"),
     path("batches/<int:batch_id>/", views_stock.batch_detail, name="batch"),
+    path("dashboard/", views_reports.dashboard_page, name="dashboard"),
+    path("dashboard/charts/<slug:name>.svg", views_reports.dashboard_chart, name="dashboard_chart"),
 ]
