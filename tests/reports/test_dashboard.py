@@ -90,3 +90,11 @@ def test_other_roles_get_no_dashboard_and_no_menu_line(network, role):
 
 def test_an_unknown_chart_is_404(network):
     assert client_for(network["coordinator"]).get("/dashboard/charts/nope.svg").status_code == 404
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_a_chart_of_an_empty_period_says_there_is_no_data(db, name):
+    client = client_for(UserFactory(coordinator=True))
+    response = client.get(f"/dashboard/charts/{name}.svg", {"date_from": "2020-01-01", "date_to": "2020-01-31"})
+    assert response.status_code == 200
+    ET.fromstring(response.content)

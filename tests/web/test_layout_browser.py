@@ -158,9 +158,16 @@ def pages_of(role: str, world) -> list[tuple[str, str]]:
     ]
     return {
         "warehouse": [("home", "/home/"), *stock, ("403", "/partners/"), ("404", "/devices/NOPE-0000/")],
-        "mediator": [("home", "/home/"), *referrals, *partners, *stock],
+        "mediator": [("home", "/home/"), *referrals, *partners, *stock, ("dashboard", "/dashboard/")],
         # The referral page before the access log, which then lists that reading.
-        "coordinator": [("home", "/home/"), *referrals, *partners, ("access-log", "/access-log/"), *stock],
+        "coordinator": [
+            ("home", "/home/"),
+            *referrals,
+            *partners,
+            ("access-log", "/access-log/"),
+            *stock,
+            ("dashboard", "/dashboard/"),
+        ],
         "social_worker": [
             ("home", "/home/"),
             ("referral-new", "/referrals/new/"),

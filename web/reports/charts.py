@@ -49,6 +49,7 @@ def _config(**options):
         "js": [],
         "disable_xml_declaration": True,
         "width": 800,
+        "explicit_size": True,
         "height": 400,
         "legend_at_bottom": True,
         "no_data_text": _("No data for this period"),
@@ -57,6 +58,14 @@ def _config(**options):
         "truncate_label": -1,
         **options,
     }
+
+
+def integer_axis(chart, top: int) -> None:
+    """Whole numbers on the value axis (pygal would show 0.1 steps for small counts), at most about ten."""
+    if not chart.raw_series:
+        return  # no series: pygal draws its "no data" text, and fails on labels for an axis it has not made
+    step = max(1, -(-top // 10))
+    chart.y_labels = list(range(0, max(top, 1) + step, step))
 
 
 def to_svg(chart) -> bytes:
@@ -78,6 +87,7 @@ def handovers_chart(series: dict) -> bytes:
     chart.x_labels = [month_label(m) for m in series["months"]]
     for site, counts in series["sites"].items():
         chart.add(site, counts)
+    integer_axis(chart, max(map(sum, zip(*series["sites"].values(), strict=True)), default=0))
     return to_svg(chart)
 
 
@@ -91,6 +101,7 @@ def waiting_chart(buckets: list) -> bytes:
     chart = pygal.Bar(**_config(title=_("Days from referral to handover"), show_legend=False, print_values=True))
     chart.x_labels = [bucket_label(*bucket) for bucket, _count in buckets]
     chart.add(_("Kits"), [count for _bucket, count in buckets])
+    integer_axis(chart, max((count for _bucket, count in buckets), default=0))
     return to_svg(chart)
 
 
@@ -104,6 +115,7 @@ def stock_chart(table: dict, grades: list[str]) -> bytes:
     chart.x_labels = [str(DeviceStatus(status).label) for status in statuses]
     for grade in grades:
         chart.add(grade_label(grade), [table[status].get(grade, 0) for status in statuses])
+    integer_axis(chart, max((sum(table[status].values()) for status in statuses), default=0))
     return to_svg(chart)
 
 
@@ -118,5 +130,7 @@ def sims_chart(expiry: dict) -> bytes:
     )
     labels = [_("Expired")] + [month_label(month) for month, _n in expiry["months"]] + [_("Later")]
     chart.x_labels = labels
-    chart.add(_("Available"), [expiry["expired"]] + [n for _m, n in expiry["months"]] + [expiry["later"]])
+    values = [expiry["expired"]] + [n for _m, n in expiry["months"]] + [expiry["later"]]
+    chart.add(_("Available"), values)
+    integer_axis(chart, max(values))
     return to_svg(chart)
