@@ -137,17 +137,8 @@ def impact_report(filters: ReportFilters) -> dict:
     """Every figure of the impact report for the period, site and organisation (a constant number of queries)."""
     handovers = _handovers(filters)
     postgres = connection.vendor == "postgresql"
-    person = "allocation__referral__beneficiary"
-    # 1. handovers, people served, people by eligibility criterion (and the median, on PostgreSQL).
-    totals = {
-        "handovers": Count("id"),
-        "beneficiaries": Count("allocation__referral", distinct=True),
-    }
-    for code in Eligibility.values:
-        # The criteria are a JSON list of codes: a quoted code is found in its text on every database.
-        totals[_eligibility_key(code)] = Count(
-            "allocation__referral", distinct=True, filter=Q(**{f"{person}__eligibility__icontains": f'"{code}"'})
-        )
+    # 1. handovers (and the median wait, on PostgreSQL).
+    totals = {"handovers": Count("id")}
     if postgres:
         totals["median"] = Median(_referral_to_handover_days(), filter=Q(allocation__kind=AllocationKind.KIT))
     figures = handovers.aggregate(**totals)
@@ -165,14 +156,27 @@ def impact_report(filters: ReportFilters) -> dict:
             by_kind[row["allocation__device__kind"]] += row["n"]
         if row["allocation__line_item__offer__kind"]:
             connectivity[row["allocation__line_item__offer__kind"]] += row["n"]
-    # 3. people by département.
-    by_department = {
-        row["department"]: row["n"]
-        for row in handovers.annotate(department=department_expression(f"{person}__postal_code"))
-        .values("department")
-        .annotate(n=Count("allocation__referral", distinct=True))
-        .order_by("department")
+    # 3. the people served (one per referral, however many kits), by département and by eligibility criterion:
+    # a semi-join on the referrals, so no DISTINCT over the handovers.
+    served = Referral.objects.filter(pk__in=handovers.values("allocation__referral")).order_by()
+    criteria = {
+        # The criteria are a JSON list of codes: a quoted code is found in its text on every database.
+        _eligibility_key(code): Count("id", filter=Q(beneficiary__eligibility__icontains=f'"{code}"'))
+        for code in Eligibility.values
     }
+    by_department: dict[str, int] = {}
+    by_criterion: dict[str, int] = defaultdict(int)
+    for row in (
+        served.annotate(department=department_expression("beneficiary__postal_code"))
+        .values("department")
+        .annotate(n=Count("id"), **criteria)
+        .order_by("department")
+    ):
+        by_department[row["department"]] = row["n"]
+        for code in Eligibility.values:
+            by_criterion[code] += row[_eligibility_key(code)]
+    figures["beneficiaries"] = sum(by_department.values())
+    figures["by_criterion"] = by_criterion
     # 4. referrals submitted in the period, by partner kind and by where they ended up.
     referrals = Referral.objects.filter(_in_period("submitted_at", filters)).order_by()
     if filters.site is not None:
@@ -273,7 +277,7 @@ def _assemble(
         "devices_refurbished": workshop["refurbished"],
         "devices_recycled": workshop["recycled"],
         "devices_for_parts": workshop["parts"],
-        "beneficiaries_by_eligibility": {code: figures[_eligibility_key(code)] for code in Eligibility.values},
+        "beneficiaries_by_eligibility": {code: figures["by_criterion"][code] for code in Eligibility.values},
         "beneficiaries_by_department": by_department,
         "referrals_by_partner_kind": dict(sorted(by_partner_kind.items())),
         "referrals_by_outcome": dict(sorted(by_outcome.items())),
