@@ -242,6 +242,11 @@ def main() -> None:
 
     start = time.perf_counter()
     build(args.handovers)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        # Fresh planner statistics after a bulk load, as autovacuum would gather soon after.
+        cursor.execute("ANALYZE")
     print(f"{vendor}: {args.handovers} handovers built in {time.perf_counter() - start:.1f} s")
     today = timezone.localdate()
     measure(

@@ -119,6 +119,14 @@ def median_days_referral_to_handover(filters: ReportFilters) -> float | None:
     return median_portable(kits, _referral_to_handover_days())
 
 
+def _has_criterion(code: str, postgres: bool) -> Q:
+    """The person's eligibility (a JSON list of codes) holds `code`: jsonb containment on PostgreSQL; elsewhere
+    the quoted code in the list's text (SQLite has no JSON containment lookup)."""
+    if postgres:
+        return Q(beneficiary__eligibility__contains=[code])
+    return Q(beneficiary__eligibility__icontains=f'"{code}"')
+
+
 def _eligibility_key(code: str) -> str:
     return f"criterion_{code}"
 
@@ -160,9 +168,7 @@ def impact_report(filters: ReportFilters) -> dict:
     # a semi-join on the referrals, so no DISTINCT over the handovers.
     served = Referral.objects.filter(pk__in=handovers.values("allocation__referral")).order_by()
     criteria = {
-        # The criteria are a JSON list of codes: a quoted code is found in its text on every database.
-        _eligibility_key(code): Count("id", filter=Q(beneficiary__eligibility__icontains=f'"{code}"'))
-        for code in Eligibility.values
+        _eligibility_key(code): Count("id", filter=_has_criterion(code, postgres)) for code in Eligibility.values
     }
     by_department: dict[str, int] = {}
     by_criterion: dict[str, int] = defaultdict(int)
