@@ -15,6 +15,7 @@ from api.routers import (
     offers,
     organisations,
     referrals,
+    reports,
     sites,
     stock,
 )
@@ -41,6 +42,7 @@ api.add_router("", referrals.router)
 api.add_router("", distribution.router)
 api.add_router("", notice.router)
 api.add_router("", exports.router)
+api.add_router("", reports.router)
 
 
 def api_not_found(request: HttpRequest) -> JsonResponse:

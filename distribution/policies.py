@@ -20,6 +20,8 @@ POLICY = Policy(
         "kit.take_back": (W, M, C),
         # Receipts name the person: the mediators who handed the kit over, and coordinators.
         "receipt.read": (M, C),
+        # Once retention anonymised the person, their receipt is an accounting record only: coordinators.
+        "receipt.read_archived": (C,),
         # Read and confirm another person's allocation plan.
         "plan.any": (C,),
         # Is this PDF one of ours? It tells nothing but its number.
@@ -46,7 +48,10 @@ def receipts_for(user) -> QuerySet[Receipt]:
     """Receipts of those referrals (they name the person: never the social worker's to download)."""
     if not allows(user, "receipt.read"):
         return Receipt.objects.none()
-    return Receipt.objects.filter(handover__allocation__referral__in=_decidable(user))
+    receipts = Receipt.objects.filter(handover__allocation__referral__in=_decidable(user))
+    if not allows(user, "receipt.read_archived"):
+        receipts = receipts.filter(handover__allocation__referral__beneficiary__anonymised_at__isnull=True)
+    return receipts
 
 
 def planning_sites(user) -> QuerySet[Site]:

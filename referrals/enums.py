@@ -34,6 +34,13 @@ class ReferralStatus(models.TextChoices):
 
 # Referrals still waiting for something: they count against an organisation's quota.
 OPEN_STATES = (ReferralStatus.SUBMITTED, ReferralStatus.NEEDS_INFO, ReferralStatus.ACCEPTED, ReferralStatus.ALLOCATED)
+# Final without a kit: retention counts BAGAGE_RETENTION["closed_referral_months"] from the closing.
+CLOSED_WITHOUT_HANDOVER_STATES = (
+    ReferralStatus.REJECTED,
+    ReferralStatus.CANCELLED,
+    ReferralStatus.EXPIRED,
+    ReferralStatus.NO_SHOW,
+)
 # The social worker may still change what they wrote.
 EDITABLE_STATES = (ReferralStatus.SUBMITTED, ReferralStatus.NEEDS_INFO)
 
@@ -84,3 +91,5 @@ class ReferralEventKind(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     UPDATED = "updated", _("Updated")
     TRANSITION = "transition", _("Status change")
+    # Retention applied: the person's details anonymised, or old entries of the access log deleted.
+    RETENTION = "retention", _("Data retention")

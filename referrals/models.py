@@ -177,6 +177,8 @@ class Beneficiary(models.Model):
     # Normalised keys to spot the same person referred twice (name + birth year + postal code, or phone).
     identity_key = models.CharField(max_length=240, db_index=True)
     phone_key = models.CharField(max_length=20, blank=True, db_index=True)
+    # Set when retention replaced the person's details with neutral values (BAGAGE_RETENTION).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("beneficiary")

@@ -31,6 +31,8 @@ POLICY = Policy(
         # Members' names, e-mails and account state; invitations and deactivations.
         "organisation.members": (C,),
         "access_log.read": (C,),
+        # Right of access: everything held about one person, in one file.
+        "beneficiary.export": (C,),
         # The information notice is no secret: anyone signed in reads it; coordinators publish new versions.
         "notice.read": (W, SW, M, C),
         "notice.publish": (C,),

@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied
 
 from accounts import policies as account_policies
 from distribution import policies as distribution_policies
-
 from inventory import policies as stock_policies
 from referrals import policies as referral_policies
+from reports import policies as report_policies
 from sites import policies as site_policies
 
 
@@ -49,5 +49,6 @@ def navigation(request) -> dict:
             "kits": distribution_policies.allows(user, "kit.read"),
             "take_back": distribution_policies.allows(user, "kit.take_back"),
             "plan_allocations": distribution_policies.allows(user, "kit.reserve"),
+            "dashboard": report_policies.allows(user, "report.read"),
         }
     }

@@ -7,6 +7,7 @@ from web.distribution import views as views_kits
 from web.matching import views as views_matching
 from web.partners import views as views_partners
 from web.referrals import views as views_referrals
+from web.reports import views as views_reports
 from web.sites import views as views_sites
 from web.stock import views as views_stock
 
@@ -49,4 +50,6 @@ urlpatterns = [
     path("matching/<int:proposal_id>/", views_matching.plan, name="matching_plan"),
     path("matching/<int:proposal_id>/result/", views_matching.result, name="matching_result"),
     path("matching/<int:proposal_id>/labels.pdf", views_matching.labels, name="matching_labels"),
+    path("dashboard/", views_reports.dashboard_page, name="dashboard"),
+    path("dashboard/charts/<slug:name>.svg", views_reports.dashboard_chart, name="dashboard_chart"),
 ]

@@ -4,6 +4,7 @@ from distribution.services.allocations import allocation_release, allocation_res
 from distribution.services.handovers import handover_record
 from distribution.services.matching import proposal_confirm, proposal_create
 from distribution.services.receipts import receipt_duplicate, receipt_original, receipt_verify
+from distribution.services.retention import receipt_purge, retention_apply, retention_due
 from distribution.services.returns import device_return
 
 __all__ = [
@@ -16,5 +17,8 @@ __all__ = [
     "proposal_create",
     "receipt_duplicate",
     "receipt_original",
+    "receipt_purge",
     "receipt_verify",
+    "retention_apply",
+    "retention_due",
 ]

@@ -253,6 +253,7 @@ def holds_expire(*, today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     counts = {"released": 0, "back_to_accepted": 0, "no_show": 0}
     stale = list(
+        # Only the allocations' rows: PostgreSQL cannot lock the nullable side of the outer joins to device and SIM.
         Allocation.objects.select_for_update(of=("self",))
         .filter(status=AllocationStatus.HELD, hold_until__lt=today)
         .select_related("device", "line_item")

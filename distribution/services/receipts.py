@@ -172,8 +172,17 @@ def receipt_issue(*, user, handover: Handover, signature_png: bytes | None) -> R
         raise
 
 
+def _require_kept(receipt: Receipt) -> None:
+    if not receipt.file:
+        raise NotFound(
+            _("Receipt %(number)s was deleted at the end of its retention period.") % {"number": receipt.number},
+            "receipt_purged",
+        )
+
+
 def receipt_original(receipt: Receipt) -> bytes:
     """The bytes issued, exactly; refuses a file that no longer matches its digest."""
+    _require_kept(receipt)
     with receipts_storage().open(receipt.file, "rb") as file:
         content = file.read()
     if hashlib.sha256(content).hexdigest() != receipt.sha256:
@@ -186,6 +195,7 @@ def receipt_original(receipt: Receipt) -> bytes:
 
 def receipt_duplicate(receipt: Receipt) -> bytes:
     """A copy drawn again from the snapshot, stamped DUPLICATA on every page."""
+    _require_kept(receipt)
     item = receipt.handover.allocation.line_item
     data = receipt_data(receipt.snapshot, voucher_code=(item.voucher_code or "") if item else "")
     return render_receipt(data, duplicate=True)

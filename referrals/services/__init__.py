@@ -21,9 +21,12 @@ from referrals.services.referrals import (
     referral_update,
     referrals_expire,
 )
+from referrals.services.retention import access_log_purge, beneficiary_anonymise
 
 __all__ = [
+    "access_log_purge",
     "account_create",
+    "beneficiary_anonymise",
     "beneficiary_access_record",
     "beneficiary_accesses_record",
     "lock_referral",

@@ -178,7 +178,15 @@ def pages_of(role: str, world) -> list[tuple[str, str]]:
     ]
     return {
         "warehouse": [("home", "/home/"), *stock, ("403", "/partners/"), ("404", "/devices/NOPE-0000/")],
-        "mediator": [("home", "/home/"), *referrals, *kits, *partners, *stock, ("sites", "/sites/")],
+        "mediator": [
+            ("home", "/home/"),
+            *referrals,
+            *kits,
+            *partners,
+            *stock,
+            ("sites", "/sites/"),
+            ("dashboard", "/dashboard/"),
+        ],
         # The referral page before the access log, which then lists that reading.
         "coordinator": [
             ("home", "/home/"),
@@ -187,6 +195,7 @@ def pages_of(role: str, world) -> list[tuple[str, str]]:
             ("access-log", "/access-log/"),
             ("notice-versions", "/notice/versions/"),
             *stock,
+            ("dashboard", "/dashboard/"),
         ],
         "social_worker": [
             ("home", "/home/"),

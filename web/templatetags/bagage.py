@@ -38,6 +38,8 @@ ACCESS_ACTIONS = {
     "read": _("Read the details"),
     "decide": _("Read the details to decide"),
     "cancel": _("Read the details to cancel"),
+    "events": _("Read the history"),
+    "export": _("Exported the person's data"),
 }
 
 # A row of a CSV import report (inventory.services.ImportRow.status).

@@ -1,0 +1,43 @@
+"""A postal code's département, in Python and as a database expression: the same rule both ways.
+
+The impact report counts people by département in the database; anonymising a person keeps only a
+postal code of the same département (`anonymous_postal_code`), so the statistic never changes.
+"""
+
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Substr
+
+# Corsica shares the 20 prefix: 200xx–201xx are Corse-du-Sud (2A), 202xx–206xx Haute-Corse (2B).
+CORSICA_SPLIT = "20200"
+# Overseas départements and collectivities have three-digit numbers (971 Guadeloupe … 976 Mayotte, 98x).
+OVERSEAS_PREFIXES = ("97", "98")
+
+
+def department_of(postal_code: str) -> str:
+    """The département of a French postal code: "93", "2A", "974"."""
+    code = (postal_code or "").strip()
+    if code.startswith(OVERSEAS_PREFIXES):
+        return code[:3]
+    if code.startswith("20"):
+        return "2A" if code < CORSICA_SPLIT else "2B"
+    return code[:2]
+
+
+def anonymous_postal_code(postal_code: str) -> str:
+    """A postal code that names nothing but the same département (93200 → 93000, 20220 → 20200)."""
+    department = department_of(postal_code)
+    if department == "2A":
+        return "20000"
+    if department == "2B":
+        return CORSICA_SPLIT
+    return department.ljust(5, "0")
+
+
+def department_expression(field: str):
+    """`department_of` as a database expression over a postal-code column (for values().annotate())."""
+    return Case(
+        *[When(**{f"{field}__startswith": prefix}, then=Substr(F(field), 1, 3)) for prefix in OVERSEAS_PREFIXES],
+        When(**{f"{field}__startswith": "20", f"{field}__lt": CORSICA_SPLIT}, then=Value("2A")),
+        When(**{f"{field}__startswith": "20"}, then=Value("2B")),
+        default=Substr(F(field), 1, 2),
+    )

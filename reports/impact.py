@@ -1,0 +1,302 @@
+"""The impact report: what the charity did over a period, counted by the database.
+
+Every figure is an aggregate (Count with filter=, values().annotate()): the report costs the same
+few queries for a week or for ten years. It reads only what retention keeps (handovers, referral
+statuses and dates, eligibility, the postal code's département), so anonymising people never
+changes it.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Aggregate, Count, F, FloatField, Func, Q
+from django.utils import timezone
+
+from distribution.enums import AllocationKind, AllocationStatus, ReturnOutcome
+from distribution.models import Allocation, Handover, Return
+from inventory.enums import DeviceEventKind, DeviceKind, DeviceStatus, OfferKind
+from inventory.models import DeviceEvent
+from referrals.departments import department_expression
+from referrals.enums import Eligibility
+from referrals.models import Organisation, Referral
+from sites.models import Site
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """The period (both days included), and optionally one site and one partner organisation."""
+
+    date_from: dt.date
+    date_to: dt.date
+    site: Site | None = None
+    organisation: Organisation | None = None
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """The period as [start, end) instants in the server's time zone (index-friendly, no per-row cast)."""
+        start = timezone.make_aware(dt.datetime.combine(self.date_from, dt.time.min))
+        end = timezone.make_aware(dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time.min))
+        return start, end
+
+
+class DaysBetween(Func):
+    """`end - start` in days, as a float, on PostgreSQL and SQLite."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra):
+        raise NotImplementedError(f"DaysBetween has no SQL for {connection.vendor}")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler, connection, template="(julianday(%(expressions)s))", arg_joiner=") - julianday("
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)",
+            arg_joiner=" - ",
+        )
+
+
+class Median(Aggregate):
+    """PostgreSQL's percentile_cont(0.5): the median, interpolated between the two middle values."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def _in_period(field: str, filters: ReportFilters) -> Q:
+    start, end = filters.bounds()
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def _handovers(filters: ReportFilters):
+    query = _in_period("at", filters)
+    if filters.site is not None:
+        query &= Q(allocation__site=filters.site)
+    if filters.organisation is not None:
+        query &= Q(allocation__referral__organisation=filters.organisation)
+    return Handover.objects.filter(query).order_by()
+
+
+def _referral_to_handover_days():
+    return DaysBetween(F("at"), F("allocation__referral__submitted_at"))
+
+
+def median_portable(queryset, expression) -> float | None:
+    """The median of `expression` over `queryset` in one query on any database: ORDER BY, then OFFSET to the middle.
+
+    With n values, skip (n - 1) / 2 and average the next one (n odd) or two (n even).
+    """
+    sql, params = queryset.annotate(_value=expression).values("_value").order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH d(v) AS ({sql}) "
+            "SELECT AVG(v) FROM (SELECT v FROM d ORDER BY v "
+            "LIMIT 2 - (SELECT COUNT(*) FROM d) %% 2 OFFSET ((SELECT COUNT(*) FROM d) - 1) / 2) AS middle",
+            params,
+        )
+        row = cursor.fetchone()
+    return None if row is None or row[0] is None else float(row[0])
+
+
+def _kit_handovers(handovers):
+    return handovers.filter(allocation__kind=AllocationKind.KIT)
+
+
+def median_days_referral_to_handover(filters: ReportFilters) -> float | None:
+    """Days from the referral to its kit's handover, median over the kits handed over in the period."""
+    kits = _kit_handovers(_handovers(filters))
+    if connection.vendor == "postgresql":
+        return kits.aggregate(median=Median(_referral_to_handover_days()))["median"]
+    return median_portable(kits, _referral_to_handover_days())
+
+
+def _has_criterion(code: str, postgres: bool) -> Q:
+    """The person's eligibility (a JSON list of codes) holds `code`: jsonb containment on PostgreSQL; elsewhere
+    the quoted code in the list's text (SQLite has no JSON containment lookup)."""
+    if postgres:
+        return Q(beneficiary__eligibility__contains=[code])
+    return Q(beneficiary__eligibility__icontains=f'"{code}"')
+
+
+def _eligibility_key(code: str) -> str:
+    return f"criterion_{code}"
+
+
+def impact_factors() -> dict:
+    """The factors the avoided CO2e and materials are computed with, and their source (settings)."""
+    configured = settings.BAGAGE_IMPACT_FACTORS
+    return {
+        "source": configured["source"],
+        "years_of_extra_use": configured["years_of_extra_use"],
+        "by_kind": {kind: dict(values) for kind, values in configured["by_kind"].items()},
+    }
+
+
+def impact_report(filters: ReportFilters) -> dict:
+    """Every figure of the impact report for the period, site and organisation (a constant number of queries)."""
+    handovers = _handovers(filters)
+    postgres = connection.vendor == "postgresql"
+    # 1. handovers (and the median wait, on PostgreSQL).
+    totals = {"handovers": Count("id")}
+    if postgres:
+        totals["median"] = Median(_referral_to_handover_days(), filter=Q(allocation__kind=AllocationKind.KIT))
+    figures = handovers.aggregate(**totals)
+    if postgres:
+        median = figures.pop("median")
+    else:
+        median = median_portable(_kit_handovers(handovers), _referral_to_handover_days())
+    # 2. devices by kind, SIM cards and top-ups by offer kind.
+    by_kind: dict[str, int] = defaultdict(int)
+    connectivity: dict[str, int] = defaultdict(int)
+    for row in handovers.values("allocation__device__kind", "allocation__line_item__offer__kind").annotate(
+        n=Count("id")
+    ):
+        if row["allocation__device__kind"]:
+            by_kind[row["allocation__device__kind"]] += row["n"]
+        if row["allocation__line_item__offer__kind"]:
+            connectivity[row["allocation__line_item__offer__kind"]] += row["n"]
+    # 3. the people served (one per referral, however many kits), by département and by eligibility criterion:
+    # a semi-join on the referrals, so no DISTINCT over the handovers.
+    served = Referral.objects.filter(pk__in=handovers.values("allocation__referral")).order_by()
+    criteria = {
+        _eligibility_key(code): Count("id", filter=_has_criterion(code, postgres)) for code in Eligibility.values
+    }
+    by_department: dict[str, int] = {}
+    by_criterion: dict[str, int] = defaultdict(int)
+    for row in (
+        served.annotate(department=department_expression("beneficiary__postal_code"))
+        .values("department")
+        .annotate(n=Count("id"), **criteria)
+        .order_by("department")
+    ):
+        by_department[row["department"]] = row["n"]
+        for code in Eligibility.values:
+            by_criterion[code] += row[_eligibility_key(code)]
+    figures["beneficiaries"] = sum(by_department.values())
+    figures["by_criterion"] = by_criterion
+    # 4. referrals submitted in the period, by partner kind and by where they ended up.
+    referrals = Referral.objects.filter(_in_period("submitted_at", filters)).order_by()
+    if filters.site is not None:
+        referrals = referrals.filter(site=filters.site)
+    if filters.organisation is not None:
+        referrals = referrals.filter(organisation=filters.organisation)
+    by_partner_kind: dict[str, int] = defaultdict(int)
+    by_outcome: dict[str, int] = defaultdict(int)
+    for row in referrals.values("organisation__kind", "status").annotate(n=Count("id")):
+        by_partner_kind[row["organisation__kind"]] += row["n"]
+        by_outcome[row["status"]] += row["n"]
+    # 5. kits whose hold ended in the period: collected, or not (no-show).
+    holds = Allocation.objects.filter(_in_period("closed_at", filters), kind=AllocationKind.KIT).order_by()
+    if filters.site is not None:
+        holds = holds.filter(site=filters.site)
+    if filters.organisation is not None:
+        holds = holds.filter(referral__organisation=filters.organisation)
+    ended = holds.aggregate(
+        collected=Count("id", filter=Q(status=AllocationStatus.HANDED_OVER)),
+        missed=Count("id", filter=Q(status=AllocationStatus.EXPIRED)),
+    )
+    # 6. devices back from their beneficiaries.
+    returns = Return.objects.filter(_in_period("at", filters)).order_by()
+    if filters.site is not None:
+        returns = returns.filter(handover__allocation__site=filters.site)
+    if filters.organisation is not None:
+        returns = returns.filter(handover__allocation__referral__organisation=filters.organisation)
+    returned = returns.aggregate(
+        total=Count("id"),
+        warranty=Count("id", filter=Q(under_warranty=True)),
+        **{
+            f"warranty_{outcome}": Count("id", filter=Q(under_warranty=True, outcome=outcome))
+            for outcome in ReturnOutcome.values
+        },
+    )
+    # 7. the workshop: devices received, refurbished, recycled, taken for parts (stock belongs to no partner).
+    events = DeviceEvent.objects.filter(_in_period("at", filters)).order_by()
+    if filters.site is not None:
+        events = events.filter(site=filters.site)
+    workshop = events.aggregate(
+        received=Count("device", distinct=True, filter=Q(kind=DeviceEventKind.REGISTERED)),
+        refurbished=Count("device", distinct=True, filter=Q(to_status=DeviceStatus.REFURBISHED)),
+        recycled=Count("device", distinct=True, filter=Q(to_status=DeviceStatus.RECYCLED)),
+        parts=Count("device", distinct=True, filter=Q(to_status=DeviceStatus.PARTS)),
+    )
+    return _assemble(
+        filters,
+        figures,
+        median,
+        by_kind,
+        connectivity,
+        by_department,
+        by_partner_kind,
+        by_outcome,
+        ended,
+        returned,
+        workshop,
+    )
+
+
+def _assemble(
+    filters,
+    figures,
+    median,
+    by_kind,
+    connectivity,
+    by_department,
+    by_partner_kind,
+    by_outcome,
+    ended,
+    returned,
+    workshop,
+) -> dict:
+    factors = impact_factors()
+    years = factors["years_of_extra_use"]
+    co2e = materials = 0.0
+    without_factor = []
+    for kind, count in sorted(by_kind.items()):
+        factor = factors["by_kind"].get(kind)
+        if factor is None:
+            without_factor.append(kind)
+            continue
+        co2e += count * factor["co2e_kg"] * years
+        materials += count * factor["materials_kg"] * years
+    factors["kinds_without_factor"] = without_factor
+    closed = ended["collected"] + ended["missed"]
+    return {
+        "period": {"from": filters.date_from, "to": filters.date_to},
+        "site": filters.site.code if filters.site else None,
+        "organisation": filters.organisation.pk if filters.organisation else None,
+        "handovers": figures["handovers"],
+        "beneficiaries": figures["beneficiaries"],
+        "devices_handed_over_by_kind": {kind: by_kind.get(kind, 0) for kind in DeviceKind.values},
+        "sims_given": connectivity.get(OfferKind.SIM, 0),
+        "topups_given": connectivity.get(OfferKind.TOPUP, 0),
+        "hotspots_given": connectivity.get(OfferKind.HOTSPOT, 0),
+        "devices_received": workshop["received"],
+        "devices_refurbished": workshop["refurbished"],
+        "devices_recycled": workshop["recycled"],
+        "devices_for_parts": workshop["parts"],
+        "beneficiaries_by_eligibility": {code: figures["by_criterion"][code] for code in Eligibility.values},
+        "beneficiaries_by_department": by_department,
+        "referrals_by_partner_kind": dict(sorted(by_partner_kind.items())),
+        "referrals_by_outcome": dict(sorted(by_outcome.items())),
+        "median_days_referral_to_handover": None if median is None else round(median, 1),
+        "kits_collected": ended["collected"],
+        "kits_not_collected": ended["missed"],
+        "no_show_rate": round(ended["missed"] / closed, 3) if closed else None,
+        "returns": returned["total"],
+        "returns_under_warranty": returned["warranty"],
+        "returns_under_warranty_by_outcome": {
+            outcome: returned[f"warranty_{outcome}"] for outcome in ReturnOutcome.values
+        },
+        "co2e_avoided_kg": round(co2e, 1),
+        "materials_avoided_kg": round(materials, 1),
+        "factors": factors,
+    }
