@@ -18,18 +18,29 @@ urlpatterns = [
         "password-reset/",
         auth_views.PasswordResetView.as_view(
             success_url=reverse_lazy("web:password_reset_done"),
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
+            template_name="registration/reset_request.html",
+            email_template_name="registration/reset_email.txt",
+            subject_template_name="registration/reset_subject.txt",
         ),
         name="password_reset",
     ),
-    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="registration/reset_sent.html"),
+        name="password_reset_done",
+    ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("web:password_reset_complete")),
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/reset_confirm.html", success_url=reverse_lazy("web:password_reset_complete")
+        ),
         name="password_reset_confirm",
     ),
-    path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="registration/reset_done.html"),
+        name="password_reset_complete",
+    ),
     path("invitation/<str:secret>/", views_accounts.invitation, name="invitation"),
     path("referrals/", views_referrals.referral_list, name="referrals"),
     path("referrals/new/", views_referrals.referral_new, name="referral_new"),

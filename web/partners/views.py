@@ -63,7 +63,7 @@ def partner_detail(request, organisation_id: int):
                 )
                 messages.success(request, gettext("Done."))
                 return redirect("web:partner", organisation_id=organisation.pk)
-            if action in ("deactivate", "reactivate", "resend"):
+            elif action in ("deactivate", "reactivate", "resend"):
                 member_id = parse_id(request.POST.get("user"))
                 member = selectors.organisation_members(organisation).filter(pk=member_id).first()
                 if member is None:
@@ -84,8 +84,7 @@ def partner_detail(request, organisation_id: int):
                     done = gettext("A new invitation was sent to %(name)s.")
                 messages.success(request, done % {"name": member})
                 return redirect("web:partner", organisation_id=organisation.pk)
-            invitation_form = InvitationForm(request.POST)
-            if invitation_form.is_valid():
+            elif (invitation_form := InvitationForm(request.POST)).is_valid():
                 invited = services.member_invite(
                     by=request.user, organisation=organisation, **invitation_form.cleaned_data
                 )
