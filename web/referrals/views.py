@@ -230,7 +230,9 @@ def referral_detail(request, referral_id: int):
                 kept["error"] = exc.message
                 status = exc.status if 400 <= exc.status < 500 else 400
             else:
-                messages.success(request, gettext("Done."))
+                # What the browser kept of these forms (in case the session had expired) can go.
+                kept_keys = f"kept-referral-{referral.pk}-decision kept-referral-{referral.pk}-answer"
+                messages.success(request, gettext("Done."), extra_tags=kept_keys)
                 return redirect("web:referral", referral_id=referral.pk)
     services.beneficiary_access_record(user=user, referral=referral)
     actions = policies.referral_actions(user, referral)
