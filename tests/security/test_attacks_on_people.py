@@ -54,7 +54,10 @@ def test_the_page_cancels_a_pending_invitation(coordinator_user):
     client.force_login(coordinator_user)
     page = client.get(f"/partners/{organisation.pk}/").content.decode()
     assert "Annuler l&#x27;invitation" in page or "Annuler l'invitation" in page
-    client.post(f"/partners/{organisation.pk}/", {"action": "deactivate", "user": issued.user.pk})
+    asked = client.post(f"/partners/{organisation.pk}/", {"action": "deactivate", "user": issued.user.pk})
+    assert 'data-testid="confirmation"' in asked.content.decode()  # the page asks first, nothing changed yet
+    assert Client().get(f"/invitation/{issued.secret}/").status_code == 200
+    client.post(f"/partners/{organisation.pk}/", {"action": "deactivate", "user": issued.user.pk, "confirm": "1"})
     assert Client().get(f"/invitation/{issued.secret}/").status_code == 404
     # Sent again later, a fresh link works and the old one stays dead.
     User.objects.filter(pk=issued.user.pk)  # still there, with its history

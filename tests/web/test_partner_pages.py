@@ -52,7 +52,11 @@ def test_a_wrong_siret_is_told_in_the_form(coordinator_user):
 def test_a_coordinator_deactivates_a_social_worker(coordinator_user):
     organisation = OrganisationFactory()
     member = UserFactory(social_worker=True, organisation=organisation)
-    client_for(coordinator_user).post(f"/partners/{organisation.pk}/", {"action": "deactivate", "user": member.pk})
+    client = client_for(coordinator_user)
+    asked = client.post(f"/partners/{organisation.pk}/", {"action": "deactivate", "user": member.pk})
+    member.refresh_from_db()
+    assert member.is_active and 'data-testid="confirmation"' in asked.content.decode()
+    client.post(f"/partners/{organisation.pk}/", {"action": "deactivate", "user": member.pk, "confirm": "1"})
     member.refresh_from_db()
     assert not member.is_active and member.deactivated_by == coordinator_user
 

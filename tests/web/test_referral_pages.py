@@ -63,7 +63,10 @@ def test_a_mediator_decides_on_the_page_and_the_read_is_logged(mediator_user):
     client.post(f"/referrals/{referral.pk}/", {"action": "reject", "note": ""})
     referral.refresh_from_db()
     assert referral.status == "submitted"  # a rejection needs a reason
-    client.post(f"/referrals/{referral.pk}/", {"action": "reject", "note": "Already equipped"})
+    asked = client.post(f"/referrals/{referral.pk}/", {"action": "reject", "note": "Already equipped"})
+    referral.refresh_from_db()
+    assert referral.status == "submitted" and "ne peut pas être annulé" in asked.content.decode()
+    client.post(f"/referrals/{referral.pk}/", {"action": "reject", "note": "Already equipped", "confirm": "1"})
     referral.refresh_from_db()
     assert (referral.status, referral.decision_reason) == ("rejected", "Already equipped")
 
@@ -88,7 +91,7 @@ def test_pages_show_labels_not_codes(mediator_user):
     referral = ReferralFactory(device_kinds=["laptop"])
     client = client_for(mediator_user)
     client.post(f"/referrals/{referral.pk}/", {"action": "accept", "note": ""})
-    assert "Ordinateur portable" in client.get("/referrals/").content.decode()
+    assert "Ordinateur portable" in client.get("/referrals/?status=accepted").content.decode()
     html = client.get(f"/referrals/{referral.pk}/").content.decode()
     assert "Envoyée → Acceptée" in html and "submitted →" not in html
 

@@ -12,6 +12,7 @@ from common.exceptions import DomainError
 from common.parsing import parse_id
 from referrals import policies, selectors, services
 from referrals.enums import OPEN_STATES
+from web.confirm import confirmation, confirmed
 from web.partners.forms import InvitationForm, OrganisationForm
 from web.permissions import allowed
 
@@ -45,18 +46,24 @@ def partner_detail(request, organisation_id: int):
     can_authorise = policies.allows(request.user, "organisation.authorise")
     can_manage_members = policies.allows(request.user, "organisation.members")
     invitation_form = InvitationForm()
+    confirm, note, status = None, "", 200
     if request.method == "POST":
         action = request.POST.get("action")
+        note = request.POST.get("note", "")
         if not (can_authorise if action in ("validated", "refused") else can_manage_members):
             raise PermissionDenied
+        if action in ("refused", "deactivate") and not confirmed(request):
+            confirm = confirmation(request, _confirm_message(organisation, action, request.POST.get("user")))
         try:
-            if action in ("validated", "refused"):
+            if confirm:
+                pass
+            elif action in ("validated", "refused"):
                 services.organisation_authorise(
                     user=request.user, organisation=organisation, status=action, note=request.POST.get("note", "")
                 )
                 messages.success(request, gettext("Done."))
                 return redirect("web:partner", organisation_id=organisation.pk)
-            if action in ("deactivate", "reactivate", "resend"):
+            elif action in ("deactivate", "reactivate", "resend"):
                 member_id = parse_id(request.POST.get("user"))
                 member = selectors.organisation_members(organisation).filter(pk=member_id).first()
                 if member is None:
@@ -77,8 +84,7 @@ def partner_detail(request, organisation_id: int):
                     done = gettext("A new invitation was sent to %(name)s.")
                 messages.success(request, done % {"name": member})
                 return redirect("web:partner", organisation_id=organisation.pk)
-            invitation_form = InvitationForm(request.POST)
-            if invitation_form.is_valid():
+            elif (invitation_form := InvitationForm(request.POST)).is_valid():
                 invited = services.member_invite(
                     by=request.user, organisation=organisation, **invitation_form.cleaned_data
                 )
@@ -86,6 +92,7 @@ def partner_detail(request, organisation_id: int):
                 return redirect("web:partner", organisation_id=organisation.pk)
         except DomainError as exc:
             messages.error(request, exc.message)
+            status = exc.status if 400 <= exc.status < 500 else 400
     # Members' names, e-mails and account state: the same policy as GET /organisations/{id}/members.
     members = selectors.organisation_members(organisation) if can_manage_members else None
     return render(
@@ -98,8 +105,31 @@ def partner_detail(request, organisation_id: int):
             "can_authorise": can_authorise,
             "can_manage_members": can_manage_members,
             "decisions": organisation.decisions.select_related("by"),
+            "confirmation": confirm,
+            "note": note,
         },
+        status=status,
     )
+
+
+def _confirm_message(organisation, action: str, member_id) -> str:
+    """What a refusal or a deactivation does, said before it is done."""
+    if action == "refused":
+        if organisation.authorisation == "validated":
+            return gettext(
+                "Revoke %(name)s? Its social workers can no longer refer anyone until a coordinator validates it again."
+            ) % {"name": organisation.name}
+        return gettext("Refuse %(name)s? Its social workers cannot refer anyone.") % {"name": organisation.name}
+    member = selectors.organisation_members(organisation).filter(pk=parse_id(member_id)).first()
+    name = str(member) if member else ""
+    if member is not None and hasattr(member, "invitation") and member.invitation.is_pending:
+        return gettext(
+            "Cancel the invitation of %(name)s? The link they received stops working; this cannot be undone, "
+            "but you can invite them again."
+        ) % {"name": name}
+    return gettext(
+        "Deactivate %(name)s? They can no longer sign in at once; their referrals stay. You can reactivate them later."
+    ) % {"name": name}
 
 
 @allowed(policies, "access_log.read")

@@ -80,6 +80,15 @@ class ReferralForm(forms.Form):
         return str(self["language"].value() or "fr")
 
 
+class ReferralEditForm(ReferralForm):
+    """The same form to correct a waiting referral: the consent was recorded once, with its notice."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["consent"]
+        del self.fields["consent_version"]
+
+
 NOTICE_FORMAT_HELP = _(
     "First line: the title. Then each section: a line starting with ## for its heading, then its paragraph. "
     "A last line starting with -- is the footer. These words are replaced when published: {charity}, {address}, "

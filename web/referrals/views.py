@@ -1,25 +1,32 @@
 """Referral pages: social workers refer and follow; mediators and coordinators decide."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _lazy
 
-from common.exceptions import DomainError
+from common.exceptions import DomainError, InvalidTransition, ValidationFailed
 from distribution import policies as kit_policies
 from distribution import selectors as kit_selectors
 from distribution.enums import AllocationStatus
 from inventory.enums import DeviceKind
 from referrals import policies, selectors, services
 from referrals.enums import Accessory, Eligibility, ReferralStatus
+from referrals.models import Organisation
 from referrals.notice_texts import notice_text
 from referrals.notices import current_notice, notice_get, notice_versions
 from referrals.validators import BENEFICIARY_FIELDS
 from referrals.workflows import DECISIONS
+from sites.selectors import reception_points
+from web.confirm import confirmation, confirmed
 from web.permissions import allowed
-from web.referrals.forms import LANGUAGES, NoticePublishForm, ReferralForm, notice_to_plain
+from web.referrals.forms import LANGUAGES, NoticePublishForm, ReferralEditForm, ReferralForm, notice_to_plain
+from web.templatetags.bagage import person
 
 
 def _form_error(form, exc: DomainError) -> None:
@@ -43,7 +50,11 @@ def _notice_context(form: ReferralForm, notice) -> dict:
 
 @allowed(policies, "referral.read")
 def referral_list(request):
-    filters = {"status": request.GET.get("status") or None, "q": request.GET.get("q") or None}
+    status = request.GET.get("status")
+    if status is None and policies.allows(request.user, "referral.decide"):
+        # A mediator's queue opens on what waits for their decision; every other status is one click away.
+        status = ReferralStatus.SUBMITTED
+    filters = {"status": status or None, "q": request.GET.get("q") or None}
     page = Paginator(selectors.referral_list(request.user, **filters), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -60,7 +71,7 @@ def referral_list(request):
 @allowed(policies, "referral.submit")
 def referral_new(request):
     notice = current_notice()
-    form = ReferralForm(request.POST or None, notice_version=notice.label)
+    form = ReferralForm(request.POST or None, notice_version=notice.label, initial={"site": nearest_site(request.user)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -81,7 +92,11 @@ def referral_new(request):
         except DomainError as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, gettext("Referral #%(id)s sent to the mediators.") % {"id": referral.pk})
+            messages.success(
+                request,
+                gettext("Referral #%(id)s sent to the mediators.") % {"id": referral.pk},
+                extra_tags="kept-referral-new",
+            )
             return redirect("web:referral", referral_id=referral.pk)
     if form.is_bound and form.data.get("consent_version"):
         # Show again the version the person was shown (the hidden field sends it back); an unknown one gives way
@@ -95,28 +110,133 @@ def referral_new(request):
     return render(request, "web/referral_form.html", context)
 
 
+def conflict_sentence(referral) -> str:
+    """Why an action came too late, from the referral's last status change: who moved it, to what, when."""
+    event = referral.events.exclude(to_status="").select_related("by").order_by("-at", "-id").first()
+    status = ReferralStatus(referral.status).label
+    if event is None:
+        return gettext("This referral is already “%(status)s”.") % {"status": status}
+    at = timezone.localtime(event.at)
+    return gettext("This referral is already “%(status)s”: %(who)s changed it on %(date)s at %(time)s.") % {
+        "status": status,
+        "who": person(event.by) or "Bagage",
+        "date": date_format(at, "SHORT_DATE_FORMAT"),
+        "time": date_format(at, "TIME_FORMAT"),
+    }
+
+
+# What cannot be undone, said before it is done.
+CONFIRM_REFERRAL = {
+    "reject": _lazy("Reject this referral? The social worker reads your message; a rejection cannot be undone."),
+    "cancel": _lazy("Cancel this referral? A cancelled referral cannot be reopened: a new one would be needed."),
+}
+
+
+def nearest_site(user) -> str | None:
+    """The reception point nearest the social worker's organisation: same département, else the first."""
+    organisation_id = policies.organisation_id_of(user)
+    points = list(reception_points())
+    if not points:
+        return None
+    organisation = Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
+    code = (organisation.postal_code if organisation else "") or ""
+    department = code[:3] if code[:2] in ("97", "98") else code[:2]
+    for point in points:
+        if department and (point.postal_code or "").startswith(department):
+            return point.code
+    return points[0].code
+
+
+@allowed(policies, "referral.read")
+def referral_edit(request, referral_id: int):
+    """The social worker corrects their referral while it waits (submitted, or a question asked)."""
+    referral = selectors.referral_get(request.user, referral_id)
+    if referral is None:
+        raise Http404(gettext("No such referral."))
+    if "update" not in policies.referral_actions(request.user, referral):
+        raise PermissionDenied
+    person = referral.beneficiary
+    initial = {name: getattr(person, name) for name in BENEFICIARY_FIELDS}
+    initial.update(
+        {
+            name: getattr(referral, name)
+            for name in ("device_kinds", "connectivity", "accessories", "reason", "urgency")
+            + ("urgency_justification", "notes")
+        }
+    )
+    initial["site"] = referral.site.code
+    form = ReferralEditForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.referral_update(
+                    user=request.user,
+                    referral=referral,
+                    changes={
+                        "beneficiary": {k: data[k] for k in BENEFICIARY_FIELDS if k in data},
+                        "needs": {k: data[k] for k in ("device_kinds", "connectivity", "accessories")},
+                        "reason": data["reason"],
+                        "urgency": data["urgency"],
+                        "urgency_justification": data["urgency_justification"],
+                        "site": data["site"],
+                        "notes": data["notes"],
+                    },
+                )
+            except DomainError as exc:
+                _form_error(form, exc)
+                status = exc.status if 400 <= exc.status < 500 else 400
+            else:
+                messages.success(
+                    request,
+                    gettext("Referral #%(id)s corrected.") % {"id": referral.pk},
+                    extra_tags=f"kept-referral-edit-{referral.pk}",
+                )
+                return redirect("web:referral", referral_id=referral.pk)
+        else:
+            status = 400
+    return render(request, "web/referral_edit.html", {"form": form, "referral": referral}, status=status)
+
+
 @allowed(policies, "referral.read")
 def referral_detail(request, referral_id: int):
     user = request.user
     referral = selectors.referral_get(user, referral_id)
     if referral is None:
         raise Http404(gettext("No such referral."))
+    kept: dict = {}
+    confirm = None
+    status = 200
     if request.method == "POST":
         action, note = request.POST.get("action"), request.POST.get("note", "")
-        try:
-            if action in DECISIONS:
-                services.referral_decide(user=user, referral=referral, decision=action, reason=note)
-            elif action == "answer":
-                services.referral_answer(user=user, referral=referral, answer=note)
-            elif action == "cancel":
-                services.referral_cancel(user=user, referral=referral, reason=note)
-            else:
-                raise DomainError(gettext("Unknown action."))
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        kept = {"action": action, "note": note}
+        # A rejection without its reason is refused anyway: say that first, then ask to confirm.
+        if action in CONFIRM_REFERRAL and not confirmed(request) and (action != "reject" or note.strip()):
+            confirm = confirmation(request, str(CONFIRM_REFERRAL[action]))
         else:
-            messages.success(request, gettext("Done."))
-        return redirect("web:referral", referral_id=referral.pk)
+            try:
+                if action in DECISIONS:
+                    services.referral_decide(user=user, referral=referral, decision=action, reason=note)
+                elif action == "answer":
+                    services.referral_answer(user=user, referral=referral, answer=note)
+                elif action == "cancel":
+                    services.referral_cancel(user=user, referral=referral, reason=note)
+                else:
+                    raise ValidationFailed(gettext("Unknown action."))
+            except InvalidTransition:
+                referral = selectors.referral_get(user, referral_id)
+                kept["error"] = conflict_sentence(referral)
+                status = 409
+            except DomainError as exc:
+                referral = selectors.referral_get(user, referral_id) or referral
+                kept["error"] = exc.message
+                status = exc.status if 400 <= exc.status < 500 else 400
+            else:
+                # What the browser kept of these forms (in case the session had expired) can go.
+                kept_keys = f"kept-referral-{referral.pk}-decision kept-referral-{referral.pk}-answer"
+                messages.success(request, gettext("Done."), extra_tags=kept_keys)
+                return redirect("web:referral", referral_id=referral.pk)
     services.beneficiary_access_record(user=user, referral=referral)
     actions = policies.referral_actions(user, referral)
     # Staff see the kit held or handed over; a social worker sees only the date it was handed over.
@@ -130,6 +250,11 @@ def referral_detail(request, referral_id: int):
     handed_over_at = (
         kit_selectors.first_handover_at(referral) if referral.status == ReferralStatus.HANDED_OVER else None
     )
+    can_decide = bool({"accept", "reject", "ask_info"} & set(actions))
+    can_answer = "answer" in actions
+    # The text typed is never lost: in its own box again, or, if that box is gone (the referral moved
+    # meanwhile), shown apart so that it can be copied.
+    form_shown = {"answer": can_answer, "cancel": False}.get(kept.get("action"), can_decide)
     return render(
         request,
         "web/referral_detail.html",
@@ -138,9 +263,13 @@ def referral_detail(request, referral_id: int):
             "person": referral.beneficiary,
             "events": selectors.referral_events(referral),
             "duplicates": selectors.possible_duplicates(user, referral),
-            "can_decide": bool({"accept", "reject", "ask_info"} & set(actions)),
-            "can_answer": "answer" in actions,
+            "can_decide": can_decide,
+            "can_answer": can_answer,
             "can_cancel": "cancel" in actions,
+            "can_update": "update" in actions,
+            "kept": kept,
+            "kept_apart": bool(kept.get("note", "").strip()) and not form_shown,
+            "confirmation": confirm,
             "eligibility": [Eligibility(e).label for e in referral.beneficiary.eligibility],
             "device_kinds": [DeviceKind(k).label for k in referral.device_kinds],
             "accessories": [Accessory(a).label for a in referral.accessories],
@@ -151,6 +280,7 @@ def referral_detail(request, referral_id: int):
             "handed_over_at": handed_over_at,
             "can_reserve": referral.status == ReferralStatus.ACCEPTED and kit_policies.allows(user, "kit.reserve"),
         },
+        status=status,
     )
 
 

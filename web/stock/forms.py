@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from inventory.enums import DeviceKind, DonorKind, ErasureMethod, ErasureResult, StorageType
+from inventory.enums import DeviceKind, DonorKind, ErasureMethod, ErasureResult, OfferKind, StorageType
 from inventory.models import Device, Donor
+from inventory.validators import compact_digits, looks_like_imei
 from sites.models import Site
 
 
@@ -33,10 +34,11 @@ class BatchForm(forms.Form):
 
 class DeviceForm(forms.Form):
     imei = forms.CharField(
-        label="IMEI",
-        max_length=20,
+        label=gettext_lazy("IMEI or serial number"),
+        max_length=max(20, _max("serial_number")),
         required=False,
-        widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "numeric"}),
+        help_text=gettext_lazy("Scan either: a code that is no IMEI is kept as the serial number."),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off", "spellcheck": "false"}),
     )
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=DeviceKind.choices)
     brand = forms.CharField(label=gettext_lazy("Brand"), max_length=_max("brand"))
@@ -53,10 +55,37 @@ class DeviceForm(forms.Form):
     os = forms.CharField(label=gettext_lazy("Operating system"), max_length=_max("os"), required=False)
     location = forms.CharField(label=gettext_lazy("Bin location"), max_length=_max("location"), required=False)
 
+    def clean(self):
+        data = super().clean()
+        scanned = (data.get("imei") or "").strip()
+        # The scan box takes an IMEI or a serial number: 15 digits with a right check digit are an IMEI,
+        # anything else is the serial number (unless one was typed in its own box too).
+        if scanned and not looks_like_imei(compact_digits(scanned)):
+            if compact_digits(scanned).isdigit() and len(compact_digits(scanned)) == 15:
+                return data  # 15 digits with a wrong check digit: the service says so, next to the box
+            if data.get("serial_number"):
+                self.add_error("imei", gettext_lazy("This is no IMEI, and the serial number is filled in already."))
+            else:
+                data["serial_number"], data["imei"] = scanned, ""
+        return data
+
+
+XLSX_MAGIC = b"PK\x03\x04"
+
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("CSV file"))
     dry_run = forms.BooleanField(label=gettext_lazy("Check only, import nothing"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        head = upload.read(4)
+        upload.seek(0)
+        if head == XLSX_MAGIC or upload.name.lower().endswith((".xlsx", ".xls", ".ods")):
+            raise forms.ValidationError(
+                gettext_lazy("This is a spreadsheet file: save the file as CSV (semicolon separator) and import that.")
+            )
+        return upload
 
 
 class ErasureForm(forms.Form):
@@ -78,3 +107,47 @@ class DeliveryForm(forms.Form):
     site = forms.ModelChoiceField(
         label=gettext_lazy("Site"), queryset=Site.objects.filter(is_active=True), to_field_name="code"
     )
+
+
+class OfferForm(forms.Form):
+    operator = forms.CharField(label=gettext_lazy("Operator"), max_length=60)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=OfferKind.choices)
+    data_gb = forms.DecimalField(
+        label=gettext_lazy("Data (GB; empty: unlimited)"), min_value=0, max_digits=6, decimal_places=2, required=False
+    )
+    validity_days = forms.IntegerField(label=gettext_lazy("Validity (days)"), min_value=1, max_value=3650)
+    unlimited_calls = forms.BooleanField(label=gettext_lazy("Unlimited calls and texts"), required=False)
+    price = forms.DecimalField(label=gettext_lazy("Price (€)"), min_value=0, max_digits=7, decimal_places=2)
+
+
+class ShelfLabelsForm(forms.Form):
+    locations = forms.CharField(
+        label=gettext_lazy("Bin locations, one per line"),
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "autofocus": True}),
+        help_text=gettext_lazy("Letters without accents, digits, spaces and . _ / - (for example A-01)."),
+    )
+    site = forms.ModelChoiceField(
+        label=gettext_lazy("Site"), queryset=Site.objects.filter(is_active=True), to_field_name="code"
+    )
+    stock = forms.ChoiceField(label=gettext_lazy("Label stock"), choices=[])
+    start = forms.IntegerField(label=gettext_lazy("First free position"), min_value=1, max_value=65, initial=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from labels.stocks import STOCKS
+
+        self.fields["stock"].choices = [(stock.name, stock.description) for stock in STOCKS.values()]
+
+    def clean_locations(self):
+        from api.routers.labels import LOCATION
+
+        lines = [line.strip() for line in self.cleaned_data["locations"].splitlines() if line.strip()]
+        wrong = [line for line in lines if not LOCATION.fullmatch(line)]
+        if wrong:
+            raise forms.ValidationError(
+                gettext_lazy("Not a bin location: %(lines)s.") % {"lines": ", ".join(wrong[:10])}
+            )
+        if not lines:
+            raise forms.ValidationError(gettext_lazy("At least one location."))
+        return lines

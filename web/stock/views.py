@@ -5,20 +5,35 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
+from api.routers.labels import get_stock as label_stock
+from api.routers.labels import pdf as label_pdf
 from api.scan import resolve
 from common.exceptions import DomainError, ValidationFailed
+from common.parsing import parse_id
 from inventory import policies, selectors, services
 from inventory.enums import DeviceKind, DeviceStatus, Grade
 from inventory.grading import Specs, suggest_grade
-from inventory.labelling import default_stock_name
+from inventory.labelling import default_stock_name, shelf_label, sim_label
+from inventory.models import LineItem
 from labels.stocks import STOCKS
 from sites.selectors import site_list
+from web.confirm import confirmation, confirmed
 from web.permissions import allowed
-from web.stock.forms import BatchForm, DeliveryForm, DeviceForm, ErasureForm, ImportForm
+from web.stock.forms import (
+    BatchForm,
+    DeliveryForm,
+    DeviceForm,
+    ErasureForm,
+    ImportForm,
+    OfferForm,
+    ShelfLabelsForm,
+)
 
 
 @allowed(policies, "stock.read")
@@ -57,10 +72,19 @@ def device_detail(request, asset_tag: str):
     device = selectors.device_get(asset_tag)
     if device is None:
         raise Http404(_("No such device."))
+    return _device_page(request, device)
+
+
+# What the device page lets people edit beside the status: specs a technician reads on the machine.
+DEVICE_EDITABLE = ("grade", "location", "cpu", "cpu_mark", "battery_health_pct", "notes")
+
+
+def _device_page(request, device, *, kept: dict | None = None, confirm=None, status: int = 200):
     actions = policies.device_actions(request.user, device)
     suggestion = suggest_grade(
         Specs(device.kind, device.ram_gb, device.storage_gb, device.storage_type, device.cpu_mark, device.os)
     )
+    kept = kept or {}
     return render(
         request,
         "web/device_detail.html",
@@ -73,10 +97,61 @@ def device_detail(request, asset_tag: str):
             "default_stock": default_stock_name(device.site),
             "suggestion": suggestion,
             "grades": Grade.choices,
-            "erasure_form": ErasureForm(),
+            "erasure_form": kept.get("erasure_form") or ErasureForm(),
             "can_write": actions["update"],
+            "kept": kept,
+            "values": kept.get("values") or {name: getattr(device, name) for name in DEVICE_EDITABLE},
+            "confirmation": confirm,
         },
+        status=status,
     )
+
+
+# Status changes that cannot be undone: the device leaves the stock for good.
+CONFIRM_STATUS = {
+    DeviceStatus.RECYCLED: gettext_lazy(
+        "Send %(tag)s to recycling? It leaves the stock for good: this cannot be undone."
+    ),
+    DeviceStatus.PARTS: gettext_lazy("Strip %(tag)s for parts? It leaves the stock for good: this cannot be undone."),
+}
+
+
+@allowed(policies, "stock.write")
+def device_action(request, asset_tag: str):
+    """Status change, erasure, grade, bin and specs from the device page; an error keeps what was typed."""
+    if request.method != "POST":
+        return redirect("web:device", asset_tag=asset_tag)
+    device = selectors.device_get(asset_tag)
+    if device is None:
+        raise Http404(_("No such device."))
+    action = request.POST.get("action")
+    kept: dict = {"action": action, "note": request.POST.get("note", "")}
+    try:
+        if action == "transition":
+            to = request.POST.get("to", "")
+            if to in CONFIRM_STATUS and not confirmed(request):
+                message = str(CONFIRM_STATUS[to]) % {"tag": device.asset_tag}
+                return _device_page(request, device, kept=kept, confirm=confirmation(request, message))
+            services.device_transition(user=request.user, device=device, to=to, note=kept["note"])
+        elif action == "erasure":
+            form = ErasureForm(request.POST)
+            kept["erasure_form"] = form
+            if not form.is_valid():
+                raise ValidationFailed(_("Fill in the method, the tool and the result."))
+            services.erasure_record(user=request.user, device=device, finished_at=timezone.now(), **form.cleaned_data)
+        elif action == "update":
+            changes = {k: request.POST[k] for k in DEVICE_EDITABLE if k in request.POST}
+            kept["values"] = changes
+            services.device_update(user=request.user, device=device, changes=changes)
+        else:
+            raise ValidationFailed(_("Unknown action."))
+    except DomainError as exc:
+        kept["error"] = exc.message
+        kept["field"] = exc.extra.get("field")
+        device = selectors.device_get(asset_tag)
+        return _device_page(request, device, kept=kept, status=exc.status if 400 <= exc.status < 500 else 400)
+    messages.success(request, _("Done."))
+    return redirect("web:device", asset_tag=device.asset_tag)
 
 
 # --- warehouse: batches, registration, refurbishment ---------------------------------------------
@@ -111,7 +186,9 @@ def batch_detail(request, batch_id: int):
     if batch is None:
         raise Http404(_("No such batch."))
     can_write = policies.allows(request.user, "stock.write")
-    device_form, import_form, report = DeviceForm(), ImportForm(), None
+    # After a registration the kind, brand and model stay for the next device (20 identical laptops in a row).
+    same = {k: request.GET[k] for k in ("kind", "brand", "model") if request.GET.get(k)}
+    device_form, import_form, report = DeviceForm(initial=same), ImportForm(), None
     if request.method == "POST":
         if not can_write:
             raise PermissionDenied
@@ -147,7 +224,10 @@ def batch_detail(request, batch_id: int):
                     device_form.add_error(field if field in device_form.fields else None, exc.message)
                 else:
                     messages.success(request, _("%(tag)s registered.") % {"tag": device.asset_tag})
-                    return redirect("web:batch", batch_id=batch.pk)
+                    kept = {k: device_form.cleaned_data.get(k) or "" for k in ("kind", "brand", "model")}
+                    return redirect(f"{reverse('web:batch', args=[batch.pk])}?{urlencode(kept)}")
+        # The count shown is the one after what was just imported.
+        batch = selectors.batch_list().get(pk=batch.pk)
     devices = selectors.device_list(batch=batch.pk)
     return render(
         request,
@@ -167,43 +247,80 @@ def batch_detail(request, batch_id: int):
     )
 
 
-@allowed(policies, "stock.write")
-def device_action(request, asset_tag: str):
-    """Status change, erasure, grade or bin from the device page."""
-    if request.method != "POST":
-        return redirect("web:device", asset_tag=asset_tag)
-    device = selectors.device_get(asset_tag)
-    if device is None:
-        raise Http404(_("No such device."))
-    action = request.POST.get("action")
-    try:
-        if action == "transition":
-            services.device_transition(
-                user=request.user, device=device, to=request.POST.get("to", ""), note=request.POST.get("note", "")
-            )
-        elif action == "erasure":
-            form = ErasureForm(request.POST)
-            if not form.is_valid():
-                raise ValidationFailed(_("Fill in the method, the tool and the result."))
-            services.erasure_record(user=request.user, device=device, finished_at=timezone.now(), **form.cleaned_data)
-        elif action == "update":
-            changes = {k: request.POST[k] for k in ("grade", "location") if k in request.POST}
-            services.device_update(user=request.user, device=device, changes=changes)
-        else:
-            raise ValidationFailed(_("Unknown action."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("web:device", asset_tag=device.asset_tag)
-
-
 # --- connectivity: offers and deliveries ---------------------------------------------------------
 
 
 @allowed(policies, "stock.read")
 def offer_list(request):
-    return render(request, "web/offer_list.html", {"offers": selectors.offer_list()})
+    can_manage = policies.allows(request.user, "connectivity.manage")
+    form = OfferForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                offer = services.offer_create(user=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                field = exc.extra.get("field")
+                form.add_error(field if field in form.fields else None, exc.message)
+                status = exc.status if 400 <= exc.status < 500 else 400
+            else:
+                messages.success(request, _("Offer %(name)s created.") % {"name": offer.name})
+                return redirect("web:offer", offer_id=offer.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "web/offer_list.html",
+        {"offers": selectors.offer_list(), "form": form, "can_manage": can_manage},
+        status=status,
+    )
+
+
+@allowed(policies, "stock.read")
+def offer_labels(request, offer_id: int):
+    """The ticked SIM packs of an offer, one label each, in one PDF."""
+    offer = selectors.offer_list().filter(pk=offer_id).first()
+    if offer is None:
+        raise Http404(_("No such offer."))
+    if request.method != "POST":
+        return redirect("web:offer", offer_id=offer.pk)
+    ids = [parse_id(value) for value in request.POST.getlist("items")]
+    items = list(
+        LineItem.objects.select_related("offer", "site")
+        .filter(offer=offer, pk__in=[i for i in ids if i], iccid__isnull=False)
+        .order_by("expires_on", "id")
+    )
+    if not items:
+        messages.error(request, _("Tick the SIM cards whose labels you want."))
+        return redirect("web:offer", offer_id=offer.pk)
+    try:
+        stock = label_stock(request.POST.get("stock"), items[0].site)
+        return label_pdf([sim_label(item) for item in items], stock, 1, f"sims-{offer.pk}.pdf")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:offer", offer_id=offer.pk)
+
+
+@allowed(policies, "stock.read")
+def shelf_labels(request):
+    """Bin labels: the locations typed one per line, in one PDF."""
+    form = ShelfLabelsForm(
+        request.POST or None,
+        initial={"site": request.user.site, "stock": default_stock_name(request.user.site)},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                labels = [shelf_label(location, data["site"]) for location in data["locations"]]
+                return label_pdf(labels, label_stock(data["stock"], data["site"]), data["start"], "shelves.pdf")
+            except DomainError as exc:
+                form.add_error(exc.extra.get("field") if exc.extra.get("field") in form.fields else None, exc.message)
+        status = 400
+    return render(request, "web/shelf_labels.html", {"form": form}, status=status)
 
 
 @allowed(policies, "stock.read")
@@ -247,5 +364,7 @@ def offer_detail(request, offer_id: int):
             "errors": errors,
             "can_write": can_write,
             "page": items.get_page(request.GET.get("page")),
+            "stocks": STOCKS.values(),
+            "default_stock": default_stock_name(request.user.site),
         },
     )

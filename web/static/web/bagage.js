@@ -61,6 +61,68 @@
     });
   }
 
+  // After a refused submission, the cursor goes to the first field to correct.
+  function focusFirstError() {
+    var field = document.querySelector("main [aria-invalid=true]");
+    if (field && typeof field.focus === "function") field.focus();
+  }
+
+  // What was typed in a <form data-keep="key"> survives a session that expired meanwhile: the fields are
+  // kept in this tab (sessionStorage) when the form is sent, and put back when the same form comes back
+  // empty (after signing in again). A success message tagged "kept-<key>" forgets them.
+  var KEEP = "bagage-keep:";
+  function keepForms() {
+    var store;
+    try {
+      store = window.sessionStorage;
+    } catch (error) {
+      return;
+    }
+    if (!store) return;
+    document.querySelectorAll(".messages [class*='kept-']").forEach(function (message) {
+      message.classList.forEach(function (name) {
+        if (name.indexOf("kept-") === 0) store.removeItem(KEEP + name.slice(5));
+      });
+    });
+    document.querySelectorAll("form[data-keep]").forEach(function (form) {
+      var key = KEEP + form.dataset.keep;
+      form.addEventListener("submit", function () {
+        var fields = [];
+        Array.prototype.forEach.call(form.elements, function (element) {
+          if (!element.name || element.name === "csrfmiddlewaretoken" || element.type === "password") return;
+          if (element.type === "checkbox" || element.type === "radio") {
+            fields.push([element.name, element.value, element.checked]);
+          } else if (element.type !== "submit" && element.type !== "file") {
+            fields.push([element.name, element.value]);
+          }
+        });
+        store.setItem(key, JSON.stringify({ at: Date.now(), fields: fields }));
+      });
+      // Only an empty form is filled again: a form the server sent back with errors holds its own values.
+      if (form.dataset.keepBound === "1") return;
+      var kept;
+      try {
+        kept = JSON.parse(store.getItem(key) || "null");
+      } catch (error) {
+        kept = null;
+      }
+      if (!kept || Date.now() - kept.at > 24 * 3600 * 1000) return;
+      kept.fields.forEach(function (entry) {
+        var name = entry[0], value = entry[1];
+        Array.prototype.forEach.call(form.elements, function (element) {
+          if (element.name !== name) return;
+          if (element.type === "checkbox" || element.type === "radio") {
+            if (element.value === value) element.checked = entry[2];
+          } else if (element.type !== "hidden" || name !== "consent_version") {
+            element.value = value;
+          }
+        });
+      });
+      var note = form.querySelector("[data-keep-restored]");
+      if (note) note.hidden = false;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     stackTables();
     fitMenu();
@@ -72,5 +134,7 @@
     if (wide.addEventListener) wide.addEventListener("change", fitMenu);
     autosubmit();
     confirmations();
+    keepForms();
+    focusFirstError();
   });
 })();
