@@ -218,8 +218,9 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 BAGAGE_PROXY_COUNT = int(os.environ.get("BAGAGE_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "common.lockout.client_ip"
 NINJA_NUM_PROXIES = BAGAGE_PROXY_COUNT
-# Issuing tokens is throttled per address (django-ninja); its counters live in this cache, a database
-# table (created by the accounts migration 0005) so that every worker shares them with no extra service.
+# Issuing tokens is throttled per address by api.throttling: a locked database row per address, so that
+# concurrent requests on every worker are counted one after another. The cache is a database table too
+# (created by an accounts migration), shared by every worker with no extra service.
 BAGAGE_TOKEN_RATE = os.environ.get("BAGAGE_TOKEN_RATE", "10/min")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "bagage_cache"}}
 
