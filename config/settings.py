@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "common.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "common.middleware.ContentSecurityPolicyMiddleware",
     "api.middleware.ApiJsonErrorMiddleware",
     # Last, as django-axes asks: it turns a login refused for lockout into the 429 answer.
     "axes.middleware.AxesMiddleware",
@@ -184,6 +185,11 @@ X_FRAME_OPTIONS = "DENY"  # no page inside another site's frame (clickjacking)
 SECURE_REFERRER_POLICY = "same-origin"  # a link to elsewhere does not leak a referral's or device's URL
 SECURE_CONTENT_TYPE_NOSNIFF = True  # an uploaded file served as text is never run as a script
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"  # a window another site opened cannot reach ours
+# Sent with every HTML page (common.middleware): no inline script or style anywhere, everything from here.
+BAGAGE_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
