@@ -6,7 +6,19 @@ from ninja.openapi.schema import OpenAPISchema
 
 from api.auth import AUTH
 from api.errors import error_body, install_error_handlers
-from api.routers import accounts, devices, distribution, labels, notice, offers, organisations, referrals, sites, stock
+from api.routers import (
+    accounts,
+    audit,
+    devices,
+    distribution,
+    labels,
+    notice,
+    offers,
+    organisations,
+    referrals,
+    sites,
+    stock,
+)
 
 # Every operation may answer these, always as ErrorOut ({"detail", "code"}): bad input, no or a wrong
 # token, a role or an object out of reach, a conflict with the current state, a throttle.
@@ -55,6 +67,7 @@ api.add_router("", organisations.router)
 api.add_router("", referrals.router)
 api.add_router("", distribution.router)
 api.add_router("", notice.router)
+api.add_router("", audit.router)
 
 
 def api_not_found(request: HttpRequest) -> JsonResponse:
