@@ -3,6 +3,7 @@ from django.urls import path
 
 from web import views
 from web.accounts import views as views_accounts
+from web.audit import views as views_audit
 from web.partners import views as views_partners
 from web.referrals import views as views_referrals
 from web.stock import views as views_stock
@@ -23,6 +24,7 @@ urlpatterns = [
     path("partners/", views_partners.partner_list, name="partners"),
     path("partners/<int:organisation_id>/", views_partners.partner_detail, name="partner"),
     path("access-log/", views_partners.access_log, name="access_log"),
+    path("audit/", views_audit.audit_log, name="audit"),
     path("scan/", views_stock.scan, name="scan"),
     path("devices/", views_stock.device_list, name="devices"),
     path("devices/<str:asset_tag>/", views_stock.device_detail, name="device"),
