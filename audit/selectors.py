@@ -9,7 +9,7 @@ object, when) apply inside each source, where the indexes are. History rows are 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, IntegerField, QuerySet, TextField, Value
+from django.db.models import BigIntegerField, F, QuerySet, TextField, Value
 from django.db.models.functions import Cast, Coalesce
 
 from accounts.models import AccountEvent
@@ -79,10 +79,10 @@ def _source_rows(source: Source, *, user_id, object_id, since, until) -> QuerySe
         qs = qs.filter(at__lt=until)
     columns = {
         "a_at": F("at"),
-        "a_by_id": Cast(F(f"{source.by_field}_id"), IntegerField()),
+        "a_by_id": Cast(F(f"{source.by_field}_id"), BigIntegerField()),
         "a_by": Coalesce(Cast(F(f"{source.by_field}__username"), TextField()), Value("", output_field=TextField())),
         "a_type": Value(source.object_type, output_field=TextField()),
-        "a_object_id": Cast(F(source.object_field), IntegerField()),
+        "a_object_id": Cast(F(source.object_field), BigIntegerField()),
         "a_action": _text(source.action, source.default_action),
         "a_from": _text(source.from_status),
         "a_to": _text(source.to_status),
