@@ -253,7 +253,8 @@ def holds_expire(*, today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     counts = {"released": 0, "back_to_accepted": 0, "no_show": 0}
     stale = list(
-        Allocation.objects.select_for_update()
+        # Lock the allocations only: PostgreSQL refuses FOR UPDATE on the nullable side of the joins below.
+        Allocation.objects.select_for_update(of=("self",))
         .filter(status=AllocationStatus.HELD, hold_until__lt=today)
         .select_related("device", "line_item")
         .order_by("id")
