@@ -8,25 +8,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_cache_table'),
+        ("accounts", "0002_cache_table"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccountEvent',
+            name="AccountEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('kind', models.CharField(choices=[('created', 'Account created'), ('invited', 'Invitation sent'), ('activated', 'Account activated'), ('deactivated', 'Account deactivated'), ('reactivated', 'Account reactivated')], max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='account_events', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Account created"),
+                            ("invited", "Invitation sent"),
+                            ("activated", "Account activated"),
+                            ("deactivated", "Account deactivated"),
+                            ("reactivated", "Account reactivated"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="account_events",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
-                'indexes': [models.Index(fields=['at'], name='accounts_ac_at_f51793_idx'), models.Index(fields=['user', 'at'], name='accounts_ac_user_id_1ec546_idx')],
+                "ordering": ["at", "pk"],
+                "indexes": [
+                    models.Index(fields=["at"], name="accounts_ac_at_f51793_idx"),
+                    models.Index(fields=["user", "at"], name="accounts_ac_user_id_1ec546_idx"),
+                ],
             },
             bases=(common.history.AppendOnly, models.Model),
         ),
