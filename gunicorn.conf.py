@@ -8,7 +8,7 @@ Everything a deployment changes comes from the environment:
 - BAGAGE_TIMEOUT: seconds a request may take before its worker is killed and replaced, default 30.
 
 Workers share nothing in memory that matters: sessions, the sign-in lockout counts (django-axes) and the
-token throttle (a DatabaseCache) live in PostgreSQL, so any worker may answer any request
+token throttle (a locked row per address) live in PostgreSQL, so any worker may answer any request
 (tests/ops/test_gunicorn.py proves it with four workers).
 """
 

@@ -7,3 +7,11 @@ class Role(models.TextChoices):
     MEDIATOR = "mediator", _("Mediator")
     SOCIAL_WORKER = "social_worker", _("Social worker")
     COORDINATOR = "coordinator", _("Coordinator")
+
+
+class AccountEventKind(models.TextChoices):
+    CREATED = "created", _("Account created")
+    INVITED = "invited", _("Invitation sent")
+    ACTIVATED = "activated", _("Account activated")
+    DEACTIVATED = "deactivated", _("Account deactivated")
+    REACTIVATED = "reactivated", _("Account reactivated")

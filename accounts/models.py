@@ -3,9 +3,11 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import Role
+from accounts.enums import AccountEventKind, Role
+from common.history import AppendOnly
 
 
 class User(AbstractUser):
@@ -108,3 +110,20 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
+
+
+class AccountEvent(AppendOnly, models.Model):
+    """What happened to an account and who did it: created, invited, activated, deactivated, reactivated."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="account_events")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=AccountEventKind.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["at"]), models.Index(fields=["user", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import policies
-from accounts.enums import Role
-from accounts.models import ApiToken, Invitation, User
+from accounts.enums import AccountEventKind, Role
+from accounts.models import AccountEvent, ApiToken, Invitation, User
 from common.exceptions import Conflict, NotFound, ValidationFailed
 from common.integrity import atomic
 
@@ -52,6 +52,7 @@ def user_create(
     validate: bool = True,
     is_active: bool = True,
     opens_admin: bool = False,
+    by: User | None = None,
 ) -> User:
     """Create an account with one role.
 
@@ -86,6 +87,7 @@ def user_create(
             _check_password(password, user)
         user.set_password(password)
     user.save()
+    AccountEvent.objects.create(user=user, by=by, kind=AccountEventKind.CREATED)
     return user
 
 
@@ -166,6 +168,7 @@ def invitation_issue(*, by: User, user: User) -> IssuedInvitation:
             "revoked_at": None,
         },
     )
+    AccountEvent.objects.create(user=user, by=by, kind=AccountEventKind.INVITED)
     link = f"{settings.BAGAGE_PUBLIC_URL.rstrip('/')}/invitation/{secret}/"
     return IssuedInvitation(user=user, secret=secret, link=link)
 
@@ -202,6 +205,7 @@ def invitation_accept(*, secret: str, password: str) -> User:
     user.save(update_fields=["password", "is_active"])
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    AccountEvent.objects.create(user=user, by=user, kind=AccountEventKind.ACTIVATED)
     return user
 
 
@@ -224,6 +228,7 @@ def user_deactivate(*, by: User, user: User) -> User:
         user.deactivated_at = now
         user.deactivated_by = by
         user.save(update_fields=["is_active", "deactivated_at", "deactivated_by"])
+        AccountEvent.objects.create(user=user, by=by, at=now, kind=AccountEventKind.DEACTIVATED)
     return user
 
 
@@ -239,4 +244,5 @@ def user_reactivate(*, by: User, user: User) -> User:
         user.deactivated_at = None
         user.deactivated_by = None
         user.save(update_fields=["is_active", "deactivated_at", "deactivated_by"])
+        AccountEvent.objects.create(user=user, by=by, kind=AccountEventKind.REACTIVATED)
     return user

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "common.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "common.middleware.ContentSecurityPolicyMiddleware",
     "api.middleware.ApiJsonErrorMiddleware",
     # Last, as django-axes asks: it turns a login refused for lockout into the 429 answer.
     "axes.middleware.AxesMiddleware",
@@ -184,6 +185,11 @@ X_FRAME_OPTIONS = "DENY"  # no page inside another site's frame (clickjacking)
 SECURE_REFERRER_POLICY = "same-origin"  # a link to elsewhere does not leak a referral's or device's URL
 SECURE_CONTENT_TYPE_NOSNIFF = True  # an uploaded file served as text is never run as a script
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"  # a window another site opened cannot reach ours
+# Sent with every HTML page (common.middleware): no inline script or style anywhere, everything from here.
+BAGAGE_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -218,8 +224,9 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 BAGAGE_PROXY_COUNT = int(os.environ.get("BAGAGE_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "common.lockout.client_ip"
 NINJA_NUM_PROXIES = BAGAGE_PROXY_COUNT
-# Issuing tokens is throttled per address (django-ninja); its counters live in this cache, a database
-# table (created by the accounts migration 0005) so that every worker shares them with no extra service.
+# Issuing tokens is throttled per address by api.throttling: a locked database row per address, so that
+# concurrent requests on every worker are counted one after another. The cache is a database table too
+# (created by an accounts migration), shared by every worker with no extra service.
 BAGAGE_TOKEN_RATE = os.environ.get("BAGAGE_TOKEN_RATE", "10/min")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "bagage_cache"}}
 

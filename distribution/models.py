@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.history import AppendOnly
 from distribution.enums import AllocationKind, AllocationStatus, Payment, ReturnOutcome, ReturnReason
 
 
@@ -100,7 +101,7 @@ class Allocation(models.Model):
         return self.number
 
 
-class AllocationEvent(models.Model):
+class AllocationEvent(AppendOnly, models.Model):
     """One line of an allocation's history: reserved, released, expired, handed over. Never edited."""
 
     allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, related_name="events")

@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.history import AppendOnly
 from common.validators import validate_phone_number
 from inventory.enums import (
     DeviceEventKind,
@@ -176,7 +177,7 @@ class Device(models.Model):
         return f"{self.asset_tag} {self.brand} {self.model}".strip()
 
 
-class DeviceEvent(models.Model):
+class DeviceEvent(AppendOnly, models.Model):
     """One line of a device's history: who did what, when and where. Never edited or deleted."""
 
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="events")
@@ -320,7 +321,7 @@ class LineItem(models.Model):
         return mask_secret(self.iccid)
 
 
-class LineItemEvent(models.Model):
+class LineItemEvent(AppendOnly, models.Model):
     """One status change of a SIM card or voucher, with who and when."""
 
     item = models.ForeignKey(LineItem, on_delete=models.PROTECT, related_name="events")

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.history import AppendOnly
 from referrals.enums import (
     Authorisation,
     Connectivity,
@@ -87,7 +88,7 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organisation}"
 
 
-class AuthorisationDecision(models.Model):
+class AuthorisationDecision(AppendOnly, models.Model):
     """A coordinator's decision on a partner organisation's authorisation; the latest one holds."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="decisions")
@@ -244,7 +245,7 @@ class Referral(models.Model):
         return f"#{self.pk} {self.status}"
 
 
-class ReferralEvent(models.Model):
+class ReferralEvent(AppendOnly, models.Model):
     """One line of a referral's history, with who and when. Never edited or deleted."""
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
@@ -264,7 +265,7 @@ class ReferralEvent(models.Model):
         return f"{self.referral_id} {self.from_status}→{self.to_status}"
 
 
-class BeneficiaryAccess(models.Model):
+class BeneficiaryAccess(AppendOnly, models.Model):
     """A member of staff read a beneficiary's details: who, when, which referral."""
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="accesses")

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
 from accounts import policies as account_policies
+from audit import policies as audit_policies
 from distribution import policies as distribution_policies
 from inventory import policies as stock_policies
 from referrals import policies as referral_policies
@@ -41,6 +42,7 @@ def navigation(request) -> dict:
             "decide_referrals": referral_policies.allows(user, "referral.decide"),
             "partners": referral_policies.allows(user, "organisation.register"),
             "access_log": referral_policies.allows(user, "access_log.read"),
+            "audit": audit_policies.allows(user, "audit.read"),
             "read_stock": stock_policies.allows(user, "stock.read"),
             "write_stock": stock_policies.allows(user, "stock.write"),
             "manage_accounts": account_policies.allows(user, "account.manage"),

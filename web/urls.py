@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from web import views
 from web.accounts import views as views_accounts
+from web.audit import views as views_audit
 from web.distribution import views as views_kits
 from web.matching import views as views_matching
 from web.partners import views as views_partners
@@ -65,6 +66,7 @@ urlpatterns = [
     path("partners/", views_partners.partner_list, name="partners"),
     path("partners/<int:organisation_id>/", views_partners.partner_detail, name="partner"),
     path("access-log/", views_partners.access_log, name="access_log"),
+    path("audit/", views_audit.audit_log, name="audit"),
     path("scan/", views_stock.scan, name="scan"),
     path("devices/", views_stock.device_list, name="devices"),
     path("devices/<str:asset_tag>/", views_stock.device_detail, name="device"),

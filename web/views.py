@@ -41,6 +41,7 @@ HOME_SECTIONS = [
     (_("Devices"), _("Every device in stock, by status, kind, site and grade."), "web:devices", "read_stock"),
     (_("Partners and users"), _("Partner organisations and their social workers."), "web:partners", "partners"),
     (_("Access log"), _("Who read which beneficiary's details, and when."), "web:access_log", "access_log"),
+    (_("Audit trail"), _("Every change of state, by whom and when."), "web:audit", "audit"),
 ]
 
 

@@ -3,12 +3,12 @@ from datetime import datetime
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.throttling import AnonRateThrottle
 from pydantic import Field
 
 from accounts import selectors, services
 from accounts.enums import Role
 from api.schemas import ErrorOut, Id
+from api.throttling import AtomicAnonRateThrottle
 from referrals.models import Membership
 
 router = Router(tags=["accounts"])
@@ -49,7 +49,7 @@ class MeOut(Schema):
     "/auth/tokens",
     auth=None,
     response={201: TokenCreatedOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
-    throttle=[AnonRateThrottle(settings.BAGAGE_TOKEN_RATE)],
+    throttle=[AtomicAnonRateThrottle(settings.BAGAGE_TOKEN_RATE, scope="token")],
 )
 def token_create(request: HttpRequest, payload: TokenIn):
     """Issue a personal API token. The token is shown in this answer only; keep it safe.

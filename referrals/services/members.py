@@ -43,6 +43,7 @@ def social_worker_create(
         validate=validate,
         is_active=is_active,
         opens_admin=opens_admin,
+        by=by,
     )
     Membership.objects.create(user=user, organisation=organisation, created_by=by)
     return user

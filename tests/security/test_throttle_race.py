@@ -1,0 +1,79 @@
+"""The token throttle counts concurrent requests one after another: 20 at once, exactly 10 get a token.
+
+django-ninja's own throttle reads the count from the cache, decides and writes it back, so requests
+answered at the same instant on several workers all read the same count (13 of 20 got through a limit of
+10). Each thread here has its own database connection, as each gunicorn worker does.
+"""
+
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import connections
+from django.test import Client
+
+from api.models import ThrottleBucket
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+REQUESTS = 20
+
+
+def ask_token(ip: str) -> int:
+    return (
+        Client(REMOTE_ADDR=ip)
+        .post(
+            "/api/v1/auth/tokens",
+            {"username": "sami", "password": PASSWORD, "label": "race"},
+            content_type="application/json",
+        )
+        .status_code
+    )
+
+
+def ask_at_once(ip: str, n: int) -> list[int]:
+    start = threading.Barrier(n)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def run() -> None:
+        try:
+            start.wait()
+            status = ask_token(ip)
+        except Exception as exc:  # a crash is a failure of the throttle: report it as a status
+            status = repr(exc)
+        finally:
+            connections.close_all()
+        with lock:
+            statuses.append(status)
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+def test_twenty_concurrent_token_requests_let_exactly_the_rate_through():
+    assert settings.BAGAGE_TOKEN_RATE == "10/min"
+    UserFactory(username="sami")
+    statuses = ask_at_once("198.51.100.77", REQUESTS)
+    assert sorted(statuses, key=str) == [201] * 10 + [429] * 10
+    assert len(ThrottleBucket.objects.get(key__endswith="198.51.100.77").hits) == 10
+    # The next one, after the burst, is still refused; another address is not.
+    assert ask_token("198.51.100.77") == 429
+    assert ask_token("198.51.100.78") == 201
+
+
+def test_requests_older_than_the_window_no_longer_count():
+    UserFactory(username="sami")
+    ip = "198.51.100.79"
+    statuses = [ask_token(ip) for _ in range(11)]
+    assert statuses == [201] * 10 + [429]
+    bucket = ThrottleBucket.objects.get(key__endswith=ip)
+    # Move every recorded request a minute and a second into the past: the window is empty again.
+    bucket.hits = [t - 61 for t in bucket.hits]
+    bucket.save()
+    assert ask_token(ip) == 201
