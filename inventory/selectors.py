@@ -1,6 +1,6 @@
 """Reads of stock that the API and the pages share, each at a constant number of queries."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from inventory.enums import LineItemStatus
@@ -53,6 +53,37 @@ def device_list(
             | Q(imei2=compact_digits(term))
         )
     return devices.order_by("-id")
+
+
+# What a list shows of a device: its own columns, the site's code and the batch's id (no model instance).
+DEVICE_ROW_FIELDS = (
+    "asset_tag",
+    "kind",
+    "brand",
+    "model",
+    "serial_number",
+    "imei",
+    "imei2",
+    "ram_gb",
+    "storage_gb",
+    "storage_type",
+    "cpu",
+    "cpu_mark",
+    "os",
+    "battery_health_pct",
+    "grade",
+    "status",
+    "location",
+    "batch_id",
+    "notes",
+    "created_at",
+    "updated_at",
+)
+
+
+def device_rows(**filters) -> QuerySet:
+    """device_list's devices as dicts of DEVICE_ROW_FIELDS and `site_code`: what the API's list answers."""
+    return device_list(**filters).values(*DEVICE_ROW_FIELDS, site_code=F("site__code"))
 
 
 def device_get(asset_tag: str) -> Device | None:

@@ -75,6 +75,34 @@ def referral_list(
     return referrals.annotate(**annotations, urgency_rank=urgency_rank).order_by("urgency_rank", "submitted_at", "id")
 
 
+# What a list shows of a referral: its own columns, the person's summary, the organisation and the site.
+REFERRAL_ROW_FIELDS = (
+    "id",
+    "status",
+    "device_kinds",
+    "connectivity",
+    "accessories",
+    "reason",
+    "urgency",
+    "site__code",
+    "decision_reason",
+    "organisation_id",
+    "organisation__name",
+    "submitted_at",
+    "possible_duplicate",
+    "duplicate_elsewhere",
+    "beneficiary__first_name",
+    "beneficiary__last_name",
+    "beneficiary__postal_code",
+    "beneficiary__birth_year",
+)
+
+
+def referral_rows(user: User, **filters) -> QuerySet:
+    """referral_list's referrals as dicts of REFERRAL_ROW_FIELDS, in the same order: what the API's list answers."""
+    return referral_list(user, **filters).values(*REFERRAL_ROW_FIELDS)
+
+
 def referral_get(user: User, referral_id: int) -> Referral | None:
     return referral_list(user).filter(pk=referral_id).first()
 
