@@ -129,9 +129,10 @@ def scan_stock(code: str) -> list[Device | LineItem]:
     raw = code.strip()
     if not raw:
         return []
-    device = Device.objects.select_related("site").filter(asset_tag=raw.upper()).first()
-    if device:
-        return [device]
+    # The label's fields only, and no ORDER BY: the unique asset tag's index answers alone.
+    devices = list(Device.objects.only("asset_tag", "brand", "model").filter(asset_tag=raw.upper())[:1])
+    if devices:
+        return devices
     digits = compact_digits(raw)
     if looks_like_imei(digits):
         devices = list(Device.objects.select_related("site").filter(Q(imei=digits) | Q(imei2=digits)))
