@@ -134,10 +134,10 @@ def explain(paths: dict[str, str], token_user) -> None:
 
 def scale_mode(args, server) -> None:
     from django.db import connection
+    from load import issue_tokens
 
     from accounts.models import User
     from inventory.models import Device
-    from load import issue_tokens
 
     token = issue_tokens(1)[0]
     mediator = User.objects.get(username="mediator")
