@@ -68,11 +68,11 @@ def big_load(devices: int, referrals: int) -> float:
                 storage_gb, storage_type, cpu, cpu_mark, os, battery_health_pct, grade, status, site_id, location,
                 batch_id, notes, created_by_id, created_at, updated_at)
             SELECT 'SDBG' || lpad(i::text, 8, '0'),
-                   (ARRAY['smartphone', 'laptop', 'tablet'])[1 + i % 3],
-                   (ARRAY['Samsung', 'Lenovo', 'Apple', 'Dell'])[1 + i % 4],
-                   (ARRAY['Galaxy A52', 'ThinkPad T480', 'iPad 7', 'Latitude 5490'])[1 + i % 4],
+                   (ARRAY['smartphone', 'laptop', 'tablet'])[1 + mod(i, 3)],
+                   (ARRAY['Samsung', 'Lenovo', 'Apple', 'Dell'])[1 + mod(i, 4)],
+                   (ARRAY['Galaxy A52', 'ThinkPad T480', 'iPad 7', 'Latitude 5490'])[1 + mod(i, 4)],
                    'BG' || lpad(i::text, 10, '0'), NULL, NULL, NULL, NULL, '', '', NULL, '', NULL, 'B',
-                   (ARRAY['handed_over', 'handed_over', 'handed_over', 'recycled'])[1 + i % 4],
+                   (ARRAY['handed_over', 'handed_over', 'handed_over', 'recycled'])[1 + mod(i, 4)],
                    %s, '', NULL, '', %s, now() - (i || ' minutes')::interval, now()
             FROM generate_series(1, %s) AS i
             """,
@@ -83,9 +83,9 @@ def big_load(devices: int, referrals: int) -> float:
             INSERT INTO referrals_beneficiary (first_name, last_name, phone, email, postal_code, birth_year,
                 language, accessibility_needs, eligibility, eligibility_note, consent_given_at,
                 consent_recorded_by_id, consent_version, identity_key, phone_key)
-            SELECT (ARRAY['Amina', 'Lucas', 'Nour', 'Jeanne'])[1 + i % 4], 'Big' || i, '+3376' || lpad(i::text, 7, '0'),
-                   '', '93200', 1950 + i % 50, 'fr', '', '["rsa"]', '', now(), %s, %s,
-                   'big' || i || '|x|' || (1950 + i % 50) || '|93200', '+3376' || lpad(i::text, 7, '0')
+            SELECT (ARRAY['Amina', 'Lucas', 'Nour', 'Jeanne'])[1 + mod(i, 4)], 'Big' || i, '+3376' || lpad(i::text, 7, '0'),
+                   '', '93200', 1950 + mod(i, 50), 'fr', '', '["rsa"]', '', now(), %s, %s,
+                   'big' || i || '|x|' || (1950 + mod(i, 50)) || '|93200', '+3376' || lpad(i::text, 7, '0')
             FROM generate_series(1, %s) AS i
             """,
             [social.pk, version, referrals],
