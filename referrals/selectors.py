@@ -5,7 +5,7 @@ answers 404, and no filter can widen what the base queryset holds.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
 from common.parsing import parse_id
 from referrals import policies
@@ -18,10 +18,16 @@ User = get_user_model()
 assert sorted(Urgency.values) == [Urgency.HIGH, Urgency.NORMAL], "referral_list's order needs a rank again"
 
 
-def _same_person(referral_ref: str = "") -> Q:
-    """Referrals of the same person as the outer referral: name, birth year and postal code, or phone."""
-    return Q(beneficiary__identity_key=OuterRef(f"{referral_ref}beneficiary__identity_key")) | (
-        Q(beneficiary__phone_key=OuterRef(f"{referral_ref}beneficiary__phone_key")) & ~Q(beneficiary__phone_key="")
+def _same_person_exists(candidates: QuerySet) -> ExpressionWrapper:
+    """Whether `candidates` hold another referral of the outer referral's person: same name, birth year and
+    postal code, or same phone. Two EXISTS, one per key, so that each is one lookup in that key's index
+    (an OR inside one EXISTS reads every candidate, once per row of the page)."""
+    others = candidates.exclude(pk=OuterRef("pk"))
+    by_identity = others.filter(beneficiary__identity_key=OuterRef("beneficiary__identity_key"))
+    by_phone = others.filter(beneficiary__phone_key=OuterRef("beneficiary__phone_key"))
+    return ExpressionWrapper(
+        Q(Exists(by_identity)) | (~Q(beneficiary__phone_key="") & Q(Exists(by_phone))),
+        output_field=BooleanField(),
     )
 
 
@@ -63,13 +69,11 @@ def referral_list(
         referrals = referrals.filter(organisation_id=organisation)
     if q and q.strip():
         referrals = referrals.filter(_search(user, q.strip()))
-    same = _same_person()
-    others = Referral.objects.filter(same).exclude(pk=OuterRef("pk"))
     # Duplicates within what the reader may open; beyond it, staff only learn that one exists.
-    annotations = {"possible_duplicate": Exists(visible.filter(same).exclude(pk=OuterRef("pk")))}
+    annotations = {"possible_duplicate": _same_person_exists(visible)}
     scope = policies.referral_scope(user)
     if policies.is_staff_reader(user) and scope:
-        annotations["duplicate_elsewhere"] = Exists(others.exclude(scope))
+        annotations["duplicate_elsewhere"] = _same_person_exists(Referral.objects.exclude(scope))
     else:
         # A coordinator sees every referral; a social worker learns nothing of other organisations' people.
         annotations["duplicate_elsewhere"] = Value(False)
