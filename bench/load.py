@@ -423,7 +423,7 @@ def check_database() -> None:
     reserved_without_kit = Device.objects.filter(status="reserved").exclude(allocations__status="held").count()
     print(f"  devices 'reserved' with no held kit: {reserved_without_kit}")
     gapless = True
-    for year in Receipt.objects.values_list("year", flat=True).distinct():
+    for year in Receipt.objects.order_by("year").values_list("year", flat=True).distinct():
         numbers = list(Receipt.objects.filter(year=year).order_by("sequence").values_list("sequence", flat=True))
         ok = numbers == list(range(1, len(numbers) + 1))
         gapless &= ok
