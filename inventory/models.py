@@ -169,6 +169,10 @@ class Device(models.Model):
         indexes = [
             models.Index(fields=["status", "kind", "site"], name="device_stock_idx"),
             models.Index(fields=["serial_number"], name="device_serial_idx"),
+            # The list filtered by status (and kind), newest first: read in the index's order, never past the
+            # years of handed-over devices (selectors.device_list orders by -id).
+            models.Index(fields=["status", "id"], name="device_status_list_idx"),
+            models.Index(fields=["status", "kind", "id"], name="device_status_kind_list_idx"),
             # A scanned or searched serial number is matched whatever its case (serial_number__iexact).
             models.Index(Upper("serial_number"), name="device_serial_upper_idx"),
             models.Index(fields=["imei2"], name="device_imei2_idx"),
