@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -170,6 +170,12 @@ class Device(models.Model):
         indexes = [
             models.Index(fields=["status", "kind", "site"], name="device_stock_idx"),
             models.Index(fields=["serial_number"], name="device_serial_idx"),
+            # The list filtered by status (and kind), newest first: read in the index's order, never past the
+            # years of handed-over devices (selectors.device_list orders by -id).
+            models.Index(fields=["status", "id"], name="device_status_list_idx"),
+            models.Index(fields=["status", "kind", "id"], name="device_status_kind_list_idx"),
+            # A scanned or searched serial number is matched whatever its case (serial_number__iexact).
+            models.Index(Upper("serial_number"), name="device_serial_upper_idx"),
             models.Index(fields=["imei2"], name="device_imei2_idx"),
         ]
 

@@ -1,6 +1,6 @@
 """Reads of stock that the API and the pages share, each at a constant number of queries."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from inventory.enums import LineItemStatus
@@ -55,6 +55,37 @@ def device_list(
     return devices.order_by("-id")
 
 
+# What a list shows of a device: its own columns, the site's code and the batch's id (no model instance).
+DEVICE_ROW_FIELDS = (
+    "asset_tag",
+    "kind",
+    "brand",
+    "model",
+    "serial_number",
+    "imei",
+    "imei2",
+    "ram_gb",
+    "storage_gb",
+    "storage_type",
+    "cpu",
+    "cpu_mark",
+    "os",
+    "battery_health_pct",
+    "grade",
+    "status",
+    "location",
+    "batch_id",
+    "notes",
+    "created_at",
+    "updated_at",
+)
+
+
+def device_rows(**filters) -> QuerySet:
+    """device_list's devices as dicts of DEVICE_ROW_FIELDS and `site_code`: what the API's list answers."""
+    return device_list(**filters).values(*DEVICE_ROW_FIELDS, site_code=F("site__code"))
+
+
 def device_get(asset_tag: str) -> Device | None:
     return Device.objects.select_related("site", "batch", "created_by").filter(asset_tag=asset_tag.upper()).first()
 
@@ -98,9 +129,10 @@ def scan_stock(code: str) -> list[Device | LineItem]:
     raw = code.strip()
     if not raw:
         return []
-    device = Device.objects.select_related("site").filter(asset_tag=raw.upper()).first()
-    if device:
-        return [device]
+    # The label's fields only, and no ORDER BY: the unique asset tag's index answers alone.
+    devices = list(Device.objects.only("asset_tag", "brand", "model").filter(asset_tag=raw.upper())[:1])
+    if devices:
+        return devices
     digits = compact_digits(raw)
     if looks_like_imei(digits):
         devices = list(Device.objects.select_related("site").filter(Q(imei=digits) | Q(imei2=digits)))

@@ -239,6 +239,10 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status"], name="referral_org_status_idx"),
             models.Index(fields=["site", "status"], name="referral_site_status_idx"),
+            # The queue's order (selectors.referral_list), for a site's mediators and for coordinators: a page
+            # reads fifty index entries however many referrals the years have piled up.
+            models.Index(fields=["site", "urgency", "submitted_at", "id"], name="referral_site_queue_idx"),
+            models.Index(fields=["urgency", "submitted_at", "id"], name="referral_queue_idx"),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from api.pagination import PageNumber, paginate
 from api.scan import resolve
@@ -88,6 +88,33 @@ class DeviceOut(Schema):
     site: str = Field(alias="site.code")
     location: str
     batch: int | None = Field(alias="batch_id")
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class DeviceRowOut(BaseModel):
+    """A device in a list: DeviceOut's fields, validated straight from the database row (no model instance)."""
+
+    asset_tag: str
+    kind: DeviceKind
+    brand: str
+    model: str
+    serial_number: str | None
+    imei: str | None
+    imei2: str | None
+    ram_gb: int | None
+    storage_gb: int | None
+    storage_type: blank_or(StorageType)
+    cpu: str
+    cpu_mark: int | None
+    os: str
+    battery_health_pct: int | None
+    grade: blank_or(Grade)
+    status: DeviceStatus
+    site: str = Field(validation_alias="site_code")
+    location: str
+    batch: int | None = Field(validation_alias="batch_id")
     notes: str
     created_at: datetime
     updated_at: datetime
@@ -195,12 +222,12 @@ def device_create(request: HttpRequest, payload: DeviceIn):
     return Status(201, selectors.device_get(device.asset_tag))
 
 
-@router.get("/devices", response=list[DeviceOut])
+@router.get("/devices", response=list[DeviceRowOut])
 @paginate(PageNumber)
 def device_list(request: HttpRequest, filters: Query[DeviceFilters]):
     """Devices, newest first, filtered by status, kind, site, grade, batch or a search term."""
     policies.require(request.auth, "stock.read")
-    return selectors.device_list(**filters.model_dump())
+    return selectors.device_rows(**filters.model_dump())
 
 
 @router.get("/devices/{asset_tag}", response=DeviceDetailOut)

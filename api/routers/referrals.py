@@ -2,7 +2,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from accounts.models import User
 from api.pagination import PageNumber, paginate
@@ -103,7 +103,9 @@ class CancelIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
-class NeedsOut(Schema):
+# The list's models (and what they nest) are plain pydantic models: a page's rows are dicts, validated without
+# ninja's per-attribute getter, which costs more than the query on a page of fifty.
+class NeedsOut(BaseModel):
     device_kinds: list[DeviceKind]
     connectivity: Connectivity
     accessories: list[Accessory]
@@ -128,14 +130,14 @@ class BeneficiaryOut(Schema):
         return person.consent_version_id
 
 
-class BeneficiarySummaryOut(Schema):
+class BeneficiarySummaryOut(BaseModel):
     first_name: str
     last_name: str = Field(description="Full for the referring organisation; an initial for staff.")
     postal_code: str
     birth_year: int
 
 
-class OrganisationRefOut(Schema):
+class OrganisationRefOut(BaseModel):
     id: int
     name: str
 
@@ -148,7 +150,7 @@ class DuplicateOut(Schema):
     submitted_at: datetime
 
 
-class ReferralSummaryOut(Schema):
+class ReferralSummaryOut(BaseModel):
     id: int
     status: ReferralStatus
     beneficiary: BeneficiarySummaryOut
@@ -248,6 +250,35 @@ def summary(referral: Referral, user: User) -> dict:
     }
 
 
+def summary_row(row: dict, user: User) -> dict:
+    """summary() of a row of selectors.referral_rows: the same answer, from a dict instead of a model instance."""
+    initial_only = policies.is_staff_reader(user)
+    last_name = row["beneficiary__last_name"]
+    return {
+        "id": row["id"],
+        "status": row["status"],
+        "needs": {
+            "device_kinds": row["device_kinds"],
+            "connectivity": row["connectivity"],
+            "accessories": row["accessories"],
+        },
+        "reason": row["reason"],
+        "urgency": row["urgency"],
+        "site": row["site__code"],
+        "decision_reason": row["decision_reason"],
+        "organisation": {"id": row["organisation_id"], "name": row["organisation__name"]},
+        "submitted_at": row["submitted_at"],
+        "possible_duplicate": row["possible_duplicate"],
+        "duplicate_elsewhere": row["duplicate_elsewhere"],
+        "beneficiary": {
+            "first_name": row["beneficiary__first_name"],
+            "last_name": f"{last_name[:1]}." if initial_only else last_name,
+            "postal_code": row["beneficiary__postal_code"],
+            "birth_year": row["beneficiary__birth_year"],
+        },
+    }
+
+
 def detail(request: HttpRequest, referral_id: Id, action: str = "read") -> dict:
     """The whole referral; when staff read it, the access is logged."""
     user = request.auth
@@ -315,12 +346,12 @@ def referral_create(request: HttpRequest, payload: ReferralIn):
 
 
 @router.get("/referrals", response=list[ReferralSummaryOut])
-@paginate(PageNumber, transform=lambda referral, request: summary(referral, request.auth))
+@paginate(PageNumber, transform=lambda row, request: summary_row(row, request.auth))
 def referral_list(request: HttpRequest, filters: Query[ReferralFilters]):
     """Referrals you may see: your organisation's (social workers), your site's validated partners'
     (mediators), all (coordinators). Most urgent, then longest waiting, first."""
     user = policies.require(request.auth, "referral.read")
-    return selectors.referral_list(user, **filters.model_dump())
+    return selectors.referral_rows(user, **filters.model_dump())
 
 
 @router.get("/referrals/{referral_id}", response=ReferralOut)

@@ -95,3 +95,16 @@ def test_the_schema_describes_the_page_and_its_parameters(path):
     page = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
     assert page["required"] == ["count", "page", "page_size", "pages", "items"]
     assert page["properties"]["items"]["type"] == "array"
+
+
+def test_beyond_the_exact_count_limit_count_and_pages_are_null_unless_asked(warehouse_api, monkeypatch):
+    monkeypatch.setattr("api.pagination.EXACT_COUNT_LIMIT", 3)
+    for _ in range(5):
+        DeviceFactory()
+    page = warehouse_api.get("devices", {"page_size": 2}).json()
+    assert (page["count"], page["pages"], len(page["items"])) == (None, None, 2)
+    counted = warehouse_api.get("devices", {"page_size": 2, "count": "true"}).json()
+    assert (counted["count"], counted["pages"]) == (5, 3)
+    assert [d["asset_tag"] for d in counted["items"]] == [d["asset_tag"] for d in page["items"]]
+    filtered = warehouse_api.get("devices", {"page_size": 2, "q": page["items"][0]["asset_tag"]}).json()
+    assert (filtered["count"], filtered["pages"]) == (1, 1)

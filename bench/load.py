@@ -1,0 +1,516 @@
+"""Load benchmark (prints figures; not a test): gunicorn on PostgreSQL under 50 concurrent mediators.
+
+    .venv/bin/python bench/load.py                     # 60 s of mixed load, then 10 s per read against the bare view
+    .venv/bin/python bench/load.py --duration 15 --read-seconds 5     # a shorter run
+    .venv/bin/python bench/load.py --scale             # a page's cost at 10,000 and at 1,000,000 devices
+
+Needs PostgreSQL (BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres, a role that may
+create databases) and the bench extra (pip install -e '.[bench]': locust). A scratch database (bagage_load
+unless --database) is created, migrated and dropped at the end; gunicorn runs the production settings
+(DEBUG=0, a SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, SECURE_SSL_REDIRECT=0) with 4 workers, plus a bench-only
+URLconf (bench/load_urls.py) that adds the bare raw-SQL view the reads are compared with.
+
+Load mode: the demo (load_demo) plus 10,000 ready devices, 5,000 accepted referrals and their SIM cards,
+bulk-created; mediators' tokens are issued through accounts.services.token_issue (the token endpoint is
+throttled and the sign-in locks out). 50 locust users mix scans, device and referral lists, reservations,
+releases and handovers signed on paper. Figures: throughput, p50/p95/p99 per request type, errors; then
+each read alone at full concurrency against the bare view (target: at least a quarter of its throughput);
+then the database: no device or SIM held twice, receipt numbers gapless. Targets: no errors, p95 <= 100 ms
+for the reads.
+
+Scale mode: single requests (median of --repeat) of the list, a filtered list, a search and a scan at
+10,000 devices / 5,000 referrals, then again after bulk-loading 1,000,000 devices and 300,000 referrals
+(COPY); target: each within 1.5x. EXPLAIN of each read's queries is printed at the large size.
+"""
+
+# Locust patches the standard library for gevent: it must be imported before anything opens a socket.
+from gevent import monkey  # isort: skip
+
+monkey.patch_all()
+
+import argparse  # noqa: E402
+import datetime as dt  # noqa: E402
+import io  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import secrets  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import urllib.request  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import gevent  # noqa: E402
+import psycopg  # noqa: E402
+from locust import FastHttpUser, constant, task  # noqa: E402
+from locust.env import Environment  # noqa: E402
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+READS = ("scan", "devices", "referrals")
+SITE = "SD"  # the demo mediator's site
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def admin_url() -> str:
+    return os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def database_url(name: str) -> str:
+    return admin_url().rsplit("/", 1)[0] + f"/{name}"
+
+
+def recreate_database(name: str, *, drop_only: bool = False) -> None:
+    with psycopg.connect(admin_url(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def production_env(url: str, scratch: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "PYTEST_ADDOPTS"}}
+    env.update(
+        DATABASE_URL=url,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        DEBUG="0",
+        BAGAGE_VAR_DIR=str(scratch / "var"),
+        STATIC_ROOT=str(scratch / "static"),
+        BAGAGE_ACCESS_LOG="/dev/null",
+        BAGAGE_GUNICORN_LOG_LEVEL="warning",
+    )
+    return env
+
+
+# ---------------------------------------------------------------------------------------------------- setup
+
+
+def setup_django(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0, stdout=io.StringIO())
+
+
+def luhn_number(body: str) -> str:
+    from stdnum import luhn
+
+    return body + luhn.calc_check_digit(body)
+
+
+def bulk_load(devices: int, referrals: int, *, start: int = 0, batch: int = 5_000) -> None:
+    """Ready devices, accepted referrals of a validated partner and available SIM cards, all at the mediator's site."""
+    from django.utils import timezone
+
+    from accounts.models import User
+    from inventory.models import Device, LineItem, Offer
+    from referrals.models import Beneficiary, Organisation, Referral
+    from sites.models import Site
+
+    site = Site.objects.get(code=SITE)
+    staff = User.objects.get(username="warehouse")
+    social = User.objects.get(username="social_worker")
+    organisation = Organisation.objects.filter(memberships__user=social).get()
+    offer = Offer.objects.filter(kind="sim", is_active=True).order_by("id").first()
+    now = timezone.now()
+    kinds = ("smartphone", "laptop", "tablet")
+    brands = (("Samsung", "Galaxy A52"), ("Lenovo", "ThinkPad T480"), ("Apple", "iPad 7"), ("Dell", "Latitude 5490"))
+    for first in range(start, start + devices, batch):
+        rows = []
+        for i in range(first, min(start + devices, first + batch)):
+            brand, model = brands[i % len(brands)]
+            rows.append(
+                Device(
+                    asset_tag=f"SDLD26-{i:07d}",
+                    kind=kinds[i % 3],
+                    brand=brand,
+                    model=model,
+                    serial_number=f"LD{i:09d}",
+                    imei=luhn_number(f"35{i:012d}") if kinds[i % 3] == "smartphone" else None,
+                    grade="B",
+                    status="ready",
+                    site=site,
+                    created_by=staff,
+                )
+            )
+        Device.objects.bulk_create(rows)
+    for first in range(start, start + referrals, batch):
+        people = Beneficiary.objects.bulk_create(
+            [
+                Beneficiary(
+                    first_name=("Amina", "Lucas", "Nour", "Jeanne")[i % 4],
+                    last_name=f"Durand{i}",
+                    phone=f"+3375{i:07d}",
+                    postal_code="93200",
+                    birth_year=1950 + i % 50,
+                    eligibility=["rsa"],
+                    consent_given_at=now,
+                    consent_recorded_by=social,
+                    consent_version_id=current_notice_version(),
+                    identity_key=f"durand{i}|amina|{1950 + i % 50}|93200",
+                    phone_key=f"+3375{i:07d}",
+                )
+                for i in range(first, min(start + referrals, first + batch))
+            ]
+        )
+        Referral.objects.bulk_create(
+            [
+                Referral(
+                    beneficiary=person,
+                    organisation=organisation,
+                    social_worker=social,
+                    site=site,
+                    device_kinds=["smartphone"],
+                    connectivity="sim",
+                    reason="administrative",
+                    status="accepted",
+                )
+                for person in people
+            ]
+        )
+        LineItem.objects.bulk_create(
+            [
+                LineItem(
+                    offer=offer,
+                    site=site,
+                    iccid=luhn_number(f"893301{i:012d}"),
+                    expires_on=dt.date.today() + dt.timedelta(days=365),
+                    created_by=staff,
+                )
+                for i in range(first, min(start + referrals, first + batch))
+            ]
+        )
+
+
+def current_notice_version() -> str:
+    from referrals.models import Beneficiary
+
+    return Beneficiary.objects.exclude(consent_version_id=None).values_list("consent_version_id", flat=True).first()
+
+
+def issue_tokens(count: int) -> list[str]:
+    from accounts.services import token_issue
+    from demo.accounts import DEMO_PASSWORD
+
+    return [token_issue(username="mediator", password=DEMO_PASSWORD, label=f"load {n}").secret for n in range(count)]
+
+
+def work_for_users(users: int) -> list[dict]:
+    """Each user's own referrals, smartphones and SIM cards: no two users ever reserve the same thing."""
+    from inventory.models import Device, LineItem
+    from referrals.models import Referral
+
+    referrals = list(
+        Referral.objects.filter(status="accepted", site__code=SITE, beneficiary__last_name__startswith="Durand")
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    phones = list(
+        Device.objects.filter(status="ready", kind="smartphone", asset_tag__startswith="SDLD")
+        .order_by("id")
+        .values_list("asset_tag", flat=True)
+    )
+    sims = list(
+        LineItem.objects.filter(status="available", site__code=SITE, iccid__startswith="893301")
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    tags = list(Device.objects.filter(asset_tag__startswith="SDLD").values_list("asset_tag", flat=True)[:2000])
+    return [
+        {"referrals": referrals[n::users], "devices": phones[n::users], "sims": sims[n::users], "tags": tags}
+        for n in range(users)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------- server
+
+
+class Gunicorn:
+    def __init__(self, env: dict[str, str], workers: int, scratch: Path):
+        self.port = free_port()
+        self.log = scratch / "gunicorn.log"
+        env = {
+            **env,
+            "DJANGO_SETTINGS_MODULE": "load_settings",
+            "PYTHONPATH": os.pathsep.join([str(BENCH), str(ROOT), env.get("PYTHONPATH", "")]),
+            "BAGAGE_BIND": f"127.0.0.1:{self.port}",
+            "BAGAGE_WORKERS": str(workers),
+        }
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"), "config.wsgi"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/bench/bare", timeout=5) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"gunicorn did not start:\n{self.log.read_text()[-3000:]}")
+            time.sleep(0.2)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+
+# ---------------------------------------------------------------------------------------------------- load
+
+
+def make_user_class(tokens: list[str], work: list[dict], only: str | None):
+    """A locust user class: a mediator with a token and its own referrals, devices and SIM cards."""
+    counter = iter(range(10**9))
+
+    class Mediator(FastHttpUser):
+        wait_time = constant(0)
+
+        def on_start(self):
+            n = next(counter)
+            self.mine = work[n % len(work)]
+            self.headers = {"Authorization": f"Bearer {tokens[n % len(tokens)]}", "Content-Type": "application/json"}
+            self.free_referrals = list(self.mine["referrals"])
+            self.free_devices = list(self.mine["devices"])
+            self.free_sims = list(self.mine["sims"])
+            self.held: list[tuple[int, int, str, int]] = []
+
+        def get(self, path, name):
+            self.client.get(path, headers=self.headers, name=name)
+
+        @task(5 if only is None else (1 if only == "scan" else 0))
+        def scan(self):
+            self.get(f"/api/v1/scan/{random.choice(self.mine['tags'])}", "scan")
+
+        @task(4 if only is None else (1 if only == "devices" else 0))
+        def devices(self):
+            self.get("/api/v1/devices?page_size=50", "devices")
+
+        @task(3 if only is None else (1 if only == "referrals" else 0))
+        def referrals(self):
+            self.get("/api/v1/referrals", "referrals")
+
+        @task(1 if only == "bare" else 0)
+        def bare(self):
+            self.client.get("/bench/bare", name="bare")
+
+        @task(3 if only is None else 0)
+        def cycle(self):
+            if len(self.held) < 2 and self.free_referrals and self.free_devices and self.free_sims:
+                referral, device, sim = self.free_referrals.pop(), self.free_devices.pop(), self.free_sims.pop()
+                body = f'{{"referral": {referral}, "device": "{device}", "line_item": {sim}}}'
+                with self.client.post(
+                    "/api/v1/allocations", data=body, headers=self.headers, name="reserve", catch_response=True
+                ) as answer:
+                    if answer.status_code == 201:
+                        self.held.append((answer.json()["id"], referral, device, sim))
+                        answer.success()
+                    else:
+                        answer.failure(f"{answer.status_code} {answer.text[:200]}")
+                return
+            if not self.held:
+                return
+            allocation, referral, device, sim = self.held.pop(0)
+            if random.random() < 0.5:
+                self.client.post(
+                    f"/api/v1/allocations/{allocation}/release",
+                    data='{"note": "load"}',
+                    headers=self.headers,
+                    name="release",
+                )
+                # Back in stock and waiting: they may be reserved again.
+                self.free_referrals.insert(0, referral)
+                self.free_devices.insert(0, device)
+                self.free_sims.insert(0, sim)
+            else:
+                body = '{"signed_on_paper": true, "checklist": {"device_starts": true, "sim_tested": true}}'
+                self.client.post(
+                    f"/api/v1/allocations/{allocation}/handover", data=body, headers=self.headers, name="handover"
+                )
+
+    return Mediator
+
+
+def run_locust(host: str, user_class, users: int, seconds: float) -> Environment:
+    env = Environment(user_classes=[user_class], host=host)
+    runner = env.create_local_runner()
+    runner.start(users, spawn_rate=users)
+    gevent.sleep(seconds)
+    runner.quit()
+    return env
+
+
+def ms(entry, percentile: float) -> int:
+    return entry.get_response_time_percentile(percentile) if entry.num_requests else 0
+
+
+def print_stats(env: Environment, seconds: float, title: str) -> dict[str, float]:
+    total = env.stats.total
+    print(f"\n{title}")
+    print(f"  {'request':<10} {'count':>7} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>7}")
+    rates = {}
+    for (name, _method), entry in sorted(env.stats.entries.items()):
+        rates[name] = entry.num_requests / seconds
+        print(
+            f"  {name:<10} {entry.num_requests:>7} {rates[name]:>8.1f} {ms(entry, 0.5):>7} {ms(entry, 0.95):>7} "
+            f"{ms(entry, 0.99):>7} {entry.num_failures:>7}"
+        )
+    print(
+        f"  {'all':<10} {total.num_requests:>7} {total.num_requests / seconds:>8.1f} {ms(total, 0.5):>7} "
+        f"{ms(total, 0.95):>7} {ms(total, 0.99):>7} {total.num_failures:>7}"
+    )
+    for error in list(env.stats.errors.values())[:10]:
+        print(f"  error x{error.occurrences}: {error.method} {error.name}: {str(error.error)[:300]}")
+    return rates
+
+
+def check_database() -> None:
+    from django.db.models import Count
+
+    from distribution.models import Allocation, Receipt
+
+    held = Allocation.objects.filter(status="held")
+    twice_devices = held.exclude(device=None).values("device").annotate(n=Count("id")).filter(n__gt=1).count()
+    twice_items = held.exclude(line_item=None).values("line_item").annotate(n=Count("id")).filter(n__gt=1).count()
+    from inventory.models import Device
+
+    handed_twice = (
+        Allocation.objects.filter(status="handed_over")
+        .exclude(device=None)
+        .values("device")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
+    print("\ndatabase after the load")
+    print(f"  devices held by two kits: {twice_devices}; SIM cards or vouchers held by two kits: {twice_items}")
+    print(f"  devices handed over twice: {handed_twice}")
+    reserved_without_kit = Device.objects.filter(status="reserved").exclude(allocations__status="held").count()
+    print(f"  devices 'reserved' with no held kit: {reserved_without_kit}")
+    gapless = True
+    for year in Receipt.objects.order_by("year").values_list("year", flat=True).distinct():
+        numbers = list(Receipt.objects.filter(year=year).order_by("sequence").values_list("sequence", flat=True))
+        ok = numbers == list(range(1, len(numbers) + 1))
+        gapless &= ok
+        print(f"  receipts {year}: {len(numbers)}, numbered 1..{len(numbers)} without a gap: {ok}")
+    print(f"  allocations: {Allocation.objects.values('status').annotate(n=Count('id')).order_by('status')}")
+    if twice_devices or twice_items or handed_twice or reserved_without_kit or not gapless:
+        print("  FAILED: the database is inconsistent")
+
+
+def load_mode(args, server: Gunicorn) -> None:
+    tokens = issue_tokens(max(1, args.users // 10))
+    work = work_for_users(args.users)
+    if args.read_seconds:
+        alone = {}
+        for name in ("bare", *READS):
+            env = run_locust(server.url, make_user_class(tokens, work, name), args.users, args.read_seconds)
+            entry = env.stats.get(name, "GET")
+            alone[name] = (entry.num_requests / args.read_seconds, ms(entry, 0.5), ms(entry, 0.95), entry.num_failures)
+        print(f"\neach read alone, {args.users} clients for {args.read_seconds:.0f} s each (target: >= 1/4 of bare)")
+        for name, (rate, p50, p95, errors) in alone.items():
+            ratio = rate / alone["bare"][0] if alone["bare"][0] else float("nan")
+            print(f"  {name:<10} {rate:>8.1f} req/s  p50 {p50} ms  p95 {p95} ms  errors {errors}  {ratio:.2f} x bare")
+    env = run_locust(server.url, make_user_class(tokens, work, None), args.users, args.duration)
+    print_stats(env, args.duration, f"mixed load: {args.users} mediators for {args.duration:.0f} s")
+    reads_ok = all(ms(entry, 0.95) <= 100 for (name, _m), entry in env.stats.entries.items() if name in READS)
+    print(f"  target: zero errors ({env.stats.total.num_failures == 0}), p95 <= 100 ms for the reads ({reads_ok})")
+    check_database()
+
+
+# ---------------------------------------------------------------------------------------------------- scale
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=float, default=60, help="seconds of mixed load (default 60)")
+    parser.add_argument("--read-seconds", type=float, default=10, help="seconds per read alone (0: skip)")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--devices", type=int, default=10_000)
+    parser.add_argument("--referrals", type=int, default=5_000)
+    parser.add_argument("--database", default="bagage_load")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--scale", action="store_true", help="time single reads at 10,000 and 1,000,000 devices")
+    parser.add_argument("--big-devices", type=int, default=1_000_000)
+    parser.add_argument("--big-referrals", type=int, default=300_000)
+    parser.add_argument("--repeat", type=int, default=30, help="single requests per read in scale mode")
+    args = parser.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="bagage-load-"))
+    url = database_url(args.database)
+    recreate_database(args.database)
+    server = None
+    try:
+        env = production_env(url, scratch)
+        began = time.perf_counter()
+        setup_django(env)
+        bulk_load(args.devices, args.referrals)
+        from django.db import connection as setup_connection
+
+        with setup_connection.cursor() as cursor:
+            # What autovacuum does soon after a bulk load: without statistics the planner takes 5,000 referrals
+            # for a handful and reads them all in every duplicate check.
+            cursor.execute("ANALYZE")
+        print(
+            f"setup: demo + {args.devices:,} devices + {args.referrals:,} referrals and SIM cards "
+            f"in {time.perf_counter() - began:.1f} s (database {args.database})"
+        )
+        from django.db import connection
+
+        connection.close()
+        server = Gunicorn(env, args.workers, scratch)
+        print(f"gunicorn: {args.workers} workers at {server.url}, production settings")
+        if args.scale:
+            from scale import scale_mode  # noqa: PLC0415
+
+            scale_mode(args, server)
+        else:
+            load_mode(args, server)
+    finally:
+        if server is not None:
+            server.stop()
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            recreate_database(args.database, drop_only=True)
+
+
+if __name__ == "__main__":
+    main()
