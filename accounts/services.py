@@ -118,8 +118,8 @@ def token_issue(*, username: str, password: str, label: str, request: HttpReques
     return IssuedToken(token=token, secret=secret)
 
 
-def token_authenticate(secret: str) -> User | None:
-    """Return the active user that owns an unrevoked token, or None."""
+def token_authenticate(secret: str) -> ApiToken | None:
+    """The unrevoked token with this secret, of an active user (`token.user`, with its site), or None."""
     token = (
         ApiToken.objects.select_related("user", "user__site")
         .filter(digest=token_digest(secret), revoked_at__isnull=True, user__is_active=True)
@@ -130,7 +130,7 @@ def token_authenticate(secret: str) -> User | None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
 
 
 @atomic

@@ -21,6 +21,7 @@ from api.routers import (
     sites,
     stock,
 )
+from api.throttling import ApiRateThrottle
 
 # Every operation may answer these, always as ErrorOut ({"detail", "code"}): bad input, no or a wrong
 # token, a role or an object out of reach, a conflict with the current state, a throttle.
@@ -53,6 +54,8 @@ api = BagageAPI(
     version="1",
     description="Donated devices and prepaid connectivity, from donation to handover.",
     auth=AUTH,
+    # Every operation (but the token endpoint, which has its own stricter one): per token and per address.
+    throttle=[ApiRateThrottle()],
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",

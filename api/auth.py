@@ -1,21 +1,30 @@
 """Who is calling: a personal bearer token, or the web session (with CSRF on writes)."""
 
 from django.http import HttpRequest
-from ninja.errors import HttpError
+from ninja.errors import HttpError, Throttled
 from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
 from accounts.models import User
 from accounts.services import token_authenticate
+from api.throttling import bad_token_allowed
 
 
 class BearerTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = token_authenticate(token)
+        if found is None:
+            # Counted per address: past BAGAGE_API_BAD_TOKEN_RATE, wrong tokens answer 429, not 401.
+            wait = bad_token_allowed(request)
+            if wait is not None:
+                request.throttled_code = "too_many_attempts"
+                raise Throttled(wait=wait)
+            return None
+        # The API's rate limit counts per token (api.throttling.ApiRateThrottle).
+        request.api_token_id = found.pk
+        request.user = found.user
+        return found.user
 
 
 class SessionAuth(APIKeyCookie):

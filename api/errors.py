@@ -1,6 +1,7 @@
 """Every error of the API is JSON `{"detail": ..., "code": ...}` with a 4xx status."""
 
 import logging
+import math
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -84,8 +85,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Throttled)
     def throttled(request, exc: Throttled):
-        # django-ninja adds Retry-After to this answer; the code is the lockout's, as the cure is the same.
-        return respond(request, 429, error_body(429, "Too many attempts: wait, then try again.", "too_many_attempts"))
+        # Which throttle refused says what it was: the API's rate limit (too many requests) or too many tokens
+        # asked, wrong ones sent (the lockout's code, as the cure is the same: wait).
+        if getattr(request, "throttled_code", None) == "rate_limited":
+            body = error_body(429, "Too many requests: wait, then try again.", "rate_limited")
+        else:
+            body = error_body(429, "Too many attempts: wait, then try again.", "too_many_attempts")
+        response = respond(request, 429, body)
+        # django-ninja sets Retry-After itself on its throttles' answers; a throttle raised elsewhere (a wrong
+        # token, in the authentication) gets it here.
+        if exc.wait is not None:
+            response["Retry-After"] = str(math.ceil(exc.wait))
+        return response
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):

@@ -47,3 +47,24 @@ class ThrottleBucket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {len(self.hits)}"
+
+
+class RateCounter(models.Model):
+    """How many API requests one client (a token, a signed-in user or an address) made in the current and the
+    previous slot of its limit's period: the two numbers of a sliding-window counter (api.throttling.ApiRateThrottle).
+
+    One row per client, updated by one atomic upsert per request, so every worker counts on the same row. On
+    PostgreSQL the table is UNLOGGED (migration 0003): counts need no crash safety, and a request that only
+    bumps a counter then commits without waiting for the disk.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    # The slot's number: Unix time // the period's seconds.
+    slot = models.BigIntegerField()
+    hits = models.PositiveIntegerField()
+    previous = models.PositiveIntegerField()
+    # Unix time after which the row counts nothing any more (the end of the next slot): `purge_expired` deletes it.
+    stale_after = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits} (+{self.previous} before)"

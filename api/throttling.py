@@ -8,13 +8,17 @@ transaction (settings.DATABASES) already takes the database's write lock at BEGI
 """
 
 import threading
+import time
+from dataclasses import dataclass
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja.throttling import AnonRateThrottle
+from ninja.throttling import AnonRateThrottle, BaseThrottle, SimpleRateThrottle
 
-from api.models import ThrottleBucket
+from api.models import RateCounter, ThrottleBucket
+from common.lockout import client_ip
 
 
 class AtomicAnonRateThrottle(AnonRateThrottle):
@@ -50,3 +54,120 @@ class AtomicAnonRateThrottle(AnonRateThrottle):
 
     def wait(self) -> float | None:
         return getattr(self._local, "wait", None)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `requests` per `seconds`, for the clients of one scope ("token", "user", "address", …)."""
+
+    scope: str
+    requests: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, scope: str, rate: str | None) -> "Limit | None":
+        """A limit from "1200/min" ("N/s", "N/m", "N/h", "N/d", as django-ninja writes rates); None when unset."""
+        # django-ninja's parser reads only the class's table of periods.
+        requests, seconds = SimpleRateThrottle.parse_rate(SimpleRateThrottle, rate) if rate else (None, None)
+        return cls(scope, requests, seconds) if requests and seconds else None
+
+
+def count_requests(hits: list[tuple[Limit, str]], now: float) -> list[tuple[Limit, float, float]]:
+    """Count one more request for each (limit, client); return each limit with the client's estimated rate and,
+    when over it, how long to wait.
+
+    A sliding-window counter: each client has the count of the current slot of the limit's period and of the
+    previous one; the estimate weighs the previous slot by how much of it the sliding window still covers. All
+    counters are bumped by one INSERT … ON CONFLICT DO UPDATE … RETURNING (PostgreSQL, SQLite >= 3.35): the
+    database applies concurrent upserts of a row one after another, whichever worker sends them. Refused
+    requests count too, so that a client that keeps hammering stays refused.
+    """
+    table = RateCounter._meta.db_table
+    rows, params = [], []
+    for limit, client in hits:
+        slot = int(now // limit.seconds)
+        rows.append("(%s, %s, 1, 0, %s)")
+        params += [f"{limit.scope}:{client}"[:200], slot, (slot + 2) * limit.seconds]
+    sql = (
+        f"INSERT INTO {table} (key, slot, hits, previous, stale_after) VALUES {', '.join(rows)} "  # noqa: S608
+        f"ON CONFLICT (key) DO UPDATE SET "
+        f"previous = CASE WHEN {table}.slot = excluded.slot THEN {table}.previous "
+        f"WHEN {table}.slot = excluded.slot - 1 THEN {table}.hits ELSE 0 END, "
+        f"hits = CASE WHEN {table}.slot = excluded.slot THEN {table}.hits + 1 ELSE 1 END, "
+        f"slot = excluded.slot, stale_after = excluded.stale_after "
+        f"RETURNING key, hits, previous"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counts = {key: (current, previous) for key, current, previous in cursor.fetchall()}
+    results = []
+    for limit, client in hits:
+        current, previous = counts[f"{limit.scope}:{client}"[:200]]
+        elapsed = (now % limit.seconds) / limit.seconds
+        estimate = previous * (1 - elapsed) + current
+        wait = 0.0
+        if estimate > limit.requests:
+            if current <= limit.requests and previous:
+                # Within this slot, once the previous slot's weight has fallen enough.
+                wait = ((1 - (limit.requests - current) / previous) - elapsed) * limit.seconds
+            else:
+                # Past the next slot's start, once this slot's count (then the previous one) weighs little enough.
+                wait = (1 - elapsed) * limit.seconds + (1 - limit.requests / current) * limit.seconds
+        results.append((limit, estimate, max(wait, 1.0) if estimate > limit.requests else 0.0))
+    return results
+
+
+class ApiRateThrottle(BaseThrottle):
+    """Every API operation: at most BAGAGE_API_RATE_TOKEN requests per token (or per signed-in user, for the
+    browser's session) and BAGAGE_API_RATE_ADDRESS per address, counted in the database (api.RateCounter), so
+    that every worker of every server shares the counts. One query per request. A refused request answers 429
+    `rate_limited` with Retry-After."""
+
+    def __init__(self, *, token_rate: str | None = None, address_rate: str | None = None):
+        self._token_rate, self._address_rate = token_rate, address_rate
+        self._local = threading.local()
+
+    def limits(self) -> tuple[Limit | None, Limit | None]:
+        # Read at each request: the settings may change (tests, a deployment's environment).
+        token_rate = self._token_rate or settings.BAGAGE_API_RATE_TOKEN
+        address_rate = self._address_rate or settings.BAGAGE_API_RATE_ADDRESS
+        return Limit.parse("token", token_rate), Limit.parse("address", address_rate)
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self._local.wait = None
+        token_limit, address_limit = self.limits()
+        hits = []
+        auth = getattr(request, "auth", None)
+        if token_limit and auth is not None:
+            token_id = getattr(request, "api_token_id", None)
+            client = f"t{token_id}" if token_id is not None else f"u{auth.pk}"
+            hits.append((token_limit, client))
+        address = client_ip(request)
+        if address_limit and address:
+            hits.append((address_limit, address))
+        if not hits:
+            return True
+        waits = [wait for _limit, _estimate, wait in count_requests(hits, self.timer()) if wait]
+        if not waits:
+            return True
+        self._local.wait = max(waits)
+        request.throttled_code = "rate_limited"
+        return False
+
+    def timer(self) -> float:
+        return time.time()
+
+    def wait(self) -> float | None:
+        return getattr(self._local, "wait", None)
+
+
+def bad_token_allowed(request: HttpRequest) -> float | None:
+    """Count a request whose bearer token is unknown, revoked or of a deactivated account, per address; None while
+    under BAGAGE_API_BAD_TOKEN_RATE, else how long to wait. Tokens cannot be guessed (256 random bits), but an
+    address that keeps sending wrong ones is a misconfigured script or worse: it gets 429s, not a query each."""
+    limit = Limit.parse("bad_token", settings.BAGAGE_API_BAD_TOKEN_RATE)
+    address = client_ip(request)
+    if limit is None or not address:
+        return None
+    ((_limit, _estimate, wait),) = count_requests([(limit, address)], time.time())
+    return wait or None

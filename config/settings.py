@@ -228,6 +228,13 @@ NINJA_NUM_PROXIES = BAGAGE_PROXY_COUNT
 # concurrent requests on every worker are counted one after another. The cache is a database table too
 # (created by an accounts migration), shared by every worker with no extra service.
 BAGAGE_TOKEN_RATE = os.environ.get("BAGAGE_TOKEN_RATE", "10/min")
+# Every other API request is counted per token (or signed-in user) and per address (api.throttling.ApiRateThrottle,
+# a sliding-window counter in the database): 20 a second per token is more than a person or a scanner sends;
+# a reception point's mediators share one public address. Wrong bearer tokens are counted per address apart.
+# django-ninja's rates: "N/s", "N/min", "N/h", "N/d"; empty turns a limit off.
+BAGAGE_API_RATE_TOKEN = os.environ.get("BAGAGE_API_RATE_TOKEN", "1200/min")
+BAGAGE_API_RATE_ADDRESS = os.environ.get("BAGAGE_API_RATE_ADDRESS", "6000/min")
+BAGAGE_API_BAD_TOKEN_RATE = os.environ.get("BAGAGE_API_BAD_TOKEN_RATE", "30/min")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "bagage_cache"}}
 
 LOGGING = {

@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 4
 START_SECONDS = 90
 REQUEST_SECONDS = 30
+TOKEN_RATE = 20  # API requests a minute per token, for this module's server
 
 
 @pytest.fixture(autouse=True)
@@ -151,6 +152,7 @@ def gunicorn_server(tmp_path_factory, django_db_setup, django_db_blocker):
         BAGAGE_ACCESS_LOG=str(access_log),
         STATIC_ROOT=str(tmp_path / "static"),
         BAGAGE_VAR_DIR=str(tmp_path / "var"),
+        BAGAGE_API_RATE_TOKEN=f"{TOKEN_RATE}/min",
     )
     # As `make serve` does: the static files gathered, hashed and compressed for WhiteNoise.
     subprocess.run(
@@ -270,6 +272,25 @@ def test_the_token_throttle_counts_requests_across_workers(server):
     assert int(eleventh.headers["Retry-After"]) > 0
     # Another address is not throttled.
     assert ask_token(server, "chloe", PASSWORD, "198.51.100.4").status == 201
+
+
+def test_the_api_rate_limit_counts_concurrent_requests_across_workers(server):
+    UserFactory(username="dora", warehouse=True)
+    token = ask_token(server, "dora", PASSWORD, "198.51.100.5").json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(
+            pool.map(lambda _: server.request("GET", "/api/v1/donors", headers=headers), range(TOKEN_RATE + 10))
+        )
+    statuses = sorted(a.status for a in answers)
+    assert statuses == [200] * TOKEN_RATE + [429] * 10
+    assert len({a.worker for a in answers if a.status == 200}) >= 2, "every request went to one worker"
+    refused = [a for a in answers if a.status == 429]
+    assert {a.json()["code"] for a in refused} == {"rate_limited"}
+    assert all(int(a.headers["Retry-After"]) >= 1 for a in refused)
+    # Another token of the same person has its own count.
+    other = ask_token(server, "dora", PASSWORD, "198.51.100.5").json()["token"]
+    assert server.request("GET", "/api/v1/donors", headers={"Authorization": f"Bearer {other}"}).status == 200
 
 
 def test_pages_load_their_css_from_whitenoise_with_debug_off(server):

@@ -1,0 +1,196 @@
+"""The API's rate limits (issue 14, item 6): per token, per address, and wrong tokens per address.
+
+Counters live in the database (api.RateCounter), bumped by one upsert per request, so every worker counts on
+the same rows: the threaded test below gives each request its own connection, as gunicorn's workers have;
+tests/ops/test_gunicorn.py replays it against four real workers.
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import connections
+from django.test import Client
+
+from accounts.services import token_issue
+from api.models import RateCounter
+from api.throttling import Limit, count_requests
+from inventory.models import Donor
+from tests.conftest import ApiClient
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(response) -> bool:
+    return response.status_code == 429
+
+
+def test_a_token_past_its_rate_is_refused_with_the_time_to_wait(settings, warehouse_api):
+    settings.BAGAGE_API_RATE_TOKEN = "5/min"
+    assert [warehouse_api.get("donors").status_code for _ in range(5)] == [200] * 5
+    sixth = warehouse_api.get("donors")
+    assert sixth.status_code == 429
+    assert sixth.json()["code"] == "rate_limited"
+    assert set(sixth.json()) >= {"detail", "code"}
+    assert 1 <= int(sixth["Retry-After"]) <= 120
+
+
+def test_a_refused_write_changes_nothing(settings, warehouse_api):
+    settings.BAGAGE_API_RATE_TOKEN = "2/min"
+    assert warehouse_api.post("donors", {"name": "Acme", "kind": "company"}).status_code == 201
+    assert warehouse_api.post("donors", {"name": "Beta", "kind": "company"}).status_code == 201
+    third = warehouse_api.post("donors", {"name": "Gamma", "kind": "company"})
+    assert third.status_code == 429
+    assert sorted(Donor.objects.values_list("name", flat=True)) == ["Acme", "Beta"]
+
+
+def test_the_limit_is_per_token_not_per_person(settings, warehouse_user):
+    settings.BAGAGE_API_RATE_TOKEN = "3/min"
+    first, second = ApiClient(warehouse_user), ApiClient(warehouse_user)
+    assert [first.get("donors").status_code for _ in range(3)] == [200] * 3
+    assert refused(first.get("donors"))
+    assert second.get("donors").status_code == 200
+
+
+def test_the_browser_session_is_counted_per_user(settings, warehouse_user):
+    settings.BAGAGE_API_RATE_TOKEN = "3/min"
+    browser = Client()
+    browser.force_login(warehouse_user)
+    assert [browser.get("/api/v1/donors").status_code for _ in range(3)] == [200] * 3
+    assert refused(browser.get("/api/v1/donors"))
+    assert RateCounter.objects.filter(key=f"token:u{warehouse_user.pk}").exists()
+
+
+def test_an_address_past_its_rate_is_refused_whatever_the_tokens(settings, warehouse_user, mediator_user):
+    settings.BAGAGE_API_RATE_ADDRESS = "4/min"
+    clients = [ApiClient(warehouse_user), ApiClient(mediator_user), ApiClient(warehouse_user)]
+    for api in clients:
+        api.client = Client(REMOTE_ADDR="198.51.100.9")
+    assert [clients[n % 2].get("donors").status_code for n in range(4)] == [200] * 4
+    fifth = clients[2].get("donors")
+    assert fifth.status_code == 429
+    assert fifth.json()["code"] == "rate_limited"
+    # Another address is not refused.
+    clients[2].client = Client(REMOTE_ADDR="198.51.100.10")
+    assert clients[2].get("donors").status_code == 200
+
+
+def test_anonymous_operations_are_counted_per_address(settings, anon_api):
+    settings.BAGAGE_API_RATE_ADDRESS = "3/min"
+    # The national open-data file of the reception points: public.
+    path = "sites/lieux-mediation-numerique.json"
+    assert [anon_api.get(path).status_code for _ in range(3)] == [200] * 3
+    assert anon_api.get(path).json()["code"] == "rate_limited"
+
+
+def test_wrong_tokens_are_refused_after_a_few_per_address(settings, warehouse_user):
+    settings.BAGAGE_API_BAD_TOKEN_RATE = "3/min"
+    guesser = Client(REMOTE_ADDR="203.0.113.5")
+    wrong = {"Authorization": "Bearer bgt_not-a-real-token"}
+    assert [guesser.get("/api/v1/donors", headers=wrong).status_code for _ in range(3)] == [401] * 3
+    fourth = guesser.get("/api/v1/donors", headers=wrong)
+    assert fourth.status_code == 429
+    assert fourth.json()["code"] == "too_many_attempts"
+    assert int(fourth["Retry-After"]) >= 1
+    # A good token from that address is not refused by the count of wrong ones, nor is another address.
+    good = token_issue(username=warehouse_user.username, password=PASSWORD, label="t").secret
+    assert guesser.get("/api/v1/donors", headers={"Authorization": f"Bearer {good}"}).status_code == 200
+    other = Client(REMOTE_ADDR="203.0.113.6")
+    assert other.get("/api/v1/donors", headers=wrong).status_code == 401
+
+
+def test_a_revoked_token_counts_as_a_wrong_one(settings, warehouse_api):
+    settings.BAGAGE_API_BAD_TOKEN_RATE = "1/min"
+    token_id = warehouse_api.get("auth/tokens").json()[0]["id"]
+    assert warehouse_api.delete(f"auth/tokens/{token_id}").status_code in (200, 204)
+    assert warehouse_api.get("donors").status_code == 401
+    assert warehouse_api.get("donors").status_code == 429
+
+
+# --- the counter itself ---
+
+MINUTE = Limit("test", 10, 60)
+
+
+def hit(now: float, client: str = "a") -> float:
+    """Count one request at `now`; the wait (0 when allowed)."""
+    ((_limit, _estimate, wait),) = count_requests([(MINUTE, client)], now)
+    return wait
+
+
+def test_the_window_slides_the_previous_minute_out():
+    start = 6_000_000.0 * 60  # the start of a slot
+    assert [hit(start + n) for n in range(10)] == [0] * 10
+    assert hit(start + 10) > 0  # the eleventh in the same minute
+    # At the start of the next minute the last one still weighs almost fully: refused.
+    assert hit(start + 60.5) > 0
+    # Near its end the previous minute's 11 weigh little: allowed again.
+    assert hit(start + 119) == 0
+
+
+def test_a_slot_long_past_counts_nothing():
+    start = 6_000_000.0 * 60
+    for n in range(12):
+        hit(start + n)
+    assert hit(start + 600) == 0
+    counter = RateCounter.objects.get(key="test:a")
+    assert (counter.hits, counter.previous) == (1, 0)
+
+
+def test_the_wait_is_when_the_estimate_falls_under_the_limit():
+    start = 6_000_000.0 * 60
+    for n in range(20):
+        hit(start + n)
+    # 21 counted in this minute: wait for its end, then for 21 * (1 - f) + 1 <= 10 ... about half a minute more.
+    wait = hit(start + 30)
+    assert 30 + 60 * (1 - 10 / 21) - 1 <= wait <= 30 + 60 * (1 - 10 / 21) + 1
+
+
+def test_clients_are_counted_apart():
+    start = 6_000_000.0 * 60
+    for n in range(10):
+        hit(start + n, "a")
+    assert hit(start + 11, "a") > 0
+    assert hit(start + 11, "b") == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_on_their_own_connections_let_exactly_the_rate_through(settings):
+    settings.BAGAGE_API_RATE_TOKEN = "10/min"
+    user = UserFactory(warehouse=True, username="rush")
+    token = token_issue(username=user.username, password=PASSWORD, label="rush").secret
+    start = threading.Barrier(20)
+    statuses, lock = [], threading.Lock()
+
+    def run():
+        try:
+            start.wait()
+            status = Client().get("/api/v1/donors", headers={"Authorization": f"Bearer {token}"}).status_code
+        except Exception as exc:  # a crash is a failure of the counter: report it as a status
+            status = repr(exc)
+        finally:
+            connections.close_all()
+        with lock:
+            statuses.append(status)
+
+    threads = [threading.Thread(target=run) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses, key=str) == [200] * 10 + [429] * 10
+
+
+def test_purge_expired_deletes_only_what_counts_nothing_any_more():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    now = time.time()
+    count_requests([(MINUTE, "old")], now - 180)  # its slot and the next are over
+    count_requests([(MINUTE, "fresh")], now)
+    out = StringIO()
+    call_command("purge_expired", stdout=out)
+    assert list(RateCounter.objects.values_list("key", flat=True)) == ["test:fresh"]
+    assert "Deleted 1 rate counter(s)" in out.getvalue()
