@@ -28,7 +28,8 @@ EXACT_COUNT_LIMIT = 1_000
 
 
 class PageNumber(PaginationBase):
-    """Pages numbered from 1; `transform(item, request)`, when given, turns each row of the page into its answer."""
+    """Pages numbered from 1. `prepare(items, request)`, when given, completes the page's rows at once (one query
+    for the whole page, say); then `transform(item, request)` turns each row into its answer."""
 
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
@@ -48,14 +49,23 @@ class PageNumber(PaginationBase):
         pages: int | None = Field(description="How many pages; null when count is.")
         items: list[Any]
 
-    def __init__(self, *, transform: Callable[[Any, HttpRequest], Any] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        prepare: Callable[[list, HttpRequest], list] | None = None,
+        transform: Callable[[Any, HttpRequest], Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
+        self.prepare = prepare
         self.transform = transform
 
     def paginate_queryset(self, queryset: QuerySet, pagination: Input, request: HttpRequest, **params: Any) -> dict:
         count = self.count(queryset, exact=pagination.count)
         start = (pagination.page - 1) * pagination.page_size
         items = list(queryset[start : start + pagination.page_size])
+        if self.prepare is not None:
+            items = self.prepare(items, request)
         if self.transform is not None:
             items = [self.transform(item, request) for item in items]
         return {

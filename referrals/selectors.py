@@ -6,10 +6,11 @@ answers 404, and no filter can widen what the base queryset holds.
 
 import hashlib
 import hmac
+from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from common.parsing import parse_id
 from referrals import policies
@@ -20,19 +21,6 @@ User = get_user_model()
 
 # The queue is ordered by the urgency column itself (referral_list): that needs the urgent value to sort first.
 assert sorted(Urgency.values) == [Urgency.HIGH, Urgency.NORMAL], "referral_list's order needs a rank again"
-
-
-def _same_person_exists(candidates: QuerySet) -> ExpressionWrapper:
-    """Whether `candidates` hold another referral of the outer referral's person: same name, birth year and
-    postal code, or same phone. Two EXISTS, one per key, so that each is one lookup in that key's index
-    (an OR inside one EXISTS reads every candidate, once per row of the page)."""
-    others = candidates.exclude(pk=OuterRef("pk"))
-    by_identity = others.filter(beneficiary__identity_key=OuterRef("beneficiary__identity_key"))
-    by_phone = others.filter(beneficiary__phone_key=OuterRef("beneficiary__phone_key"))
-    return ExpressionWrapper(
-        Q(Exists(by_identity)) | (~Q(beneficiary__phone_key="") & Q(Exists(by_phone))),
-        output_field=BooleanField(),
-    )
 
 
 def _search(user: User, term: str) -> Q:
@@ -76,6 +64,11 @@ def referral_filter(
     return referrals
 
 
+# Most urgent first, then the longest waiting: "high" sorts before "normal", so the plain column orders them and
+# the queue's index (site, urgency, submitted_at, id) reads a page without sorting every referral.
+QUEUE_ORDER = ("urgency", "submitted_at", "id")
+
+
 def referral_list(
     user: User,
     *,
@@ -85,9 +78,10 @@ def referral_list(
     organisation: int | None = None,
     q: str | None = None,
 ) -> QuerySet[Referral]:
-    visible = policies.referrals_for(user)
+    """The referrals `user` may read, with the list's filters, most urgent then longest waiting first. A page of
+    them gets its duplicate flags from mark_duplicates()."""
     referrals = referral_filter(
-        visible.select_related("beneficiary", "organisation", "site", "social_worker"),
+        policies.referrals_for(user).select_related("beneficiary", "organisation", "site", "social_worker"),
         user,
         status=status,
         site=site,
@@ -95,17 +89,64 @@ def referral_list(
         organisation=organisation,
         q=q,
     )
-    # Duplicates within what the reader may open; beyond it, staff only learn that one exists.
-    annotations = {"possible_duplicate": _same_person_exists(visible)}
-    scope = policies.referral_scope(user)
-    if policies.is_staff_reader(user) and scope:
-        annotations["duplicate_elsewhere"] = _same_person_exists(Referral.objects.exclude(scope))
-    else:
-        # A coordinator sees every referral; a social worker learns nothing of other organisations' people.
-        annotations["duplicate_elsewhere"] = Value(False)
-    # Most urgent first, then the longest waiting: "high" sorts before "normal", so the plain column orders
-    # them and the queue's index (site, urgency, submitted_at, id) reads a page without sorting every referral.
-    return referrals.annotate(**annotations).order_by("urgency", "submitted_at", "id")
+    return referrals.order_by(*QUEUE_ORDER)
+
+
+def duplicate_flags(user: User, people: list[tuple[int, str, str]]) -> dict[int, tuple[bool, bool]]:
+    """For each (referral id, identity key, phone key) of a page: (possible_duplicate, duplicate_elsewhere).
+
+    possible_duplicate: the same person (same name, birth year and postal code, or same phone) has another
+    referral the user may open. duplicate_elsewhere: staff limited to a scope (mediators) learn that one exists
+    beyond it, never which; coordinators see everything and social workers learn nothing of other
+    organisations' people. One query for the whole page, whatever its size: every referral sharing a key with
+    one of the page's, each with whether the user may open it.
+    """
+    if not people:
+        return {}
+    identities = {identity for _pk, identity, _phone in people}
+    phones = {phone for _pk, _identity, phone in people if phone}
+    same = Q(beneficiary__identity_key__in=identities)
+    if phones:
+        same |= Q(beneficiary__phone_key__in=phones)
+    may_open = Exists(policies.referrals_for(user).filter(pk=OuterRef("pk")))
+    matches = (
+        Referral.objects.filter(same)
+        .annotate(may_open=may_open)
+        .values_list("pk", "beneficiary__identity_key", "beneficiary__phone_key", "may_open")
+    )
+    by_identity, by_phone = defaultdict(list), defaultdict(list)
+    for pk, identity, phone, visible in matches:
+        by_identity[identity].append((pk, visible))
+        if phone:
+            by_phone[phone].append((pk, visible))
+    # Q() (a coordinator's scope) is empty: nothing lies beyond it.
+    beyond_scope_told = policies.is_staff_reader(user) and bool(policies.referral_scope(user))
+    flags = {}
+    for pk, identity, phone in people:
+        others = [(other, visible) for other, visible in by_identity[identity] + by_phone.get(phone, []) if other != pk]
+        flags[pk] = (
+            any(visible for _other, visible in others),
+            beyond_scope_told and any(not visible for _other, visible in others),
+        )
+    return flags
+
+
+def mark_duplicates(user: User, referrals: list[Referral]) -> list[Referral]:
+    """Set `possible_duplicate` and `duplicate_elsewhere` (duplicate_flags) on each referral, with its beneficiary."""
+    flags = duplicate_flags(user, [(r.pk, r.beneficiary.identity_key, r.beneficiary.phone_key) for r in referrals])
+    for referral in referrals:
+        referral.possible_duplicate, referral.duplicate_elsewhere = flags[referral.pk]
+    return referrals
+
+
+def with_duplicate_flags(user: User, rows: list[dict]) -> list[dict]:
+    """duplicate_flags on a page of referral_rows: each row gets its two flags."""
+    flags = duplicate_flags(
+        user, [(r["id"], r["beneficiary__identity_key"], r["beneficiary__phone_key"]) for r in rows]
+    )
+    for row in rows:
+        row["possible_duplicate"], row["duplicate_elsewhere"] = flags[row["id"]]
+    return rows
 
 
 # What a list shows of a referral: its own columns, the person's summary, the organisation and the site.
@@ -122,18 +163,24 @@ REFERRAL_ROW_FIELDS = (
     "organisation_id",
     "organisation__name",
     "submitted_at",
-    "possible_duplicate",
-    "duplicate_elsewhere",
     "beneficiary__first_name",
     "beneficiary__last_name",
     "beneficiary__postal_code",
     "beneficiary__birth_year",
+    # Not shown: with_duplicate_flags() reads them.
+    "beneficiary__identity_key",
+    "beneficiary__phone_key",
 )
 
 
 def referral_rows(user: User, **filters) -> QuerySet:
-    """referral_list's referrals as dicts of REFERRAL_ROW_FIELDS, in the same order: what the API's list answers."""
-    return referral_list(user, **filters).values(*REFERRAL_ROW_FIELDS)
+    """referral_list's referrals as dicts of REFERRAL_ROW_FIELDS, in the same order: what the API's list answers
+    once with_duplicate_flags() has added the flags to a page."""
+    return (
+        referral_filter(policies.referrals_for(user), user, **filters)
+        .order_by(*QUEUE_ORDER)
+        .values(*REFERRAL_ROW_FIELDS)
+    )
 
 
 def referral_export_list(user: User, **filters) -> QuerySet[Referral]:
@@ -149,7 +196,9 @@ def beneficiary_pseudonym(beneficiary_id: int) -> str:
 
 
 def referral_get(user: User, referral_id: int) -> Referral | None:
-    return referral_list(user).filter(pk=referral_id).first()
+    """The referral, if `user` may read it, with its duplicate flags (mark_duplicates)."""
+    referral = referral_list(user).filter(pk=referral_id).first()
+    return mark_duplicates(user, [referral])[0] if referral is not None else None
 
 
 def possible_duplicates(user: User, referral: Referral) -> QuerySet[Referral]:

@@ -346,7 +346,11 @@ def referral_create(request: HttpRequest, payload: ReferralIn):
 
 
 @router.get("/referrals", response=list[ReferralSummaryOut])
-@paginate(PageNumber, transform=lambda row, request: summary_row(row, request.auth))
+@paginate(
+    PageNumber,
+    prepare=lambda rows, request: selectors.with_duplicate_flags(request.auth, rows),
+    transform=lambda row, request: summary_row(row, request.auth),
+)
 def referral_list(request: HttpRequest, filters: Query[ReferralFilters]):
     """Referrals you may see: your organisation's (social workers), your site's validated partners'
     (mediators), all (coordinators). Most urgent, then longest waiting, first."""

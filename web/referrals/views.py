@@ -56,6 +56,7 @@ def referral_list(request):
         status = ReferralStatus.SUBMITTED
     filters = {"status": status or None, "q": request.GET.get("q") or None}
     page = Paginator(selectors.referral_list(request.user, **filters), 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.mark_duplicates(request.user, list(page.object_list))
     return render(
         request,
         "web/referral_list.html",
