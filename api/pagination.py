@@ -28,8 +28,10 @@ EXACT_COUNT_LIMIT = 1_000
 
 
 class PageNumber(PaginationBase):
-    """Pages numbered from 1. `prepare(items, request)`, when given, completes the page's rows at once (one query
-    for the whole page, say); then `transform(item, request)` turns each row into its answer."""
+    """Pages numbered from 1. `rows(queryset)`, when given, turns the view's queryset into the page's rows
+    (`.values(...)`, say): the count reads the view's queryset alone, without the joins only the rows need.
+    `prepare(items, request)` completes the page's rows at once (one query for the whole page, say); then
+    `transform(item, request)` turns each row into its answer."""
 
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
@@ -52,17 +54,21 @@ class PageNumber(PaginationBase):
     def __init__(
         self,
         *,
+        rows: Callable[[QuerySet], QuerySet] | None = None,
         prepare: Callable[[list, HttpRequest], list] | None = None,
         transform: Callable[[Any, HttpRequest], Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.rows = rows
         self.prepare = prepare
         self.transform = transform
 
     def paginate_queryset(self, queryset: QuerySet, pagination: Input, request: HttpRequest, **params: Any) -> dict:
         count = self.count(queryset, exact=pagination.count)
         start = (pagination.page - 1) * pagination.page_size
+        if self.rows is not None:
+            queryset = self.rows(queryset)
         items = list(queryset[start : start + pagination.page_size])
         if self.prepare is not None:
             items = self.prepare(items, request)

@@ -116,14 +116,17 @@ def explain(paths: dict[str, str], token_user) -> None:
     from referrals import selectors as people
 
     queries = {
-        "devices list": stock.device_rows(),
-        "devices filtered": stock.device_rows(status="ready", kind="laptop"),
-        "devices search": stock.device_rows(q="thinkpad"),
-        "referrals list": people.referral_rows(token_user),
-        "referrals search": people.referral_rows(token_user, q="Jeanne"),
+        "devices list": stock.device_list(),
+        "devices filtered": stock.device_list(status="ready", kind="laptop"),
+        "devices search": stock.device_list(q="thinkpad"),
+        "referrals list": people.referral_list(token_user),
+        "referrals search": people.referral_list(token_user, q="Jeanne"),
     }
+    rows = {"devices": stock.device_rows, "referrals": people.referral_rows}
     for name, queryset in queries.items():
-        for label, sql_of in (("page", queryset[:50]), ("count", queryset.order_by().values("pk")[:1001])):
+        # As api.pagination.PageNumber reads them: the page as rows, the count of the list's own queryset.
+        page = rows[name.split()[0]](queryset)[:50]
+        for label, sql_of in (("page", page), ("count", queryset.order_by().values("pk")[:1001])):
             sql, params = sql_of.query.sql_with_params()
             if label == "count":
                 sql = f"SELECT COUNT(*) FROM ({sql}) AS subquery"

@@ -108,6 +108,20 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # PostgreSQL's planner prices a random page read at 4 sequential ones by default, a model of spinning disks;
+    # on SSDs, or with the data in memory, its documentation advises 1.1. At 4 it reads small and middling
+    # tables whole where an index answers in a tenth of the time (the referral list's duplicate check: 2.2 ms
+    # by sequential scans, 0.2 ms by index at 5,000 referrals). Set for Bagage's connections only; empty: the
+    # server's own setting (e.g. behind a pooler that refuses startup options).
+    RANDOM_PAGE_COST = os.environ.get("BAGAGE_PG_RANDOM_PAGE_COST", "1.1")
+    if RANDOM_PAGE_COST and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        try:
+            float(RANDOM_PAGE_COST)
+        except ValueError:
+            raise ImproperlyConfigured(f"BAGAGE_PG_RANDOM_PAGE_COST={RANDOM_PAGE_COST!r}: a number, e.g. 1.1") from None
+        database_options = DATABASES["default"].setdefault("OPTIONS", {})
+        startup = database_options.get("options", "")
+        database_options["options"] = f"{startup} -c random_page_cost={RANDOM_PAGE_COST}".strip()
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

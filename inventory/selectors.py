@@ -81,9 +81,10 @@ DEVICE_ROW_FIELDS = (
 )
 
 
-def device_rows(**filters) -> QuerySet:
-    """device_list's devices as dicts of DEVICE_ROW_FIELDS and `site_code`: what the API's list answers."""
-    return device_list(**filters).values(*DEVICE_ROW_FIELDS, site_code=F("site__code"))
+def device_rows(devices: QuerySet[Device]) -> QuerySet:
+    """Devices (a page of device_list's) as dicts of DEVICE_ROW_FIELDS and `site_code`: what the API's list
+    answers."""
+    return devices.values(*DEVICE_ROW_FIELDS, site_code=F("site__code"))
 
 
 def device_get(asset_tag: str) -> Device | None:

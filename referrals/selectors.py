@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from common.parsing import parse_id
 from referrals import policies
@@ -93,13 +93,14 @@ def referral_list(
 
 
 def duplicate_flags(user: User, people: list[tuple[int, str, str]]) -> dict[int, tuple[bool, bool]]:
-    """For each (referral id, identity key, phone key) of a page: (possible_duplicate, duplicate_elsewhere).
+    """For each (referral id, identity key, phone key) of a page the user may read: (possible_duplicate,
+    duplicate_elsewhere).
 
     possible_duplicate: the same person (same name, birth year and postal code, or same phone) has another
     referral the user may open. duplicate_elsewhere: staff limited to a scope (mediators) learn that one exists
     beyond it, never which; coordinators see everything and social workers learn nothing of other
-    organisations' people. One query for the whole page, whatever its size: every referral sharing a key with
-    one of the page's, each with whether the user may open it.
+    organisations' people. At most two queries for the whole page, whatever its size: every referral sharing a
+    key with one of the page's, then which of those beyond the page the user may open.
     """
     if not people:
         return {}
@@ -108,17 +109,21 @@ def duplicate_flags(user: User, people: list[tuple[int, str, str]]) -> dict[int,
     same = Q(beneficiary__identity_key__in=identities)
     if phones:
         same |= Q(beneficiary__phone_key__in=phones)
-    may_open = Exists(policies.referrals_for(user).filter(pk=OuterRef("pk")))
-    matches = (
+    matches = list(
         Referral.objects.filter(same)
-        .annotate(may_open=may_open)
-        .values_list("pk", "beneficiary__identity_key", "beneficiary__phone_key", "may_open")
+        .order_by()
+        .values_list("pk", "beneficiary__identity_key", "beneficiary__phone_key")
     )
+    # The page's own referrals are visible; of the others (rarely any), which the user may open: a second query,
+    # by primary key, only when there are some.
+    page = {pk for pk, _identity, _phone in people}
+    others = [pk for pk, _identity, _phone in matches if pk not in page]
+    visible = page | set(policies.referrals_for(user).filter(pk__in=others).values_list("pk", flat=True))
     by_identity, by_phone = defaultdict(list), defaultdict(list)
-    for pk, identity, phone, visible in matches:
-        by_identity[identity].append((pk, visible))
+    for pk, identity, phone in matches:
+        by_identity[identity].append((pk, pk in visible))
         if phone:
-            by_phone[phone].append((pk, visible))
+            by_phone[phone].append((pk, pk in visible))
     # Q() (a coordinator's scope) is empty: nothing lies beyond it.
     beyond_scope_told = policies.is_staff_reader(user) and bool(policies.referral_scope(user))
     flags = {}
@@ -173,14 +178,10 @@ REFERRAL_ROW_FIELDS = (
 )
 
 
-def referral_rows(user: User, **filters) -> QuerySet:
-    """referral_list's referrals as dicts of REFERRAL_ROW_FIELDS, in the same order: what the API's list answers
-    once with_duplicate_flags() has added the flags to a page."""
-    return (
-        referral_filter(policies.referrals_for(user), user, **filters)
-        .order_by(*QUEUE_ORDER)
-        .values(*REFERRAL_ROW_FIELDS)
-    )
+def referral_rows(referrals: QuerySet[Referral]) -> QuerySet:
+    """Referrals (a page of referral_list's) as dicts of REFERRAL_ROW_FIELDS: what the API's list answers once
+    with_duplicate_flags() has added the flags."""
+    return referrals.values(*REFERRAL_ROW_FIELDS)
 
 
 def referral_export_list(user: User, **filters) -> QuerySet[Referral]:

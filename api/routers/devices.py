@@ -223,11 +223,11 @@ def device_create(request: HttpRequest, payload: DeviceIn):
 
 
 @router.get("/devices", response=list[DeviceRowOut])
-@paginate(PageNumber)
+@paginate(PageNumber, rows=selectors.device_rows)
 def device_list(request: HttpRequest, filters: Query[DeviceFilters]):
     """Devices, newest first, filtered by status, kind, site, grade, batch or a search term."""
     policies.require(request.auth, "stock.read")
-    return selectors.device_rows(**filters.model_dump())
+    return selectors.device_list(**filters.model_dump())
 
 
 @router.get("/devices/{asset_tag}", response=DeviceDetailOut)

@@ -348,6 +348,7 @@ def referral_create(request: HttpRequest, payload: ReferralIn):
 @router.get("/referrals", response=list[ReferralSummaryOut])
 @paginate(
     PageNumber,
+    rows=selectors.referral_rows,
     prepare=lambda rows, request: selectors.with_duplicate_flags(request.auth, rows),
     transform=lambda row, request: summary_row(row, request.auth),
 )
@@ -355,7 +356,7 @@ def referral_list(request: HttpRequest, filters: Query[ReferralFilters]):
     """Referrals you may see: your organisation's (social workers), your site's validated partners'
     (mediators), all (coordinators). Most urgent, then longest waiting, first."""
     user = policies.require(request.auth, "referral.read")
-    return selectors.referral_rows(user, **filters.model_dump())
+    return selectors.referral_list(user, **filters.model_dump())
 
 
 @router.get("/referrals/{referral_id}", response=ReferralOut)
