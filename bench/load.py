@@ -373,10 +373,11 @@ def make_user_class(tokens: list[str], work: list[dict], only: str | None, think
     return Mediator
 
 
-def run_locust(host: str, user_class, users: int, seconds: float) -> Environment:
+def run_locust(host: str, user_class, users: int, seconds: float, *, ramp: float = 1) -> Environment:
+    """`users` clients for `seconds`, all started within `ramp` seconds (and counted from the first)."""
     env = Environment(user_classes=[user_class], host=host)
     runner = env.create_local_runner()
-    runner.start(users, spawn_rate=users)
+    runner.start(users, spawn_rate=users / ramp)
     gevent.sleep(seconds)
     runner.quit()
     return env
@@ -457,7 +458,9 @@ def load_mode(args, server: Gunicorn) -> None:
     # are busier than any reception desk), then without a pause (the server's capacity: each client waits only
     # for its answer, so with the CPUs saturated a request waits behind the others, p50 ~ clients / throughput).
     for think in (args.think, 0) if args.think else (0,):
-        env = run_locust(server.url, make_user_class(tokens, work, None, think), args.users, args.duration)
+        # Paced mediators start over one pause, as people do, not all in the same instant.
+        user_class = make_user_class(tokens, work, None, think)
+        env = run_locust(server.url, user_class, args.users, args.duration, ramp=max(1, think))
         pace = f"pausing {think / 2:g}-{think * 3 / 2:g} s between requests" if think else "without a pause"
         print_stats(env, args.duration, f"mixed load: {args.users} mediators for {args.duration:.0f} s, {pace}")
         reads_ok = all(ms(entry, 0.95) <= 100 for (name, _m), entry in env.stats.entries.items() if name in READS)
