@@ -12,7 +12,7 @@ from django.test import Client
 from accounts.services import invitation_accept, user_create
 from common.exceptions import ValidationFailed
 from referrals.services import member_invite
-from tests.factories import OrganisationFactory, SiteFactory, UserFactory
+from tests.factories import PASSWORD, OrganisationFactory, SiteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +80,22 @@ def test_user_create_validates_by_default():
         user_create(username="karim", password="12345678", role="warehouse", site=SiteFactory())
     assert refused.value.code == "weak_password"
     assert not User.objects.filter(username="karim").exists()
+
+
+@pytest.mark.parametrize("weak", WEAK_PASSWORDS)
+def test_a_password_reset_refuses_a_weak_password_and_keeps_the_old_one(weak):
+    from django.core import mail
+
+    user = UserFactory(
+        username="nadia.roux.ccas", first_name="Nadia", last_name="Roux", email="nadia.roux@ccas.example.org"
+    )
+    client = Client()
+    client.post("/password-reset/", {"email": user.email})
+    link = mail.outbox[-1].body.split("http://testserver", 1)[1].split()[0]
+    form = client.get(link, follow=True)
+    answer = client.post(form.redirect_chain[-1][0], {"new_password1": weak, "new_password2": weak})
+    assert answer.status_code == 200  # the form again, saying why
+    assert "has-error" in answer.content.decode() and answer.context["form"].errors["new_password2"]
+    user.refresh_from_db()
+    assert not user.check_password(weak)
+    assert user.check_password(PASSWORD)
