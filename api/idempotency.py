@@ -20,6 +20,9 @@ from api.models import IdempotencyRecord
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 LIFETIME = dt.timedelta(days=1)
 MAX_KEY = 200
+# Answers given before the operation ran: not signed in, not allowed, over a rate limit. Not kept, so that the
+# retry they call for does the work (and a stranger's requests leave no record behind).
+NOT_RUN = {401, 403, 429}
 # The writes that create something and that a flaky connection may make a client send twice.
 PATHS = re.compile(
     r"^/api/v1/(devices|referrals|allocations|allocations/[0-9]+/handover|batches/[0-9]+/devices/import)$"
@@ -65,8 +68,9 @@ class IdempotencyMiddleware:
         except Exception:
             record.delete()
             raise
-        if response.status_code >= 500 or getattr(response, "streaming", False):
-            # Nothing was done (a 5xx rolls back): the client may retry with the same key.
+        if response.status_code in NOT_RUN or response.status_code >= 500 or getattr(response, "streaming", False):
+            # Nothing was done (refused before the operation ran, or a 5xx rolled it back): the client may retry
+            # with the same key, once signed in or once the wait a 429 asked for is over.
             record.delete()
             return response
         record.status = response.status_code

@@ -18,7 +18,7 @@ from django.utils import timezone
 from ninja.throttling import AnonRateThrottle, BaseThrottle, SimpleRateThrottle
 
 from api.models import RateCounter, ThrottleBucket
-from common.lockout import client_ip
+from common.lockout import client_network
 
 
 class AtomicAnonRateThrottle(AnonRateThrottle):
@@ -29,6 +29,10 @@ class AtomicAnonRateThrottle(AnonRateThrottle):
         self.scope = scope
         # One instance serves every request of its operation, on every thread: keep per-request state apart.
         self._local = threading.local()
+
+    def get_ident(self, request: HttpRequest) -> str | None:
+        # The address as the lockout and the API's rate limits see it (BAGAGE_PROXY_COUNT), an IPv6 client by /64.
+        return client_network(request)
 
     def allow_request(self, request: HttpRequest) -> bool:
         key = self.get_cache_key(request)
@@ -142,7 +146,7 @@ class ApiRateThrottle(BaseThrottle):
             token_id = getattr(request, "api_token_id", None)
             client = f"t{token_id}" if token_id is not None else f"u{auth.pk}"
             hits.append((token_limit, client))
-        address = client_ip(request)
+        address = client_network(request)
         if address_limit and address:
             hits.append((address_limit, address))
         if not hits:
@@ -164,9 +168,9 @@ class ApiRateThrottle(BaseThrottle):
 def bad_token_allowed(request: HttpRequest) -> float | None:
     """Count a request whose bearer token is unknown, revoked or of a deactivated account, per address; None while
     under BAGAGE_API_BAD_TOKEN_RATE, else how long to wait. Tokens cannot be guessed (256 random bits), but an
-    address that keeps sending wrong ones is a misconfigured script or worse: it gets 429s, not a query each."""
+    address that keeps sending wrong ones is a misconfigured script or worse: it gets 429s instead of 401s."""
     limit = Limit.parse("bad_token", settings.BAGAGE_API_BAD_TOKEN_RATE)
-    address = client_ip(request)
+    address = client_network(request)
     if limit is None or not address:
         return None
     ((_limit, _estimate, wait),) = count_requests([(limit, address)], time.time())

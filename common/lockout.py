@@ -1,5 +1,6 @@
 """What a locked-out sign-in gets (django-axes): a 429 that says how long to wait, and a line in the log."""
 
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -13,14 +14,34 @@ logger = logging.getLogger("bagage.security")
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address: REMOTE_ADDR, or the address the BAGAGE_PROXY_COUNT-th trusted proxy saw."""
+    """The client's address: REMOTE_ADDR, or the address the BAGAGE_PROXY_COUNT-th trusted proxy saw. An entry
+    that is no address (empty, or text a client wrote where fewer proxies than counted forwarded it) is not
+    used: REMOTE_ADDR is, so that nobody is counted under a name of their choosing."""
     remote_addr = request.META.get("REMOTE_ADDR")
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
     count = settings.BAGAGE_PROXY_COUNT
     if not count or not forwarded:
         return remote_addr
     addresses = [address.strip() for address in forwarded.split(",")]
-    return addresses[-min(count, len(addresses))]
+    try:
+        return str(ipaddress.ip_address(addresses[-min(count, len(addresses))]))
+    except ValueError:
+        return remote_addr
+
+
+def client_network(request: HttpRequest) -> str | None:
+    """Whom a per-address limit counts: the client's IPv4 address, or its IPv6 /64. One IPv6 subscriber holds a
+    whole /64 (2^64 addresses): counted one by one, each request could come from a new "client"."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped is not None:  # ::ffff:192.0.2.1, an IPv4 client of a dual-stack socket
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
 
 
 def retry_after_seconds() -> int:

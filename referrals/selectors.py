@@ -99,8 +99,9 @@ def duplicate_flags(user: User, people: list[tuple[int, str, str]]) -> dict[int,
     possible_duplicate: the same person (same name, birth year and postal code, or same phone) has another
     referral the user may open. duplicate_elsewhere: staff limited to a scope (mediators) learn that one exists
     beyond it, never which; coordinators see everything and social workers learn nothing of other
-    organisations' people. At most two queries for the whole page, whatever its size: every referral sharing a
-    key with one of the page's, then which of those beyond the page the user may open.
+    organisations' people. One query for the whole page, whatever its size: the referrals the user may open
+    that share a key with one of the page's; for mediators every referral that does, then (when some lie
+    beyond the page) which of those the mediator may open.
     """
     if not people:
         return {}
@@ -109,23 +110,26 @@ def duplicate_flags(user: User, people: list[tuple[int, str, str]]) -> dict[int,
     same = Q(beneficiary__identity_key__in=identities)
     if phones:
         same |= Q(beneficiary__phone_key__in=phones)
+    scope = policies.referral_scope(user)
+    # Staff limited to a scope (mediators) are told of matches beyond it; everyone else needs only the matches
+    # they may open: one query, which says nothing of other organisations' people, not even by its duration.
+    beyond_scope_told = policies.is_staff_reader(user) and bool(scope)
+    candidates = Referral.objects.all() if beyond_scope_told else policies.referrals_for(user)
     matches = list(
-        Referral.objects.filter(same)
-        .order_by()
-        .values_list("pk", "beneficiary__identity_key", "beneficiary__phone_key")
+        candidates.filter(same).order_by().values_list("pk", "beneficiary__identity_key", "beneficiary__phone_key")
     )
-    # The page's own referrals are visible; of the others (rarely any), which the user may open: a second query,
-    # by primary key, only when there are some.
-    page = {pk for pk, _identity, _phone in people}
-    others = [pk for pk, _identity, _phone in matches if pk not in page]
-    visible = page | set(policies.referrals_for(user).filter(pk__in=others).values_list("pk", flat=True))
+    visible = matched = {pk for pk, _identity, _phone in matches}
+    if beyond_scope_told:
+        # Which of the matches the mediator may open: the page's own, and of the others (rarely any) those the
+        # scope holds, by primary key.
+        page = {pk for pk, _identity, _phone in people}
+        within = policies.referrals_for(user).filter(pk__in=matched - page).values_list("pk", flat=True)
+        visible = page | set(within)
     by_identity, by_phone = defaultdict(list), defaultdict(list)
     for pk, identity, phone in matches:
         by_identity[identity].append((pk, pk in visible))
         if phone:
             by_phone[phone].append((pk, pk in visible))
-    # Q() (a coordinator's scope) is empty: nothing lies beyond it.
-    beyond_scope_told = policies.is_staff_reader(user) and bool(policies.referral_scope(user))
     flags = {}
     for pk, identity, phone in people:
         others = [(other, visible) for other, visible in by_identity[identity] + by_phone.get(phone, []) if other != pk]

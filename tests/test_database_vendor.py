@@ -1,6 +1,8 @@
 """The PostgreSQL pass of CI (`.ci/run`) must really run on PostgreSQL, not fall back to SQLite."""
 
 import os
+import subprocess
+import sys
 
 import pytest
 from django.db import connection
@@ -32,3 +34,27 @@ def test_postgresql_connections_price_random_reads_as_on_ssds():
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone()[0] == "1.1"
+
+
+def settings_options(cost: str, url: str = "postgres://bagage@db.example.org/bagage") -> str:
+    """The connection options config.settings derives, read by a fresh interpreter (settings load once)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": "x" * 50}
+    env.update(DATABASE_URL=url, BAGAGE_PG_RANDOM_PAGE_COST=cost)
+    env.pop("DEBUG", None)
+    code = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}).get('options'))"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    return done.stdout.strip() if done.returncode == 0 else done.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("cost", ["nan", "inf", "-1", "1e400", "1_0", "1.1 -c work_mem=1GB"])
+def test_the_planner_setting_must_be_a_plain_number(cost):
+    assert settings_options(cost).startswith("django.core.exceptions.ImproperlyConfigured: BAGAGE_PG_RANDOM")
+
+
+def test_the_planner_setting_joins_the_url_s_options_and_yields_to_its_own():
+    assert settings_options(" 2 ") == "-c random_page_cost=2"
+    with_path = "postgres://bagage@db.example.org/bagage?options=-c%20search_path%3Dbagage"
+    assert settings_options("1.1", with_path) == "-c search_path=bagage -c random_page_cost=1.1"
+    with_cost = "postgres://bagage@db.example.org/bagage?options=-c%20random_page_cost%3D3"
+    assert settings_options("1.1", with_cost) == "-c random_page_cost=3"
+    assert settings_options("") == "None"  # empty: the server's own setting

@@ -4,7 +4,9 @@ Each test replays what the attacker did and checks it no longer works.
 """
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from accounts.services import invitation_accept
@@ -129,6 +131,26 @@ def test_a_coordinator_sees_every_duplicate(coordinator_api, same_person_elsewhe
     body = coordinator_api.get(f"referrals/{mine.pk}").json()
     assert {d["id"] for d in body["possible_duplicates"]} == {other_site.pk, shelter.pk}
     assert body["duplicate_elsewhere"] is False
+
+
+def test_a_social_worker_s_list_costs_the_same_whether_or_not_others_know_the_person(same_person_elsewhere):
+    """Not even the number of queries (a response's duration) tells a social worker that another organisation
+    referred their person: the duplicate check reads only what they may open."""
+    _, _, shelter = same_person_elsewhere
+    alone = ReferralFactory(
+        social_worker=UserFactory(social_worker=True, organisation=OrganisationFactory(pending=True)),
+        beneficiary=BeneficiaryFactory(identity_key="nobody|else|1980|75011"),
+    )
+    queries = []
+    for referral in (shelter, alone):
+        api = ApiClient(referral.social_worker)
+        with CaptureQueriesContext(connection) as captured:
+            items = api.get("referrals").json()["items"]
+        assert [(i["id"], i["possible_duplicate"], i["duplicate_elsewhere"]) for i in items] == [
+            (referral.pk, False, False)
+        ]
+        queries.append(len(captured))
+    assert queries[0] == queries[1]
 
 
 # --- 3. full names are never recovered without a trace ---------------------------------------------

@@ -13,11 +13,11 @@ from django.db import connections
 from django.test import Client
 
 from accounts.services import token_issue
-from api.models import RateCounter
+from api.models import IdempotencyRecord, RateCounter
 from api.throttling import Limit, count_requests
-from inventory.models import Donor
+from inventory.models import Device, Donor
 from tests.conftest import ApiClient
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, valid_imei
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +106,53 @@ def test_a_revoked_token_counts_as_a_wrong_one(settings, warehouse_api):
     assert warehouse_api.delete(f"auth/tokens/{token_id}").status_code in (200, 204)
     assert warehouse_api.get("donors").status_code == 401
     assert warehouse_api.get("donors").status_code == 429
+
+
+def test_ipv6_clients_are_counted_by_their_64(settings, warehouse_user):
+    """One subscriber holds a whole /64: a new address in it for each request is still the same client."""
+    settings.BAGAGE_API_BAD_TOKEN_RATE = "3/min"
+    wrong = {"Authorization": "Bearer bgt_not-a-real-token"}
+    answers = [
+        Client(REMOTE_ADDR=f"2001:db8:5:7::{n:x}").get("/api/v1/donors", headers=wrong).status_code for n in range(8)
+    ]
+    assert answers == [401] * 3 + [429] * 5
+    assert RateCounter.objects.filter(key__startswith="bad_token:").count() == 1
+    assert Client(REMOTE_ADDR="2001:db8:5:8::1").get("/api/v1/donors", headers=wrong).status_code == 401
+
+
+def test_a_forwarded_entry_that_is_no_address_counts_as_the_connection(settings, warehouse_user):
+    """With more proxies counted than forwarded a request, the client's own text would be the address: an entry
+    that is no address is not used, nor an empty one."""
+    settings.BAGAGE_PROXY_COUNT = 2
+    settings.BAGAGE_API_RATE_ADDRESS = "3/min"
+    proxy = Client(REMOTE_ADDR="192.0.2.1")
+    path = "/api/v1/sites/lieux-mediation-numerique.json"
+    statuses = [proxy.get(path, headers={"X-Forwarded-For": forged}).status_code for forged in ("a", "b", ", c", "")]
+    assert statuses == [200, 200, 200, 429]
+    assert list(RateCounter.objects.values_list("key", flat=True)) == ["address:192.0.2.1"]
+
+
+def test_a_throttled_write_is_not_kept_for_its_idempotency_key(settings, warehouse_api):
+    """A 429 asks the client to retry later, and with the same key: the retry registers the device."""
+    settings.BAGAGE_API_RATE_TOKEN = "1/min"
+    phone = {"kind": "smartphone", "brand": "Fairphone", "model": "4", "imei": valid_imei(2718)}
+    assert warehouse_api.get("me").status_code == 200
+    throttled = warehouse_api.post("devices", phone, headers={"Idempotency-Key": "scan-7"})
+    assert throttled.status_code == 429 and int(throttled["Retry-After"]) >= 1
+    assert not IdempotencyRecord.objects.exists()
+    RateCounter.objects.all().delete()  # the minute has passed
+    retried = warehouse_api.post("devices", phone, headers={"Idempotency-Key": "scan-7"})
+    assert retried.status_code == 201 and "Idempotent-Replayed" not in retried
+    assert Device.objects.filter(imei=phone["imei"]).count() == 1
+
+
+def test_a_stranger_s_writes_leave_no_idempotency_record(anon_api):
+    for n in range(3):
+        answer = anon_api.post(
+            "referrals", {}, headers={"Authorization": f"Bearer bgt_made-up-{n}", "Idempotency-Key": f"k{n}"}
+        )
+        assert answer.status_code == 401
+    assert not IdempotencyRecord.objects.exists()
 
 
 # --- the counter itself ---
