@@ -53,6 +53,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 READS = ("scan", "devices", "referrals")
 SITE = "SD"  # the demo mediator's site
+DRAIN_SECONDS = 3
 
 
 def free_port() -> int:
@@ -380,6 +381,9 @@ def run_locust(host: str, user_class, users: int, seconds: float, *, ramp: float
     runner.start(users, spawn_rate=users / ramp)
     gevent.sleep(seconds)
     runner.quit()
+    # The requests the clients left in flight are still queued in gunicorn: let them drain, or the next run's
+    # first requests would wait behind them.
+    gevent.sleep(DRAIN_SECONDS)
     return env
 
 
