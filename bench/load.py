@@ -375,10 +375,13 @@ def make_user_class(tokens: list[str], work: list[dict], only: str | None, think
 
 
 def run_locust(host: str, user_class, users: int, seconds: float, *, ramp: float = 1) -> Environment:
-    """`users` clients for `seconds`, all started within `ramp` seconds (and counted from the first)."""
+    """`users` clients for `seconds`, all started within `ramp` seconds; counted once all have started (locust's
+    --reset-stats): a client's first request opens its connection, and would be counted with the others'."""
     env = Environment(user_classes=[user_class], host=host)
     runner = env.create_local_runner()
     runner.start(users, spawn_rate=users / ramp)
+    gevent.sleep(ramp)
+    env.stats.reset_all()
     gevent.sleep(seconds)
     runner.quit()
     # The requests the clients left in flight are still queued in gunicorn: let them drain, or the next run's
@@ -462,9 +465,9 @@ def load_mode(args, server: Gunicorn) -> None:
     # are busier than any reception desk), then without a pause (the server's capacity: each client waits only
     # for its answer, so with the CPUs saturated a request waits behind the others, p50 ~ clients / throughput).
     for think in (args.think, 0) if args.think else (0,):
-        # Paced mediators start over one pause, as people do, not all in the same instant.
+        # Paced mediators start over a few pauses, as people do, not all in the same instant.
         user_class = make_user_class(tokens, work, None, think)
-        env = run_locust(server.url, user_class, args.users, args.duration, ramp=max(1, think))
+        env = run_locust(server.url, user_class, args.users, args.duration, ramp=max(1, 3 * think))
         pace = f"pausing {think / 2:g}-{think * 3 / 2:g} s between requests" if think else "without a pause"
         print_stats(env, args.duration, f"mixed load: {args.users} mediators for {args.duration:.0f} s, {pace}")
         reads_ok = all(ms(entry, 0.95) <= 100 for (name, _m), entry in env.stats.entries.items() if name in READS)

@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 
 from common.parsing import parse_id
 from referrals import policies
@@ -99,9 +99,8 @@ def duplicate_flags(user: User, people: list[tuple[int, str, str]]) -> dict[int,
     possible_duplicate: the same person (same name, birth year and postal code, or same phone) has another
     referral the user may open. duplicate_elsewhere: staff limited to a scope (mediators) learn that one exists
     beyond it, never which; coordinators see everything and social workers learn nothing of other
-    organisations' people. One query for the whole page, whatever its size: the referrals the user may open
-    that share a key with one of the page's; for mediators every referral that does, then (when some lie
-    beyond the page) which of those the mediator may open.
+    organisations' people. One query for the whole page, whatever its size: the referrals sharing a key with one
+    of the page's that the user may open (for mediators: all of them, each with whether they may open it).
     """
     if not people:
         return {}
@@ -111,25 +110,25 @@ def duplicate_flags(user: User, people: list[tuple[int, str, str]]) -> dict[int,
     if phones:
         same |= Q(beneficiary__phone_key__in=phones)
     scope = policies.referral_scope(user)
-    # Staff limited to a scope (mediators) are told of matches beyond it; everyone else needs only the matches
-    # they may open: one query, which says nothing of other organisations' people, not even by its duration.
+    # Staff limited to a scope (mediators) are told of matches beyond it: every match, each with whether the
+    # scope holds it (a mediator's scope is a condition on the referral's own row and its organisation, so the
+    # annotation adds no row). Everyone else needs only the matches they may open: a query that says nothing of
+    # other organisations' people, not even by its duration.
     beyond_scope_told = policies.is_staff_reader(user) and bool(scope)
-    candidates = Referral.objects.all() if beyond_scope_told else policies.referrals_for(user)
-    matches = list(
-        candidates.filter(same).order_by().values_list("pk", "beneficiary__identity_key", "beneficiary__phone_key")
-    )
-    visible = matched = {pk for pk, _identity, _phone in matches}
     if beyond_scope_told:
-        # Which of the matches the mediator may open: the page's own, and of the others (rarely any) those the
-        # scope holds, by primary key.
-        page = {pk for pk, _identity, _phone in people}
-        within = policies.referrals_for(user).filter(pk__in=matched - page).values_list("pk", flat=True)
-        visible = page | set(within)
+        candidates = Referral.objects.annotate(may_open=ExpressionWrapper(scope, output_field=BooleanField()))
+    else:
+        candidates = policies.referrals_for(user).annotate(may_open=Value(True))
+    matches = list(
+        candidates.filter(same)
+        .order_by()
+        .values_list("pk", "beneficiary__identity_key", "beneficiary__phone_key", "may_open")
+    )
     by_identity, by_phone = defaultdict(list), defaultdict(list)
-    for pk, identity, phone in matches:
-        by_identity[identity].append((pk, pk in visible))
+    for pk, identity, phone, visible in matches:
+        by_identity[identity].append((pk, visible))
         if phone:
-            by_phone[phone].append((pk, pk in visible))
+            by_phone[phone].append((pk, visible))
     flags = {}
     for pk, identity, phone in people:
         others = [(other, visible) for other, visible in by_identity[identity] + by_phone.get(phone, []) if other != pk]
