@@ -4,29 +4,9 @@ import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations, models
 
-# The device list's search (selectors.device_list: asset tag, brand or model icontains) as PostgreSQL runs it,
-# UPPER(column::text) LIKE UPPER('%term%'): trigram GIN indexes answer it without reading every device.
-# PostgreSQL only (pg_trgm is a trusted extension: the database's owner may create it); SQLite searches by
-# scanning, which a single site's SQLite never minds.
-TRIGRAM_COLUMNS = ("asset_tag", "brand", "model")
+from common.migration_operations import trigram_indexes
 
-
-def create_trigram_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    for column in TRIGRAM_COLUMNS:
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS device_{column}_trgm_idx ON inventory_device "
-            f"USING gin (UPPER({column}::text) gin_trgm_ops)"
-        )
-
-
-def drop_trigram_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for column in TRIGRAM_COLUMNS:
-        schema_editor.execute(f"DROP INDEX IF EXISTS device_{column}_trgm_idx")
+# The device list's search (selectors.device_list: asset tag, brand or model icontains) by trigram indexes.
 
 
 class Migration(migrations.Migration):
@@ -42,5 +22,5 @@ class Migration(migrations.Migration):
             model_name='device',
             index=models.Index(django.db.models.functions.text.Upper('serial_number'), name='device_serial_upper_idx'),
         ),
-        migrations.RunPython(create_trigram_indexes, drop_trigram_indexes, elidable=False),
+        trigram_indexes("inventory_device", "device", ("asset_tag", "brand", "model")),
     ]
