@@ -4,18 +4,30 @@ The first request with a key is answered as usual and its answer kept for a day;
 same key and the same body gets that answer again and changes nothing; the same key with another
 body is refused (422). Two requests with one key at the same instant: the second answers 409
 until the first is done (the key's row is inserted first, under a unique constraint).
+
+Keys belong to the caller as the API authenticates it (api.auth.caller): an account, and the token when one
+was used. Nothing else in the request names the caller: a proxy's `Authorization: Basic …` shared by everyone,
+a session cookie that no longer signs anyone in, a revoked token. A stored answer is replayed only to the
+account that got it, through the same live token (or a session), and only while the account may still do
+the operation; a request nobody is signed in for goes to the operation, which refuses it.
 """
 
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
+from accounts.models import User
+from api.auth import caller
 from api.errors import error_body
 from api.models import IdempotencyRecord
+from distribution import policies as distribution_policies
+from inventory import policies as inventory_policies
+from referrals import policies as referral_policies
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 LIFETIME = dt.timedelta(days=1)
@@ -23,16 +35,40 @@ MAX_KEY = 200
 # Answers given before the operation ran: not signed in, not allowed, over a rate limit. Not kept, so that the
 # retry they call for does the work (and a stranger's requests leave no record behind).
 NOT_RUN = {401, 403, 429}
-# The writes that create something and that a flaky connection may make a client send twice.
-PATHS = re.compile(
-    r"^/api/v1/(devices|referrals|allocations|allocations/[0-9]+/handover|batches/[0-9]+/devices/import)$"
-)
 
 
-def client_of(request: HttpRequest) -> str | None:
-    """Who is calling, as a digest: their bearer token, or their session."""
-    credential = request.META.get("HTTP_AUTHORIZATION") or request.COOKIES.get("sessionid")
-    return hashlib.sha256(credential.encode()).hexdigest() if credential else None
+def _handover_allowed(user: User, allocation_id: str) -> bool:
+    return (
+        distribution_policies.allows(user, "kit.hand_over")
+        and distribution_policies.allocations_for(user, "kit.hand_over").filter(pk=int(allocation_id)).exists()
+    )
+
+
+# The writes that create something and that a flaky connection may make a client send twice, each with the
+# check its operation makes before doing anything: a replay is given only to whom the operation would serve now.
+OPERATIONS: list[tuple[re.Pattern, Callable[..., bool]]] = [
+    (re.compile(r"^/api/v1/devices$"), lambda user: inventory_policies.allows(user, "stock.write")),
+    (re.compile(r"^/api/v1/referrals$"), lambda user: referral_policies.allows(user, "referral.submit")),
+    (re.compile(r"^/api/v1/allocations$"), lambda user: distribution_policies.allows(user, "kit.reserve")),
+    (re.compile(r"^/api/v1/allocations/([0-9]{1,18})/handover$"), _handover_allowed),
+    (
+        re.compile(r"^/api/v1/batches/[0-9]{1,18}/devices/import$"),
+        lambda user: inventory_policies.allows(user, "stock.write"),
+    ),
+]
+
+
+def operation_of(path: str) -> tuple[Callable[..., bool], tuple[str, ...]] | None:
+    for pattern, allowed in OPERATIONS:
+        match = pattern.match(path)
+        if match:
+            return allowed, match.groups()
+    return None
+
+
+def client_key(user: User, token_id: int | None) -> str:
+    """The namespace of a caller's keys: the account, and the token when the request came with one."""
+    return f"user:{user.pk}" if token_id is None else f"user:{user.pk}:token:{token_id}"
 
 
 class IdempotencyMiddleware:
@@ -41,18 +77,26 @@ class IdempotencyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = request.META.get(HEADER)
-        if key is None or request.method != "POST" or not PATHS.match(request.path):
+        operation = operation_of(request.path) if key is not None and request.method == "POST" else None
+        if operation is None:
             return self.get_response(request)
-        client = client_of(request)
-        if not key.strip() or len(key) > MAX_KEY or client is None:
+        if not key.strip() or len(key) > MAX_KEY:
             return JsonResponse(
-                error_body(
-                    400,
-                    f"An Idempotency-Key has 1 to {MAX_KEY} characters and needs a signed-in client.",
-                    "invalid_idempotency_key",
-                ),
+                error_body(400, f"An Idempotency-Key has 1 to {MAX_KEY} characters.", "invalid_idempotency_key"),
                 status=400,
             )
+        who = caller(request)
+        if who is None:
+            # Nobody signed in: the operation answers (401, or 403 for a session without its CSRF token), and no
+            # stored answer is ever looked up, let alone replayed.
+            return self.get_response(request)
+        user, token_id = who
+        allowed, arguments = operation
+        if not allowed(user, *arguments):
+            # Not (or no longer) allowed: the operation refuses as it would without a key.
+            return self.get_response(request)
+        client = client_key(user, token_id)
+        # Read before anything parses a form: the digest covers multipart imports too.
         digest = hashlib.sha256(request.body).hexdigest()
         now = timezone.now()
         IdempotencyRecord.objects.filter(client=client, key=key, created_at__lt=now - LIFETIME).delete()
