@@ -13,7 +13,8 @@ class AllocationKind(models.TextChoices):
     KIT = "kit", _("Kit")
     # Connectivity for a person already equipped, within their support period: a short receipt.
     TOPUP = "topup", _("Top-up")
-    # A device swapped under warranty: a new kit and receipt with a fresh warranty.
+    # A give-back under warranty, always linked to its return: a swap's new device (a fresh warranty), or the
+    # repaired device itself (the original warranty, extended). Each has its own receipt.
     SWAP = "swap", _("Warranty swap")
 
 

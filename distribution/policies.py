@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from accounts.enums import Role
 from common.policies import Policy
-from distribution.models import Allocation, Receipt
+from distribution.models import Allocation, Handover, Receipt
 from referrals.policies import referrals_for
 from sites.models import Site
 
@@ -42,6 +42,18 @@ def allocations_for(user, action: str = "kit.read") -> QuerySet[Allocation]:
     if not allows(user, action):
         return Allocation.objects.none()
     return Allocation.objects.filter(referral__in=_decidable(user))
+
+
+def handovers_for(user, action: str = "kit.take_back") -> QuerySet[Handover]:
+    """Handovers of the referrals the user may act on after the handover (a device back), and nothing else."""
+    if not allows(user, action):
+        return Handover.objects.none()
+    return Handover.objects.filter(allocation__referral__in=referrals_for(user, "referral.take_back").values("pk"))
+
+
+def may_take_back(user, handover: Handover) -> bool:
+    """Whether `user` may take back (repair, swap) what this handover gave: scoped like its referral."""
+    return handovers_for(user, "kit.take_back").filter(pk=handover.pk).exists()
 
 
 def receipts_for(user) -> QuerySet[Receipt]:

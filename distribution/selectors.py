@@ -4,12 +4,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from distribution import policies
-from distribution.enums import AllocationStatus
+from distribution.enums import AllocationStatus, ReturnOutcome
 from distribution.models import Allocation, Handover, Proposal, Receipt, Return
 from inventory.enums import GRADE_ORDER, DeviceStatus, LineItemStatus, OfferKind
 from inventory.models import Device, LineItem
@@ -132,6 +132,28 @@ def ledger(referral: Referral) -> dict:
         Return.objects.filter(handover__allocation__referral=referral).select_related("device").order_by("at")
     )
     return {"allocations": allocations, "handovers": handovers, "returns": returns}
+
+
+def last_handover_of(device: Device) -> Handover | None:
+    """The device's latest handover: the person who has it now, when the device is handed over."""
+    return Handover.objects.filter(allocation__device=device).order_by("-at", "-id").first()
+
+
+def returns_awaiting_give_back(referral: Referral) -> QuerySet[Return]:
+    """Returns under warranty of this person's devices (a swap or a repair) that no held or handed-over kit
+    answers yet, the latest first: a give-back kit is reserved for one of these and for nothing else."""
+    answered = Allocation.objects.filter(
+        replaces=OuterRef("pk"), status__in=(AllocationStatus.HELD, AllocationStatus.HANDED_OVER)
+    )
+    return (
+        Return.objects.filter(
+            handover__allocation__referral=referral,
+            under_warranty=True,
+            outcome__in=(ReturnOutcome.SWAP, ReturnOutcome.REPAIR),
+        )
+        .exclude(Exists(answered))
+        .order_by("-at", "-id")
+    )
 
 
 def receipt_by_number(receipts: QuerySet[Receipt], number: str) -> Receipt | None:

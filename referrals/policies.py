@@ -24,6 +24,9 @@ POLICY = Policy(
         "referral.update": (SW,),
         "referral.answer": (SW,),
         "referral.decide": (M, C),
+        # Act on what the person was handed (take a device back, give back a repair or a swap, top up): the
+        # mediators who decide on the referral, the workshop of its site, coordinators. Never the person's details.
+        "referral.take_back": (W, M, C),
         "referral.cancel": (SW, C),
         "organisation.read": (SW, M, C),
         "organisation.register": (M, C),
@@ -78,6 +81,9 @@ def referral_scope(user, action: str = "referral.read") -> Q:
         return Q(organisation__authorisation=Authorisation.VALIDATED, site_id=user.site_id)
     if user.role == SW:
         return Q(organisation__memberships__user=user)
+    if user.role == W:
+        # The workshop acts only on what was handed over at its own site.
+        return Q(site_id=user.site_id)
     return Q(pk__in=[])
 
 

@@ -31,6 +31,11 @@ class AllocationIn(Schema):
     line_item: Id | None = Field(None, description="SIM card or voucher; the first to expire that fits when omitted.")
     accessories: list[Accessory] | None = Field(None, max_length=10, description="Defaults to the referral's.")
     kind: AllocationKind = Field(AllocationKind.KIT, description="kit; topup or swap for people already equipped.")
+    replaces: Id | None = Field(
+        None,
+        description="swap only: the return under warranty this kit answers (a new device for a swap, the device "
+        "itself for a repair); the person's latest one not answered yet when omitted.",
+    )
 
 
 class ReceiptRefOut(Schema):
@@ -211,6 +216,7 @@ def allocation_create(request: HttpRequest, payload: AllocationIn):
         line_item=payload.line_item,
         accessories=payload.accessories,
         kind=payload.kind,
+        replaces=payload.replaces,
     )
     return Status(201, allocation_out(get_allocation(request, allocation.pk)))
 

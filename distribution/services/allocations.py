@@ -15,9 +15,16 @@ from django.utils.translation import gettext as _
 from common.exceptions import AlreadyReserved, Conflict, InvalidTransition, NotFound, ValidationFailed
 from common.integrity import atomic
 from distribution import policies
-from distribution.enums import AllocationKind, AllocationStatus
-from distribution.models import Allocation, AllocationEvent
-from distribution.selectors import ITEM_KINDS, fitting_devices, fitting_line_items, hold_until, support_until
+from distribution.enums import AllocationKind, AllocationStatus, ReturnOutcome
+from distribution.models import Allocation, AllocationEvent, Return
+from distribution.selectors import (
+    ITEM_KINDS,
+    fitting_devices,
+    fitting_line_items,
+    hold_until,
+    returns_awaiting_give_back,
+    support_until,
+)
 from distribution.services.numbers import next_number
 from inventory import services as stock
 from inventory.enums import DeviceStatus, LineItemStatus
@@ -67,6 +74,33 @@ def _clean_accessories(accessories) -> list[str]:
     return extras
 
 
+def _give_back_of(referral: Referral, replaces: Return | int | None) -> Return:
+    """The return under warranty a give-back kit answers (row-locked: one give-back per return)."""
+    waiting = returns_awaiting_give_back(referral).select_for_update(of=("self",)).select_related("device")
+    if replaces is not None:
+        waiting = waiting.filter(pk=replaces if isinstance(replaces, int) else replaces.pk)
+    found = waiting.first()
+    if found is None:
+        raise ValidationFailed(
+            _("A swap or a repaired device is given back only for a return under warranty not answered yet."),
+            "swap_needs_return",
+            field="replaces" if replaces is not None else "kind",
+        )
+    return found
+
+
+def _repaired_device(returned: Return, device: Device | str | None) -> str:
+    """A repair gives the person back the device they returned, and no other."""
+    tag = device if isinstance(device, str) or device is None else device.asset_tag
+    if tag is not None and tag.strip().upper() != returned.device.asset_tag:
+        raise ValidationFailed(
+            _("A repair gives back the device returned, %(tag)s.") % {"tag": returned.device.asset_tag},
+            "not_the_repaired_device",
+            field="device",
+        )
+    return returned.device.asset_tag
+
+
 @atomic
 def allocation_reserve(
     *,
@@ -76,13 +110,17 @@ def allocation_reserve(
     line_item: LineItem | int | None = None,
     accessories: list[str] | None = None,
     kind: str = AllocationKind.KIT,
-    replaces=None,
+    replaces: Return | int | None = None,
 ) -> Allocation:
     """Reserve a kit for an accepted referral: its device and connectivity both, or nothing.
 
     Without a device or a SIM card / voucher named, the best fitting one is taken (the site's
     first, better grade; for connectivity the first to expire that outlasts the hold). A device
     from another site is moved to the referral's site for the kit, and its history says so.
+
+    A give-back (kind `swap`) exists only through a return under warranty of this person's device
+    (`replaces`, else their latest one not yet answered; none → 422 `swap_needs_return`): a swap's
+    new device, or the repaired device itself, whose handover keeps the extended warranty.
     """
     policies.require(user, "kit.reserve", _("Only mediators and coordinators reserve kits."))
     pk = referral if isinstance(referral, int) else referral.pk
@@ -105,6 +143,14 @@ def allocation_reserve(
         )
     if kind != AllocationKind.KIT and referral.status != ReferralStatus.HANDED_OVER:
         raise InvalidTransition(_("Top-ups and swaps are for people already equipped."), from_status=referral.status)
+    if kind == AllocationKind.SWAP:
+        replaces = _give_back_of(referral, replaces)
+        if replaces.outcome == ReturnOutcome.REPAIR:
+            device = _repaired_device(replaces, device)
+    elif replaces is not None:
+        raise ValidationFailed(
+            _("Only a warranty give-back answers a return."), "replaces_not_wanted", field="replaces"
+        )
     until = hold_until()
     wants_device = bool(referral.device_kinds) and kind != AllocationKind.TOPUP
     wants_item = referral.connectivity in ITEM_KINDS and kind != AllocationKind.SWAP

@@ -24,7 +24,9 @@ def device_return(
 
     Under warranty, a swap reserves a new kit for the person (a new receipt and a fresh warranty
     at its handover) and a repair extends the original warranty by BAGAGE_REPAIR_EXTENSION_MONTHS
-    (the repaired device is given back through a kit of its own). Out of warranty, only a return.
+    (the repaired device is given back through a give-back kit linked to this return, whose handover
+    keeps that extended warranty). Out of warranty, only a return. Scoped like the referral: a device
+    handed over to someone outside the user's referrals is not found.
     """
     policies.require(user, "kit.take_back", _("Your role does not take devices back."))
     if reason not in ReturnReason.values:
@@ -35,6 +37,7 @@ def device_return(
     found = Device.objects.filter(asset_tag=tag.strip().upper()).first()
     if found is None:
         raise NotFound(_("No device %(tag)s.") % {"tag": tag})
+    # The person who has the device now is its latest handover's, whatever older ones the user may see.
     handover = (
         Handover.objects.select_for_update(of=("self",))
         .select_related("allocation__referral")
@@ -44,6 +47,9 @@ def device_return(
     )
     if handover is None or found.status != DeviceStatus.HANDED_OVER:
         raise Conflict(_("%(tag)s was not handed over to anyone.") % {"tag": found.asset_tag}, "not_handed_over")
+    if not policies.may_take_back(user, handover):
+        # Scoped like the referral: outside it, the device is not there at all (nothing tells whose it is).
+        raise NotFound(_("No device %(tag)s.") % {"tag": tag})
     today = timezone.localdate()
     under_warranty = handover.warranty_until is not None and handover.warranty_until >= today
     if outcome != ReturnOutcome.RETURN and not under_warranty:

@@ -302,6 +302,10 @@ def device_return(request, asset_tag: str):
     device = Device.objects.select_related("site").filter(asset_tag=asset_tag.strip().upper()).first()
     if device is None:
         raise Http404(_("No such device."))
+    handover = selectors.last_handover_of(device)
+    if handover is not None and not policies.may_take_back(request.user, handover):
+        # Scoped like the person's referral, as the service is: another site's person's device is not here.
+        raise Http404(_("No such device."))
     form = ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
