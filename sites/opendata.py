@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from common.exceptions import ValidationFailed
+from common.exports import neutralise_text
 from common.validators import clean_phone
 from sites.models import MEDIATION_SERVICES, Site
 
@@ -113,10 +114,19 @@ def places() -> list[dict]:
 
 
 def as_csv(rows: list[dict]) -> str:
+    """The standard's CSV; text neutralised as in every CSV Bagage writes (`common.exports.neutralise_text`): no
+    reading of it, with `,`, `;` or tab as the separator, gives a cell a spreadsheet would run. The standard's own
+    values (E.164 phone numbers, dates, codes) are left as they are."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    for row in rows:
+        writer.writerow(
+            {
+                key: neutralise_text(value, keep_numbers=True) if isinstance(value, str) else value
+                for key, value in row.items()
+            }
+        )
     return out.getvalue()
 
 

@@ -80,18 +80,22 @@ def test_device_export_applies_the_list_filters(warehouse_api):
     assert tags({"site": "LY"}) == []
 
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_cells_a_spreadsheet_would_run_are_neutralised(warehouse_api, fmt):
+def test_cells_a_spreadsheet_would_run_are_neutralised(warehouse_api):
     DeviceFactory(asset_tag="SDTE26-0001", brand='=HYPERLINK("http://evil")', model="+33 cmd|' /C calc'!A0")
     DeviceFactory(asset_tag="SDTE26-0002", brand="@SUM(A1)", model="-2+3", location="\tTAB")
-    response = warehouse_api.get(f"exports/devices.{fmt}")
-    rows = read_csv(response) if fmt == "csv" else read_xlsx(response)
-    by_tag = {row["asset_tag"]: row for row in rows}
+    by_tag = {row["asset_tag"]: row for row in read_csv(warehouse_api.get("exports/devices.csv"))}
     assert by_tag["SDTE26-0001"]["brand"] == '\'=HYPERLINK("http://evil")'
     assert by_tag["SDTE26-0001"]["model"] == "'+33 cmd|' /C calc'!A0"
     assert by_tag["SDTE26-0002"]["brand"] == "'@SUM(A1)"
     assert by_tag["SDTE26-0002"]["model"] == "'-2+3"
     assert by_tag["SDTE26-0002"]["location"] == "'\tTAB"
+
+
+def test_xlsx_writes_text_as_text_without_a_quote(warehouse_api):
+    """A string cell is never run by a spreadsheet: the value is kept exactly (tests/security/test_csv_formulas.py)."""
+    DeviceFactory(asset_tag="SDTE26-0001", brand='=HYPERLINK("http://evil")', model="-2+3")
+    rows = read_xlsx(warehouse_api.get("exports/devices.xlsx"))
+    assert (rows[0]["brand"], rows[0]["model"]) == ('=HYPERLINK("http://evil")', "-2+3")
 
 
 def test_neutralise_leaves_plain_text_and_numbers_alone():
