@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-test install-prod run serve test lint bench ci messages clean
+.PHONY: install install-test install-prod run serve test test-fast lint bench ci messages clean
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Bagage needs Python >= 3.11; set PYTHON=python3.11 or newer.")'
@@ -57,8 +57,16 @@ serve:
 test: install-test
 	$(PY) -m pytest
 
+# Everything but the browser tests, on every core (pytest-xdist): the quick check before a commit.
+test-fast: install-test
+	$(PY) -m pytest -m "not browser" -n auto
+
+# Style, format, the layers of shared/STYLE.md (import-linter, pyproject.toml) and no model change without its migration.
 lint: install-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings_test
 
 bench: install-test
 	$(PY) bench/intake.py

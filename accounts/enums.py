@@ -1,12 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.roles import Role
 
-class Role(models.TextChoices):
-    WAREHOUSE = "warehouse", _("Warehouse staff")
-    MEDIATOR = "mediator", _("Mediator")
-    SOCIAL_WORKER = "social_worker", _("Social worker")
-    COORDINATOR = "coordinator", _("Coordinator")
+__all__ = ["AccountEventKind", "Role"]
 
 
 class AccountEventKind(models.TextChoices):

@@ -2,8 +2,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 
 from api.errors import error_body
-
-API_PREFIX = "/api/v1/"
+from common.urls import API_PREFIX
 
 
 class ApiLanguageMiddleware:

@@ -1,64 +1,17 @@
-"""What a scanned code names, composed from each domain's resolver.
+"""The API's link to what a scanned code names (the resolution itself is `distribution.selectors.scan`)."""
 
-The domains return objects (inventory: devices and SIM cards; distribution: allocations and
-receipts); only here do they become `{"type", "id", "label", "url"}` with
-the API's URLs, so that no domain builds a URL of the API.
-"""
+from django.urls import reverse
 
-from dataclasses import dataclass
-
-from distribution import selectors as distribution_selectors
-from distribution.models import Allocation, Receipt
-from inventory import selectors as inventory_selectors
-from inventory.models import Device, LineItem
-
-API = "/api/v1"
+from distribution.selectors import ScanHit
 
 
-@dataclass(frozen=True)
-class ScanHit:
-    type: str
-    id: str
-    label: str
-    url: str
-    page: str  # the page a person opens for it
-
-
-def _hit(obj) -> ScanHit:
-    if isinstance(obj, Device):
-        label = f"{obj.asset_tag} · {obj.brand} {obj.model}".strip()
-        return ScanHit("device", obj.asset_tag, label, f"{API}/devices/{obj.asset_tag}", f"/devices/{obj.asset_tag}/")
-    if isinstance(obj, LineItem):
-        return ScanHit(
-            "line_item",
-            str(obj.pk),
-            f"{obj.offer} · {obj.iccid}",
-            f"{API}/offers/{obj.offer_id}/items/{obj.pk}",
-            f"/offers/{obj.offer_id}/",
-        )
-    if isinstance(obj, Allocation):
-        return ScanHit(
-            "allocation",
-            str(obj.pk),
-            f"{obj.number} · #{obj.referral_id}",
-            f"{API}/allocations/{obj.pk}",
-            f"/kits/{obj.pk}/",
-        )
-    if isinstance(obj, Receipt):
-        return ScanHit(
-            "receipt", obj.number, obj.number, f"{API}/receipts/{obj.number}.pdf", f"/receipts/{obj.number}.pdf"
-        )
-    raise TypeError(f"No scan hit for {obj!r}")
-
-
-# Kit and receipt numbers first: "A-…" and "R-…" cannot be asset tags or serial numbers people scan.
-RESOLVERS = (distribution_selectors.scan_distribution, inventory_selectors.scan_stock)
-
-
-def resolve(code: str) -> list[ScanHit]:
-    """Every hit of the first resolver that recognises the code (several when a serial is ambiguous)."""
-    for resolver in RESOLVERS:
-        found = resolver(code)
-        if found:
-            return [_hit(obj) for obj in found]
-    return []
+def api_url(hit: ScanHit) -> str:
+    """The API operation that reads what `hit` names."""
+    obj = hit.obj
+    if hit.type == "device":
+        return reverse("api:device_read", kwargs={"asset_tag": obj.asset_tag})
+    if hit.type == "line_item":
+        return reverse("api:item_read", kwargs={"offer_id": obj.offer_id, "item_id": obj.pk})
+    if hit.type == "allocation":
+        return reverse("api:allocation_read", kwargs={"allocation_id": obj.pk})
+    return reverse("api:receipt_pdf", kwargs={"number": obj.number})

@@ -5,7 +5,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 
-API_PREFIX = "/api/v1/"
+from common.urls import API_PREFIX
+
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from distribution import policies
 from distribution.enums import AllocationStatus, ReturnOutcome
 from distribution.models import Allocation, Handover, Proposal, Receipt, Return
+from inventory import selectors as inventory_selectors
 from inventory.enums import GRADE_ORDER, DeviceStatus, LineItemStatus, OfferKind
 from inventory.models import Device, LineItem
 from referrals.enums import Connectivity
@@ -170,8 +171,33 @@ def scan_distribution(code: str) -> list:
     return []
 
 
-def active_allocation_of(referral: Referral) -> Allocation | None:
-    return Allocation.objects.filter(referral=referral, status=AllocationStatus.HELD).first()
+@dataclass(frozen=True)
+class ScanHit:
+    """One thing a scanned code names; each face (API, pages) builds its own link from `obj`."""
+
+    type: str  # device, line_item, allocation or receipt
+    id: str
+    label: str
+    obj: Device | LineItem | Allocation | Receipt
+
+
+def _scan_hit(obj: Device | LineItem | Allocation | Receipt) -> ScanHit:
+    if isinstance(obj, Device):
+        return ScanHit("device", obj.asset_tag, f"{obj.asset_tag} · {obj.brand} {obj.model}".strip(), obj)
+    if isinstance(obj, LineItem):
+        return ScanHit("line_item", str(obj.pk), f"{obj.offer} · {obj.iccid}", obj)
+    if isinstance(obj, Allocation):
+        return ScanHit("allocation", str(obj.pk), f"{obj.number} · #{obj.referral_id}", obj)
+    return ScanHit("receipt", obj.number, obj.number, obj)
+
+
+def scan(code: str) -> list[ScanHit]:
+    """Every hit of the first domain that recognises the code (several when a serial number is ambiguous).
+
+    Kit and receipt numbers first: "A-…" and "R-…" cannot be asset tags or serial numbers people scan.
+    """
+    found = scan_distribution(code) or inventory_selectors.scan_stock(code)
+    return [_scan_hit(obj) for obj in found]
 
 
 def first_handover_at(referral: Referral) -> dt.datetime | None:

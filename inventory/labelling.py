@@ -3,6 +3,7 @@
 Only stock is printed: asset tag, make, specs, grade, erasure. Never a person.
 """
 
+import re
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -10,16 +11,42 @@ from django.db.models import Max, Q
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from common.exceptions import ValidationFailed
 from inventory.enums import DeviceKind, ErasureResult
 from inventory.models import Device, LineItem
 from labels.data import DeviceLabel, ShelfLabel, SimLabel
+from labels.layout import LabelError
+from labels.pdf import render_pdf
+from labels.stocks import STOCKS, Stock
 from sites.models import Site
+
+# Shelf bins are printed as Code 128: plain ASCII letters, digits and a few separators.
+BIN_LOCATION = re.compile(r"[A-Za-z0-9 ._/-]{1,40}")
 
 
 def default_stock_name(site: Site | None) -> str:
     """The stock a site prints on unless told otherwise (settings.BAGAGE_LABEL_STOCK_BY_SITE)."""
     code = site.code if site else ""
     return settings.BAGAGE_LABEL_STOCK_BY_SITE.get(code, settings.BAGAGE_LABEL_STOCK_DEFAULT)
+
+
+def label_stock(name: str | None, site: Site | None) -> Stock:
+    """The label stock called `name`, else the site's; an unknown name is refused (422 `unknown_stock`)."""
+    name = name or default_stock_name(site)
+    stock = STOCKS.get(name)
+    if stock is None:
+        raise ValidationFailed(f"Unknown stock {name!r}; one of {', '.join(STOCKS)}.", "unknown_stock", field="stock")
+    return stock
+
+
+def label_sheet_pdf(labels: Sequence, stock: Stock, start: int = 1) -> bytes:
+    """The labels as one PDF on `stock` from position `start`; what cannot be printed is refused (422)."""
+    try:
+        return render_pdf(labels, stock, start=start)
+    except LabelError as exc:
+        raise ValidationFailed(str(exc), "label_does_not_fit") from exc
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), "invalid_start", field="start") from exc
 
 
 def devices_for_labels(asset_tags: Sequence[str]) -> tuple[list[Device], list[str]]:

@@ -1,7 +1,7 @@
 """Who may do what with the charity's sites."""
 
-from accounts.enums import Role
 from common.policies import Policy
+from common.roles import Role
 
 W, M, C = Role.WAREHOUSE, Role.MEDIATOR, Role.COORDINATOR
 

@@ -3,16 +3,13 @@ from datetime import timedelta
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views import defaults
 
 from accounts.enums import Role
-from api.errors import error_body
 from distribution.enums import AllocationStatus
 from distribution.policies import allocations_for
 from inventory.enums import DeviceStatus, LineItemStatus
@@ -115,26 +112,3 @@ def home(request):
             "scan_box": can["read_stock"] and can["write_stock"],
         },
     )
-
-
-# --- error pages: HTML in the reader's language, JSON under /api/ ---------------------------------
-
-
-def _api_error(request, status: int, detail: str) -> JsonResponse | None:
-    if request.path.startswith("/api/"):
-        return JsonResponse(error_body(status, detail), status=status)
-    return None
-
-
-def permission_denied(request, exception=None):
-    return _api_error(request, 403, "Your role does not allow this.") or defaults.permission_denied(request, exception)
-
-
-def page_not_found(request, exception=None):
-    return _api_error(request, 404, f"No API operation at {request.path}.") or defaults.page_not_found(
-        request, exception
-    )
-
-
-def server_error(request):
-    return _api_error(request, 500, "Internal server error.") or defaults.server_error(request)

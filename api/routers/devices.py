@@ -5,9 +5,10 @@ from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from api.pagination import PageNumber, paginate
-from api.scan import resolve
+from api.scan import api_url
 from api.schemas import Id, blank_or, one_of
 from common.exceptions import NotFound, ValidationFailed
+from distribution.selectors import scan as scan_code
 from inventory import policies, selectors, services
 from inventory.enums import (
     DeviceEventKind,
@@ -295,7 +296,7 @@ class ScanOut(Schema):
 def scan(request: HttpRequest, code: str):
     """Resolve a scanned code to what it names; a list when a serial number is ambiguous."""
     policies.require(request.auth, "stock.read")
-    hits = [{"type": h.type, "id": h.id, "label": h.label, "url": h.url} for h in resolve(code)]
+    hits = [{"type": h.type, "id": h.id, "label": h.label, "url": api_url(h)} for h in scan_code(code)]
     if not hits:
         raise NotFound(f"Nothing in Bagage matches {code!r}.")
     return hits[0] if len(hits) == 1 else hits

@@ -1,4 +1,3 @@
-import re
 from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
@@ -10,10 +9,17 @@ from api.schemas import Id
 from common.exceptions import NotFound, ValidationFailed
 from inventory import certificates, services
 from inventory import policies as stock_policies
-from inventory.labelling import default_stock_name, device_label, devices_for_labels, shelf_label, sim_label
+from inventory.labelling import (
+    BIN_LOCATION,
+    device_label,
+    devices_for_labels,
+    label_sheet_pdf,
+    label_stock,
+    shelf_label,
+    sim_label,
+)
 from inventory.models import Device, LineItem
 from labels.layout import LabelError
-from labels.pdf import render_pdf
 from labels.stocks import STOCKS, Stock
 from labels.zpl import render_zpl
 from sites.selectors import site_or_default
@@ -23,8 +29,6 @@ router = Router(tags=["labels"])
 MAX_LABELS = 5000
 # One print names at most this many devices, however often each repeats on the sheet.
 MAX_DEVICES_PER_PRINT = 500
-# Shelf bins are printed as Code 128: plain ASCII letters, digits and a few separators.
-LOCATION = re.compile(r"[A-Za-z0-9 ._/-]{1,40}")
 # A label stock's name. The schema lists them; get_stock() checks the name, so that an unknown one
 # still answers 422 with its own code, unknown_stock, and the list of stocks.
 StockName = Annotated[str, WithJsonSchema({"type": "string", "enum": list(STOCKS)})]
@@ -53,22 +57,11 @@ class ShelfLabelsIn(Schema):
     start: int = Field(1, ge=1)
 
 
-def get_stock(name: str | None, site) -> Stock:
-    name = name or default_stock_name(site)
-    stock = STOCKS.get(name)
-    if stock is None:
-        raise ValidationFailed(f"Unknown stock {name!r}; one of {', '.join(STOCKS)}.", "unknown_stock", field="stock")
-    return stock
+get_stock = label_stock
 
 
 def pdf(labels, stock: Stock, start: int, filename: str) -> HttpResponse:
-    try:
-        content = render_pdf(labels, stock, start=start)
-    except LabelError as exc:
-        raise ValidationFailed(str(exc), "label_does_not_fit") from exc
-    except ValueError as exc:
-        raise ValidationFailed(str(exc), "invalid_start", field="start") from exc
-    response = HttpResponse(content, content_type="application/pdf")
+    response = HttpResponse(label_sheet_pdf(labels, stock, start), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
@@ -167,7 +160,7 @@ def shelf_labels_pdf(request: HttpRequest, payload: ShelfLabelsIn):
     """Bin labels for shelf locations (A-01, B-07…)."""
     user = stock_policies.require(request.auth, "stock.read")
     site = site_or_default(payload.site, default=user.site)
-    if any(not LOCATION.fullmatch(location.strip()) for location in payload.locations):
+    if any(not BIN_LOCATION.fullmatch(location.strip()) for location in payload.locations):
         raise ValidationFailed(
             "A location has 1 to 40 letters (A-Z, no accents), digits, spaces or . _ / -",
             "invalid_location",

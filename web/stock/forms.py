@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from inventory.enums import DeviceKind, DonorKind, ErasureMethod, ErasureResult, OfferKind, StorageType
+from inventory.labelling import BIN_LOCATION
 from inventory.models import Device, Donor
 from inventory.validators import compact_digits, looks_like_imei
 from sites.models import Site
@@ -140,10 +141,8 @@ class ShelfLabelsForm(forms.Form):
         self.fields["stock"].choices = [(stock.name, stock.description) for stock in STOCKS.values()]
 
     def clean_locations(self):
-        from api.routers.labels import LOCATION
-
         lines = [line.strip() for line in self.cleaned_data["locations"].splitlines() if line.strip()]
-        wrong = [line for line in lines if not LOCATION.fullmatch(line)]
+        wrong = [line for line in lines if not BIN_LOCATION.fullmatch(line)]
         if wrong:
             raise forms.ValidationError(
                 gettext_lazy("Not a bin location: %(lines)s.") % {"lines": ", ".join(wrong[:10])}

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,15 +11,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from api.routers.labels import get_stock as label_stock
-from api.routers.labels import pdf as label_pdf
-from api.scan import resolve
 from common.exceptions import DomainError, ValidationFailed
 from common.parsing import parse_id
+from distribution.selectors import ScanHit
+from distribution.selectors import scan as scan_code
 from inventory import policies, selectors, services
 from inventory.enums import DeviceKind, DeviceStatus, Grade
 from inventory.grading import Specs, suggest_grade
-from inventory.labelling import default_stock_name, shelf_label, sim_label
+from inventory.labelling import default_stock_name, label_sheet_pdf, label_stock, shelf_label, sim_label
 from inventory.models import LineItem
 from labels.stocks import STOCKS
 from sites.selectors import site_list
@@ -36,12 +35,24 @@ from web.stock.forms import (
 )
 
 
+def _page_of(hit: ScanHit) -> str:
+    """The page a person opens for what a scanned code names."""
+    obj = hit.obj
+    if hit.type == "device":
+        return reverse("web:device", args=[obj.asset_tag])
+    if hit.type == "line_item":
+        return reverse("web:offer", args=[obj.offer_id])
+    if hit.type == "allocation":
+        return reverse("web:kit", args=[obj.pk])
+    return reverse("web:receipt_pdf", args=[obj.number])
+
+
 @allowed(policies, "stock.read")
 def scan(request):
     code = request.GET.get("code", "").strip()
-    hits = resolve(code) if code else []
+    hits = scan_code(code) if code else []
     if len(hits) == 1:
-        return redirect(hits[0].page)
+        return redirect(_page_of(hits[0]))
     return render(request, "web/scan.html", {"code": code, "hits": hits, "searched": bool(code)})
 
 
@@ -278,6 +289,12 @@ def offer_list(request):
     )
 
 
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
 @allowed(policies, "stock.read")
 def offer_labels(request, offer_id: int):
     """The ticked SIM packs of an offer, one label each, in one PDF."""
@@ -297,7 +314,7 @@ def offer_labels(request, offer_id: int):
         return redirect("web:offer", offer_id=offer.pk)
     try:
         stock = label_stock(request.POST.get("stock"), items[0].site)
-        return label_pdf([sim_label(item) for item in items], stock, 1, f"sims-{offer.pk}.pdf")
+        return _pdf(label_sheet_pdf([sim_label(item) for item in items], stock), f"sims-{offer.pk}.pdf")
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("web:offer", offer_id=offer.pk)
@@ -316,7 +333,8 @@ def shelf_labels(request):
             data = form.cleaned_data
             try:
                 labels = [shelf_label(location, data["site"]) for location in data["locations"]]
-                return label_pdf(labels, label_stock(data["stock"], data["site"]), data["start"], "shelves.pdf")
+                content = label_sheet_pdf(labels, label_stock(data["stock"], data["site"]), data["start"])
+                return _pdf(content, "shelves.pdf")
             except DomainError as exc:
                 form.add_error(exc.extra.get("field") if exc.extra.get("field") in form.fields else None, exc.message)
         status = 400
