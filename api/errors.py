@@ -10,7 +10,7 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from common.exceptions import DomainError
+from common.exceptions import DomainError, ValidationFailed
 
 logger = logging.getLogger("bagage.api")
 
@@ -66,11 +66,24 @@ def install_error_handlers(api: NinjaAPI) -> None:
         # Messages are written for a person next to the field; an API client also needs its name.
         field = exc.extra.get("field")
         detail = f"{field}: {exc.message}" if field else exc.message
-        return respond(request, exc.status, error_body(exc.status, detail, exc.code, **exc.extra))
+        extra = dict(exc.extra)
+        if isinstance(exc, ValidationFailed) and field and "errors" not in extra:
+            # Every field refusal lists its wrong fields, one or several (`{"field", "code", "detail"}`).
+            extra["errors"] = exc.items()
+        return respond(request, exc.status, error_body(exc.status, detail, exc.code, **extra))
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):
-        errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors]
+        # Each entry in the domain's shape (`field`, `code`, `detail`), keeping pydantic's own keys for older clients.
+        errors = [
+            {
+                "field": _field([e]),
+                "code": e.get("type") or "invalid",
+                "detail": str(e.get("msg")),
+                **{k: v for k, v in e.items() if k in ("loc", "msg", "type")},
+            }
+            for e in exc.errors
+        ]
         field = _field(exc.errors)
         extra = {"field": field} if field else {}
         return respond(request, 422, error_body(422, _describe_validation(exc.errors), errors=errors, **extra))

@@ -170,8 +170,7 @@ def clean_device_fields(values: Mapping[str, Any], *, partial: bool = False) -> 
         raise ValidationFailed(_("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     clean, errors = device_field_errors(values, partial=partial)
     if errors:
-        name, first = next(iter(errors.items()))
-        raise ValidationFailed(first.message, first.code, field=name, errors={k: e.message for k, e in errors.items()})
+        raise ValidationFailed.gather(list(errors.values()))
     return clean
 
 

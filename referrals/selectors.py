@@ -205,14 +205,24 @@ def referral_get(user: User, referral_id: int) -> Referral | None:
     return mark_duplicates(user, [referral])[0] if referral is not None else None
 
 
+def duplicates_of(
+    user: User, *, identity_key: str, phone_key: str = "", exclude: int | None = None
+) -> QuerySet[Referral]:
+    """Referrals of the same person (same names, birth year and postal code, or same phone) among those the user
+    may open: one query on their own scope, which says nothing of other organisations' people."""
+    same = Q(beneficiary__identity_key=identity_key)
+    if phone_key:
+        same |= Q(beneficiary__phone_key=phone_key)
+    candidates = policies.referrals_for(user).filter(same)
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude)
+    return candidates.select_related("organisation", "site", "beneficiary").order_by("-submitted_at")
+
+
 def possible_duplicates(user: User, referral: Referral) -> QuerySet[Referral]:
     """Other referrals of the same person, within what the user may open."""
     person = referral.beneficiary
-    same = Q(beneficiary__identity_key=person.identity_key)
-    if person.phone_key:
-        same |= Q(beneficiary__phone_key=person.phone_key)
-    candidates = policies.referrals_for(user).filter(same).exclude(pk=referral.pk)
-    return candidates.select_related("organisation", "site").order_by("-submitted_at")
+    return duplicates_of(user, identity_key=person.identity_key, phone_key=person.phone_key, exclude=referral.pk)
 
 
 def referral_events(referral: Referral) -> QuerySet[ReferralEvent]:

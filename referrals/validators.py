@@ -8,7 +8,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.exceptions import ValidationFailed
+from common.exceptions import FieldErrors, ValidationFailed
 from common.validators import clean_phone, clean_postal_code, fold
 from inventory.enums import DeviceKind
 from referrals.enums import Accessory, Connectivity, Eligibility, Reason, Urgency
@@ -38,22 +38,24 @@ def identity_key(*, first_name: str, last_name: str, birth_year: int, postal_cod
 
 
 def clean_beneficiary(data: Mapping[str, Any], *, partial_of: Beneficiary | None = None) -> dict:
-    """Check the beneficiary's details; with `partial_of`, only the fields given change."""
+    """Check the beneficiary's details, every field (all that are wrong are told at once); with `partial_of`,
+    only the fields given change."""
     merged = {name: getattr(partial_of, name) for name in BENEFICIARY_FIELDS} if partial_of else {}
     merged.update({k: v for k, v in data.items() if k in BENEFICIARY_FIELDS})
     clean: dict[str, Any] = {}
+    errors = FieldErrors()
 
-    def fail(field: str, message: str, code: str = "invalid_beneficiary"):
-        raise ValidationFailed(message, code, field=f"beneficiary.{field}")
+    def fail(field: str, message: str, code: str = "invalid_beneficiary") -> None:
+        errors.add(ValidationFailed(message, code, field=f"beneficiary.{field}"))
 
     for field in ("first_name", "last_name"):
         value = (merged.get(field) or "").strip()
         if not value:
             fail(field, _("Required."))
-        if len(value) > _limit(Beneficiary, field):
+        elif len(value) > _limit(Beneficiary, field):
             fail(field, _("At most %(limit)s characters.") % {"limit": _limit(Beneficiary, field)})
         clean[field] = value
-    clean["phone"] = clean_phone(merged.get("phone") or "", "beneficiary.phone")
+    clean["phone"] = errors.check(clean_phone, merged.get("phone") or "", "beneficiary.phone")
     email = (merged.get("email") or "").strip().lower()
     if email:
         try:
@@ -61,9 +63,9 @@ def clean_beneficiary(data: Mapping[str, Any], *, partial_of: Beneficiary | None
         except DjangoValidationError:
             fail("email", _("Not a valid e-mail address."), "invalid_email")
     clean["email"] = email
-    if not clean["phone"] and not clean["email"]:
+    if clean["phone"] == "" and not email:
         fail("phone", _("Give a phone number or an e-mail address, or both."), "contact_required")
-    clean["postal_code"] = clean_postal_code(merged.get("postal_code") or "", "beneficiary.postal_code")
+    clean["postal_code"] = errors.check(clean_postal_code, merged.get("postal_code") or "", "beneficiary.postal_code")
     year = merged.get("birth_year")
     this_year = timezone.localdate().year
     if not isinstance(year, int) or isinstance(year, bool) or not (this_year - 110 <= year <= this_year - 15):
@@ -89,6 +91,7 @@ def clean_beneficiary(data: Mapping[str, Any], *, partial_of: Beneficiary | None
     if Eligibility.OTHER in eligibility and not note:
         fail("eligibility_note", _("Say which criterion when choosing “other”."), "eligibility_note_required")
     clean["eligibility_note"] = note[: _limit(Beneficiary, "eligibility_note")]
+    errors.raise_if_any()
     clean["identity_key"] = identity_key(
         first_name=clean["first_name"], last_name=clean["last_name"], birth_year=year, postal_code=clean["postal_code"]
     )
@@ -97,32 +100,81 @@ def clean_beneficiary(data: Mapping[str, Any], *, partial_of: Beneficiary | None
 
 
 def clean_needs(*, device_kinds: list[str], connectivity: str, accessories: list[str]) -> dict:
+    """Check what is asked for, every part (all that are wrong are told at once)."""
+    errors = FieldErrors()
     kinds = list(dict.fromkeys(device_kinds or []))
     if any(kind not in DeviceKind.values for kind in kinds):
-        raise ValidationFailed(
-            _("Among: %(values)s.") % {"values": ", ".join(DeviceKind.values)}, field="needs.device_kinds"
+        errors.add(
+            ValidationFailed(
+                _("Among: %(values)s.") % {"values": ", ".join(DeviceKind.values)}, field="needs.device_kinds"
+            )
         )
     if connectivity not in Connectivity.values:
-        raise ValidationFailed(
-            _("One of: %(values)s.") % {"values": ", ".join(Connectivity.values)}, field="needs.connectivity"
+        errors.add(
+            ValidationFailed(
+                _("One of: %(values)s.") % {"values": ", ".join(Connectivity.values)}, field="needs.connectivity"
+            )
         )
-    if not kinds and connectivity == Connectivity.NONE:
-        raise ValidationFailed(_("Ask for a device, connectivity, or both."), "empty_needs", field="needs")
+    elif not kinds and connectivity == Connectivity.NONE:
+        errors.add(ValidationFailed(_("Ask for a device, connectivity, or both."), "empty_needs", field="needs"))
     extras = list(dict.fromkeys(accessories or []))
     if any(item not in Accessory.values for item in extras):
-        raise ValidationFailed(
-            _("Among: %(values)s.") % {"values": ", ".join(Accessory.values)}, field="needs.accessories"
+        errors.add(
+            ValidationFailed(
+                _("Among: %(values)s.") % {"values": ", ".join(Accessory.values)}, field="needs.accessories"
+            )
         )
+    errors.raise_if_any()
     return {"device_kinds": kinds, "connectivity": connectivity, "accessories": extras}
 
 
 def clean_request(*, reason: str, urgency: str, urgency_justification: str) -> dict:
+    """Check what the kit is for and how urgent it is (all that is wrong is told at once)."""
+    errors = FieldErrors()
     if reason not in Reason.values:
-        raise ValidationFailed(_("One of: %(values)s.") % {"values": ", ".join(Reason.values)}, field="reason")
+        errors.add(ValidationFailed(_("One of: %(values)s.") % {"values": ", ".join(Reason.values)}, field="reason"))
     if urgency not in Urgency.values:
-        raise ValidationFailed(_("normal or high"), field="urgency")
+        errors.add(ValidationFailed(_("normal or high"), field="urgency"))
     justification = (urgency_justification or "").strip()
     if urgency == Urgency.HIGH and not justification:
-        raise ValidationFailed(_("Say why it is urgent."), "justification_required", field="urgency_justification")
+        errors.add(
+            ValidationFailed(_("Say why it is urgent."), "justification_required", field="urgency_justification")
+        )
+    errors.raise_if_any()
     limit = _limit(Referral, "urgency_justification")
     return {"reason": reason, "urgency": urgency, "urgency_justification": justification[:limit]}
+
+
+def clean_consent(consent: object) -> bool:
+    """The person's consent, given before anything about them is recorded."""
+    if consent is not True:
+        raise ValidationFailed(
+            _("The person's consent is required before anything is recorded."), "consent_required", field="consent"
+        )
+    return True
+
+
+def referral_field_errors(
+    *,
+    beneficiary: Mapping[str, Any],
+    device_kinds: list[str],
+    connectivity: str,
+    accessories: list[str],
+    reason: str,
+    urgency: str,
+    urgency_justification: str,
+    partial_of: Beneficiary | None = None,
+) -> tuple[dict, FieldErrors]:
+    """Check a referral's person, needs and request as the form orders them; return the clean parts and every
+    refusal, for the service to raise at once and the form to show beside each field."""
+    errors = FieldErrors()
+    clean = {
+        "beneficiary": errors.check(clean_beneficiary, beneficiary, partial_of=partial_of),
+        "needs": errors.check(
+            clean_needs, device_kinds=device_kinds, connectivity=connectivity, accessories=accessories
+        ),
+        "request": errors.check(
+            clean_request, reason=reason, urgency=urgency, urgency_justification=urgency_justification
+        ),
+    }
+    return clean, errors

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.exceptions import FieldErrors
 from common.integrity import atomic
 from common.workflows import Transition, advance
 from referrals import policies
@@ -18,7 +19,7 @@ from referrals.enums import EDITABLE_STATES, OPEN_STATES, Authorisation, Referra
 from referrals.exceptions import Conflict, NotAllowed, NotFound, QuotaReached, ValidationFailed
 from referrals.models import Beneficiary, BeneficiaryAccess, NoticeVersion, Organisation, Referral, ReferralEvent
 from referrals.notices import current_notice, notice_get
-from referrals.validators import clean_beneficiary, clean_needs, clean_request
+from referrals.validators import clean_beneficiary, clean_consent, clean_needs, clean_request, referral_field_errors
 from referrals.workflows import DECISIONS, REFERRAL_WORKFLOW
 from sites.models import Site
 
@@ -77,17 +78,22 @@ def referral_submit(
     `consent_version` names the information notice the person was given; without it, the current one.
     """
     policies.require(user, "referral.submit", _("Referrals are submitted by social workers of partner organisations."))
-    if consent is not True:
-        raise ValidationFailed(
-            _("The person's consent is required before anything is recorded."),
-            "consent_required",
-            field="consent",
-        )
-    notice = _notice(consent_version)
-    person = clean_beneficiary(beneficiary)
-    needs = clean_needs(device_kinds=device_kinds, connectivity=connectivity, accessories=accessories or [])
-    request = clean_request(reason=reason, urgency=urgency, urgency_justification=urgency_justification)
-    site = _reception_point(site)
+    # Every wrong field is told at once, in the form's order: the person, the needs, the request, the reception
+    # point, the consent and the notice it was given with.
+    clean, errors = referral_field_errors(
+        beneficiary=beneficiary,
+        device_kinds=device_kinds,
+        connectivity=connectivity,
+        accessories=accessories or [],
+        reason=reason,
+        urgency=urgency,
+        urgency_justification=urgency_justification,
+    )
+    site = errors.check(_reception_point, site)
+    errors.check(clean_consent, consent)
+    notice = errors.check(_notice, consent_version)
+    errors.raise_if_any()
+    person, needs, request = clean["beneficiary"], clean["needs"], clean["request"]
     # Lock the organisation so that two referrals at once cannot both slip under the quota.
     organisation = Organisation.objects.select_for_update().filter(memberships__user=user).first()
     if organisation is None:
@@ -153,8 +159,25 @@ def referral_update(*, user, referral: Referral, changes: Mapping[str, Any]) -> 
             "not_editable",
         )
     diff: dict[str, list] = {}
-    if changes.get("beneficiary"):
-        person = clean_beneficiary(changes["beneficiary"], partial_of=referral.beneficiary)
+    # Every wrong field is told at once: each part is checked before anything changes.
+    errors = FieldErrors()
+    person = (
+        errors.check(clean_beneficiary, changes["beneficiary"], partial_of=referral.beneficiary)
+        if changes.get("beneficiary")
+        else None
+    )
+    needs = None
+    if changes.get("needs"):
+        current = {name: getattr(referral, name) for name in ("device_kinds", "connectivity", "accessories")}
+        needs = errors.check(clean_needs, **{**current, **changes["needs"]})
+    request = None
+    request_fields = {k: changes[k] for k in ("reason", "urgency", "urgency_justification") if k in changes}
+    if request_fields:
+        current = {name: getattr(referral, name) for name in ("reason", "urgency", "urgency_justification")}
+        request = errors.check(clean_request, **{**current, **request_fields})
+    site = errors.check(_reception_point, changes["site"]) if changes.get("site") is not None else None
+    errors.raise_if_any()
+    if person is not None:
         for name, value in person.items():
             if getattr(referral.beneficiary, name) != value:
                 setattr(referral.beneficiary, name, value)
@@ -162,24 +185,13 @@ def referral_update(*, user, referral: Referral, changes: Mapping[str, Any]) -> 
                     # The history says which fields changed, never their personal values.
                     diff[f"beneficiary.{name}"] = ["…", "…"]
         referral.beneficiary.save()
-    if changes.get("needs"):
-        current = {name: getattr(referral, name) for name in ("device_kinds", "connectivity", "accessories")}
-        for name, value in clean_needs(**{**current, **changes["needs"]}).items():
-            if getattr(referral, name) != value:
-                diff[name] = [getattr(referral, name), value]
-                setattr(referral, name, value)
-    request_fields = {k: changes[k] for k in ("reason", "urgency", "urgency_justification") if k in changes}
-    if request_fields:
-        current = {name: getattr(referral, name) for name in ("reason", "urgency", "urgency_justification")}
-        for name, value in clean_request(**{**current, **request_fields}).items():
-            if getattr(referral, name) != value:
-                diff[name] = [getattr(referral, name), value]
-                setattr(referral, name, value)
-    if changes.get("site") is not None:
-        site = _reception_point(changes["site"])
-        if site.pk != referral.site_id:
-            diff["site"] = [referral.site.code, site.code]
-            referral.site = site
+    for name, value in {**(needs or {}), **(request or {})}.items():
+        if getattr(referral, name) != value:
+            diff[name] = [getattr(referral, name), value]
+            setattr(referral, name, value)
+    if site is not None and site.pk != referral.site_id:
+        diff["site"] = [referral.site.code, site.code]
+        referral.site = site
     if changes.get("notes") is not None and changes["notes"].strip() != referral.notes:
         diff["notes"] = ["…", "…"]
         referral.notes = changes["notes"].strip()
@@ -236,6 +248,8 @@ def referral_decide(*, user, referral: Referral, decision: str, reason: str = ""
 def referral_answer(*, user, referral: Referral, answer: str) -> Referral:
     """The social worker answers the mediator's question; the referral goes back to the mediators."""
     _require_own(user, referral, "referral.answer")
+    if not (answer or "").strip():
+        raise ValidationFailed(_("Write your answer to the mediator's question."), "answer_required", field="answer")
     return _run(lock_referral(referral), REFERRAL_WORKFLOW.get("answer"), user, note=answer)
 
 

@@ -32,6 +32,7 @@ def test_refer_ask_answer_accept_in_a_real_browser(page, live_server):  # noqa: 
     page.get_by_label("Année de naissance").fill("1984")
     page.get_by_label("RSA").check()
     page.get_by_label("Smartphone", exact=True).check()
+    page.get_by_label("Carte SIM prépayée").check()
     page.get_by_label("Point d'accueil").select_option("SD")
     page.get_by_label("La personne accepte").check()
     page.get_by_role("button", name="Envoyer l'orientation").click()

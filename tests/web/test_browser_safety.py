@@ -96,6 +96,7 @@ def test_a_session_expired_while_referring_gives_the_form_back_after_signing_in(
     page.get_by_label("Année de naissance").fill("1984")
     page.get_by_label("RSA").check()
     page.get_by_label("Smartphone", exact=True).check()
+    page.get_by_label("Carte SIM prépayée").check()
     page.get_by_label("Remarques pour le médiateur").fill("Rendez-vous le mardi, avec son fils qui traduit")
     page.get_by_label("La personne accepte").check()
 

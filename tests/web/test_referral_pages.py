@@ -44,7 +44,7 @@ def test_the_form_without_consent_records_nothing(social_worker_user):
     SiteFactory(code="SD")
     response = client_for(social_worker_user).post("/referrals/new/", {**FORM, "consent": ""})
     assert response.status_code == 200 and not Referral.objects.exists()
-    assert "Ce champ est obligatoire" in response.content.decode()
+    assert "Le consentement de la personne est nécessaire" in response.content.decode()
 
 
 def test_the_form_shows_domain_errors_next_to_the_field(social_worker_user):

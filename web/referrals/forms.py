@@ -5,7 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from inventory.enums import DeviceKind
 from referrals.enums import Accessory, Connectivity, Eligibility, Reason, Urgency
+from referrals.validators import BENEFICIARY_FIELDS, clean_consent, referral_field_errors
 from sites.selectors import reception_points
+from web import inputs
+from web.errors import add_field_errors
 
 LANGUAGES = [
     ("fr", "Français"),
@@ -27,10 +30,12 @@ LANGUAGES = [
 class ReferralForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
-    postal_code = forms.CharField(label=_("Postal code"), max_length=5)
-    birth_year = forms.IntegerField(label=_("Birth year"))
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False, widget=forms.TextInput(attrs=inputs.PHONE))
+    email = forms.EmailField(label=_("E-mail"), required=False, widget=forms.EmailInput(attrs=inputs.EMAIL))
+    postal_code = forms.CharField(
+        label=_("Postal code"), max_length=5, widget=forms.TextInput(attrs=inputs.POSTAL_CODE)
+    )
+    birth_year = forms.IntegerField(label=_("Birth year"), widget=forms.TextInput(attrs=inputs.YEAR))
     language = forms.ChoiceField(label=_("Language spoken"), choices=LANGUAGES, initial="fr")
     accessibility_needs = forms.CharField(
         label=_("Accessibility needs"),
@@ -45,8 +50,12 @@ class ReferralForm(forms.Form):
     device_kinds = forms.MultipleChoiceField(
         label=_("Device"), choices=DeviceKind.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    # Nothing chosen beforehand: the social worker says what the person needs (or none).
     connectivity = forms.ChoiceField(
-        label=_("Connectivity"), choices=Connectivity.choices, widget=forms.RadioSelect, initial=Connectivity.SIM
+        label=_("Connectivity"),
+        choices=Connectivity.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the connectivity the person needs, or “none”.")},
     )
     accessories = forms.MultipleChoiceField(
         label=_("Accessories"), choices=Accessory.choices, required=False, widget=forms.CheckboxSelectMultiple
@@ -58,8 +67,9 @@ class ReferralForm(forms.Form):
     urgency_justification = forms.CharField(label=_("Why it is urgent"), max_length=500, required=False)
     site = forms.ModelChoiceField(label=_("Reception point"), queryset=reception_points().none(), to_field_name="code")
     notes = forms.CharField(label=_("Notes for the mediator"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    # Checked by the referrals validators with the other fields (clean()), so that its refusal comes with theirs.
     consent = forms.BooleanField(
-        label=_("The person agrees that the association keeps these details to give them a kit."),
+        label=_("The person agrees that the association keeps these details to give them a kit."), required=False
     )
     # The notice version shown beside the consent box: the one recorded, even if a newer one is published meanwhile.
     consent_version = forms.CharField(widget=forms.HiddenInput, max_length=20, required=False)
@@ -68,6 +78,28 @@ class ReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = reception_points()
         self.fields["consent_version"].initial = notice_version
+
+    # The referrals domain names fields by their place in the API's body; this form's fields by their own name.
+    DOMAIN_FIELDS = {"needs": "device_kinds", "consent_version": None}
+
+    def clean(self):
+        """Check the whole referral as the service will, every field at once: each refusal goes beside its field
+        (a field the form refused already keeps that one message)."""
+        data = super().clean()
+        clean, errors = referral_field_errors(
+            beneficiary={name: data.get(name) for name in BENEFICIARY_FIELDS if name in self.fields},
+            device_kinds=data.get("device_kinds") or [],
+            connectivity=data.get("connectivity") or "",
+            accessories=data.get("accessories") or [],
+            reason=data.get("reason") or "",
+            urgency=data.get("urgency") or "",
+            urgency_justification=data.get("urgency_justification") or "",
+        )
+        if "consent" in self.fields:
+            errors.check(clean_consent, bool(data.get("consent")))
+        self.person = clean["beneficiary"]
+        add_field_errors(self, errors, names=self.DOMAIN_FIELDS, skip_refused=True)
+        return data
 
     def fields_before_consent(self) -> list:
         return [field for field in self if field.name not in ("consent", "consent_version")]

@@ -24,14 +24,19 @@ from referrals.validators import BENEFICIARY_FIELDS
 from referrals.workflows import DECISIONS
 from sites.selectors import reception_points
 from web.confirm import confirmation, confirmed
+from web.errors import add_field_errors
 from web.permissions import allowed
 from web.referrals.forms import LANGUAGES, NoticePublishForm, ReferralEditForm, ReferralForm, notice_to_plain
 from web.templatetags.bagage import person
 
 
 def _form_error(form, exc: DomainError) -> None:
-    field = str(exc.extra.get("field", "")).split(".")[-1]
-    form.add_error(field if field in form.fields and field != "consent_version" else None, exc.message)
+    add_field_errors(form, exc, names=ReferralForm.DOMAIN_FIELDS)
+
+
+def _seen_duplicates(request) -> set[int]:
+    """The referrals the social worker was shown as possibly the same person, and chose to send anyway."""
+    return {int(value) for value in request.POST.get("duplicates_seen", "").split(",") if value.isdigit()}
 
 
 def _notice_context(form: ReferralForm, notice) -> dict:
@@ -73,8 +78,19 @@ def referral_list(request):
 def referral_new(request):
     notice = current_notice()
     form = ReferralForm(request.POST or None, notice_version=notice.label, initial={"site": nearest_site(request.user)})
+    duplicates: list = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # Before anything reaches the mediators: is this person referred already, among what this social worker
+        # may open? Shown with a confirmation step; sending anyway is their call.
+        duplicates = list(
+            selectors.duplicates_of(
+                request.user, identity_key=form.person["identity_key"], phone_key=form.person["phone_key"]
+            )
+        )
+        if {d.pk for d in duplicates} <= _seen_duplicates(request):
+            duplicates = []
+    if request.method == "POST" and form.is_valid() and not duplicates:
         try:
             referral = services.referral_submit(
                 user=request.user,
@@ -107,7 +123,13 @@ def referral_new(request):
             form.data = form.data.copy()
             form.data["consent_version"] = notice.label
         notice = shown or notice
-    context = {"form": form, "year": timezone.localdate().year, **_notice_context(form, notice)}
+    context = {
+        "form": form,
+        "year": timezone.localdate().year,
+        "duplicates": duplicates,
+        "duplicates_seen": ",".join(str(d.pk) for d in duplicates),
+        **_notice_context(form, notice),
+    }
     return render(request, "web/referral_form.html", context)
 
 

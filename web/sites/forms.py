@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sites.models import MEDIATION_SERVICES, Site
 from sites.services import EDITABLE_FIELDS
+from web import inputs
 
 
 class SiteForm(forms.ModelForm):
@@ -19,6 +20,13 @@ class SiteForm(forms.ModelForm):
     class Meta:
         model = Site
         fields = [name for name in EDITABLE_FIELDS if name != "services"]
+        widgets = {
+            "phone": forms.TextInput(attrs=inputs.PHONE),
+            "email": forms.EmailInput(attrs=inputs.EMAIL),
+            "postal_code": forms.TextInput(attrs=inputs.POSTAL_CODE),
+            "insee_code": forms.TextInput(attrs={"autocomplete": "off", "maxlength": "5"}),
+            "siret": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

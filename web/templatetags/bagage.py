@@ -2,15 +2,19 @@
 
 import re
 
+import phonenumbers
 from django import template
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from common.validators import DEFAULT_PHONE_REGION
 from distribution.enums import AllocationStatus
 from inventory.enums import DeviceKind, DeviceStatus, ErasureMethod, ErasureResult, LineItemStatus
 from inventory.models import Device
 from labels.stocks import STOCKS
+from referrals import policies as referral_policies
 from referrals.enums import Accessory, ReferralStatus
 
 register = template.Library()
@@ -209,3 +213,61 @@ def kit_status(value: str) -> str:
 @register.filter
 def accessory(value: str) -> str:
     return _label(Accessory, value)
+
+
+@register.filter
+def error_anchor(field) -> str:
+    """The id of the control an error summary's link moves to: the field's input, or a group's first choice."""
+    if getattr(field, "use_fieldset", False):
+        return f"{field.auto_id}_0"
+    return field.id_for_label or field.auto_id
+
+
+# A referral's status at a glance: a colour (CSS class), an icon (for who does not tell colours apart) and its word.
+REFERRAL_STATUS_ICONS = {
+    ReferralStatus.SUBMITTED: "➤",
+    ReferralStatus.NEEDS_INFO: "?",
+    ReferralStatus.ACCEPTED: "✓",
+    ReferralStatus.REJECTED: "✕",
+    ReferralStatus.ALLOCATED: "▣",
+    ReferralStatus.HANDED_OVER: "✔",
+    ReferralStatus.CANCELLED: "⊘",
+    ReferralStatus.EXPIRED: "⌛",
+    ReferralStatus.NO_SHOW: "∅",
+}
+# The statuses where the referring social worker must act: a mediator's question waits for their answer.
+SOCIAL_WORKER_TURN = {ReferralStatus.NEEDS_INFO}
+
+
+@register.simple_tag(takes_context=True)
+def status_badge(context, status: str, testid: str = ""):
+    """A referral's status as a badge: colour, icon and word, and « à vous » when the social worker must act."""
+    user = context.get("user")
+    yours = (
+        status in SOCIAL_WORKER_TURN
+        and user is not None
+        and user.is_authenticated
+        and not referral_policies.is_staff_reader(user)
+    )
+    word = format_html('<span data-testid="{}">{}</span>', testid, referral_status(status)) if testid else None
+    return format_html(
+        '<span class="status status-{}"><span class="status-icon" aria-hidden="true">{}</span> {}{}</span>',
+        status,
+        REFERRAL_STATUS_ICONS.get(status, "•"),
+        word or referral_status(status),
+        format_html(' <strong class="your-turn">{}</strong>', gettext("your turn")) if yours else "",
+    )
+
+
+@register.filter
+def phone_national(value: str) -> str:
+    """A stored E.164 number as people write it: 06 12 34 56 78 for France, +44 20 7946 0958 elsewhere."""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, DEFAULT_PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return value
+    if number.country_code == phonenumbers.country_code_for_region(DEFAULT_PHONE_REGION):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

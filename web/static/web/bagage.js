@@ -61,10 +61,38 @@
     });
   }
 
-  // After a refused submission, the cursor goes to the first field to correct.
+  // After a refused submission: a scan box that refused its code holds it selected (the next scan replaces it);
+  // else the summary of every error takes the focus (its links move to each field); else the first field to
+  // correct.
   function focusFirstError() {
+    var scan = document.querySelector("main input[data-select-on-load]");
+    if (scan) {
+      scan.focus();
+      scan.select();
+      return;
+    }
+    var summary = document.querySelector("main [data-error-summary]");
+    if (summary) {
+      summary.focus();
+      return;
+    }
     var field = document.querySelector("main [aria-invalid=true]");
     if (field && typeof field.focus === "function") field.focus();
+  }
+
+  // A link of the error summary moves the focus to its field (a plain #anchor would only scroll), and shows the
+  // field's label or group legend with it.
+  function errorSummaryLinks() {
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest("[data-error-summary] a[data-focus]");
+      if (!link) return;
+      var field = document.getElementById(link.dataset.focus);
+      if (!field) return;
+      event.preventDefault();
+      var around = field.closest("fieldset") || field.closest(".field") || field;
+      around.scrollIntoView({ block: "start" });
+      field.focus({ preventScroll: true });
+    });
   }
 
   // What was typed in a <form data-keep="key"> survives a session that expired meanwhile: the fields are
@@ -135,6 +163,7 @@
     autosubmit();
     confirmations();
     keepForms();
+    errorSummaryLinks();
     focusFirstError();
   });
 })();
