@@ -22,9 +22,10 @@ from reportlab.lib.utils import ImageReader  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
 from labels.data import DeviceLabel  # noqa: E402
-from labels.layout import FONT, FONT_BOLD, fit_text  # noqa: E402
+from labels.layout import fit_text  # noqa: E402
 from labels.pdf import render_pdf  # noqa: E402
 from labels.stocks import STOCKS, Stock  # noqa: E402
+from labels.typeface import FONT, FONT_BOLD  # noqa: E402
 
 
 def make_labels(count: int, with_url: bool) -> list[DeviceLabel]:

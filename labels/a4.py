@@ -7,11 +7,10 @@ from typing import BinaryIO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfgen.canvas import Canvas
 
-from labels.layout import FONT, FONT_BOLD, QUIET_ZONE_MODULES, code128_pattern, printable
+from labels.layout import QUIET_ZONE_MODULES, code128_pattern, printable
 from labels.pdf import bar_runs
+from labels.typeface import FONT, FONT_BOLD, Canvas, string_width
 
 PAGE_W, PAGE_H = A4
 MARGIN = 18 * mm
@@ -46,8 +45,31 @@ def wrap(text: str, width: float, size: float, bold: bool = False) -> tuple[str,
     """Break text onto lines no wider than `width` (explicit newlines kept)."""
     lines: list[str] = []
     for paragraph in printable(text).split("\n"):
-        lines.extend(simpleSplit(paragraph, FONT_BOLD if bold else FONT, size, width) or [""])
+        lines.extend(_split(paragraph, width, size, bold) or [""])
     return tuple(lines)
+
+
+def _split(paragraph: str, width: float, size: float, bold: bool) -> list[str]:
+    """Greedy, word by word (widths measured as drawn, shaped); a word wider than the line is cut by letters."""
+    lines: list[str] = []
+    current = ""
+    for word in paragraph.split():
+        candidate = f"{current} {word}" if current else word
+        if string_width(candidate, size, bold) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = word
+        while string_width(current, size, bold) > width and len(current) > 1:
+            cut = len(current) - 1
+            while cut > 1 and string_width(current[:cut], size, bold) > width:
+                cut -= 1
+            lines.append(current[:cut])
+            current = current[cut:]
+    if current:
+        lines.append(current)
+    return lines
 
 
 def draw_code128(canvas: Canvas, payload: str, x: float, y: float, module: float, height: float) -> float:

@@ -10,14 +10,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from labels.a4 import FONT, FONT_BOLD, stamp_pdf_date, wrap
 from labels.layout import printable
 from labels.strings import Words
+from labels.typeface import Canvas, string_width
 
 OUTCOMES = ("reused", "parts", "recycled", "in_progress")
 RESULTS = ("passed", "failed", "")
@@ -99,31 +98,27 @@ def render_certificate(data: CertificateData) -> bytes:
         author=printable(data.charity),
         creator="Bagage",
     )
-    body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12)
-    heading = ParagraphStyle("heading", fontName=FONT_BOLD, fontSize=15, leading=19, spaceAfter=4)
     counts = Counter(device.outcome for device in data.devices)
     summary = words["device_count"].format(count=len(data.devices))
     if data.devices:
         summary += words.colon
         summary += ", ".join(f"{words[outcome]} {counts[outcome]}" for outcome in OUTCOMES if counts[outcome])
     story = [
-        Paragraph(_escape(words["certificate_title"]), heading),
-        Paragraph(
-            f"<b>{_escape(data.charity)}</b><br/>{_escape(data.charity_address).replace(chr(10), '<br/>')}", body
-        ),
+        _Lines("", words["certificate_title"], 15, 19, bold=True),
+        Spacer(1, 4),
+        _Lines("", data.charity, 9.5, 12, bold=True),
+        _Lines("", data.charity_address, 9.5, 12),
         Spacer(1, 3 * mm),
-        Paragraph(
-            f"<b>{_escape(words['donor'])}</b>{words.colon}{_escape(data.donor)}",
-            body,
-        ),
-        Paragraph(
-            f"<b>{_escape(words['batch'])}</b> {_escape(data.batch_reference)}, "
-            f"{_escape(words['received_on'])} {words.date(data.batch_date)} · {_escape(summary)}",
-            body,
+        _Lines(words["donor"] + words.colon, data.donor, 9.5, 12),
+        _Lines(
+            words["batch"] + " ",
+            f"{data.batch_reference}, {words['received_on']} {words.date(data.batch_date)} · {summary}",
+            9.5,
+            12,
         ),
     ]
     if data.statement:
-        story += [Spacer(1, 2 * mm), Paragraph(_escape(data.statement), body)]
+        story += [Spacer(1, 2 * mm), _Lines("", data.statement, 9.5, 12)]
     story.append(Spacer(1, 4 * mm))
 
     rows = [[_cell(words[key], w, bold=True) for key, w in zip(HEADERS, column_widths, strict=True)]]
@@ -183,5 +178,29 @@ def _cell(text: str, width: float, bold: bool = False) -> str:
     return "\n".join(wrap(text, width - 6, CELL, bold))
 
 
-def _escape(text: str) -> str:
-    return printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+class _Lines(Flowable):
+    """A bold lead-in (may be empty) and text wrapped after it, drawn with the embedded fonts in any script."""
+
+    def __init__(self, lead: str, text: str, size: float, leading: float, bold: bool = False) -> None:
+        super().__init__()
+        self.lead, self.text, self.size, self.leading, self.bold = lead, text, size, leading, bold
+        self.lines: tuple[str, ...] = ()
+        self.indent = 0.0
+
+    def wrap(self, available_width, available_height):
+        self.indent = string_width(printable(self.lead), self.size, True) if self.lead else 0.0
+        self.lines = wrap(self.text, available_width - self.indent, self.size, self.bold)
+        self.width = available_width
+        self.height = len(self.lines) * self.leading
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        y = self.height - self.size
+        if self.lead:
+            canvas.setFont(FONT_BOLD, self.size)
+            canvas.drawString(0, y, printable(self.lead))
+        canvas.setFont(FONT_BOLD if self.bold else FONT, self.size)
+        for line in self.lines:
+            canvas.drawString(self.indent, y, line)
+            y -= self.leading

@@ -10,14 +10,12 @@ from functools import lru_cache
 import qrcode
 from barcode import Code128
 from barcode.errors import IllegalCharacterError
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from labels.data import LabelContent
 from labels.stocks import MM_PER_INCH, Stock
+from labels.typeface import normalise, string_width
 
 QUIET_ZONE_MODULES = 10  # ISO/IEC 15417: at least 10 modules of white on each side
-FONT = "Helvetica"
-FONT_BOLD = "Helvetica-Bold"
 ELLIPSIS = "…"
 QR_MASK = 2
 # Sizes are chosen in points, as a reader sees them, and converted to each stock's dots.
@@ -105,12 +103,12 @@ def qr_matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
 
 
 def printable(text: str) -> str:
-    """Keep what the printers' built-in fonts can print (Latin-1 / Windows-1252)."""
-    return text.encode("cp1252", "replace").decode("cp1252")
+    """The text as the PDFs draw it (NFC, no control character): the embedded fonts cover every script we accept."""
+    return normalise(text)
 
 
 def text_width(text: str, size: float, bold: bool) -> float:
-    return stringWidth(text, FONT_BOLD if bold else FONT, size)
+    return string_width(text, size, bold)
 
 
 def width_fit(text: str, width: int, bold: bool) -> int:

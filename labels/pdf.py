@@ -1,4 +1,4 @@
-"""Labels to PDF with reportlab: every bar a vector rectangle, text in the PDF's built-in fonts."""
+"""Labels to PDF with reportlab: every bar a vector rectangle, text in the embedded fonts (labels.typeface)."""
 
 import io
 import re
@@ -6,10 +6,10 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from reportlab import rl_config
-from reportlab.pdfgen.canvas import Canvas
 
-from labels.layout import FONT, FONT_BOLD, Layout, layout_label, mm_to_points
+from labels.layout import Layout, layout_label, mm_to_points
 from labels.stocks import Stock
+from labels.typeface import FONT, FONT_BOLD, Canvas
 
 # Our PDFs are 8-bit clean: ASCII85 would only make every stream a quarter larger and slower.
 rl_config.useA85 = 0
@@ -51,7 +51,7 @@ def _draw(canvas: Canvas, layout: Layout, stock: Stock, left: float, bottom: flo
     )
     for text in layout.texts:
         canvas.setFont(FONT_BOLD if text.bold else FONT, text.size)
-        # Baseline at about 80 % of the line box: Helvetica's ascent.
+        # Baseline at about 80 % of the line box: Noto Sans's capitals and ascenders stay inside it.
         canvas.drawString(text.x, height - text.y - text.size * 0.8, text.text)
     if layout.qr:
         qr = layout.qr
