@@ -219,19 +219,25 @@ if not DEBUG:
 
 # --- Password guessing ----------------------------------------------------------------------
 # django-axes counts failed sign-ins (login page, admin, POST /api/v1/auth/tokens) in the database,
-# so every worker sees the same counts. It locks out by account OR by address, each on its own:
-# - by account (any address): guessing one person's password from many machines stops after the limit;
-# - by address (any account): one machine trying many accounts (password spraying) stops too.
-# The combination alone (account AND address) would let either attack through. The price: anyone can
-# lock an account for the cool-off by failing on purpose, and people behind one address (a site's
-# NAT) share a count; the cool-off is short and does not grow with failures during it, to keep that small.
+# so every worker sees the same counts (common.lockout.LockoutHandler). The staff of a reception point share
+# one public address behind their box, so failures are counted per (account, address) pair: one person's typos
+# lock that person at that address for the cool-off, never a colleague. Two wider locks stop the attacks the
+# pair alone would let through, both counted within the same cool-off:
+# - an address that failed for BAGAGE_LOCKOUT_ACCOUNTS_PER_ADDRESS different accounts is locked for every
+#   account (one machine trying many accounts: password spraying, credential stuffing);
+# - an account that failed from BAGAGE_LOCKOUT_ADDRESSES_PER_ACCOUNT different addresses is locked from every
+#   address (one person's password guessed from many machines).
+# The cool-off is short and does not grow with failures during it: anyone may still lock an account on purpose
+# from enough addresses, for that long only.
 AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = int(os.environ.get("BAGAGE_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("BAGAGE_LOGIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+BAGAGE_LOCKOUT_ACCOUNTS_PER_ADDRESS = int(os.environ.get("BAGAGE_LOCKOUT_ACCOUNTS_PER_ADDRESS", "10"))
+BAGAGE_LOCKOUT_ADDRESSES_PER_ACCOUNT = int(os.environ.get("BAGAGE_LOCKOUT_ADDRESSES_PER_ACCOUNT", "5"))
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "common.lockout.lockout_response"
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_HANDLER = "common.lockout.LockoutHandler"
 # The client's address: REMOTE_ADDR, unless BAGAGE_PROXY_COUNT trusted proxies stand in front and append
 # to X-Forwarded-For (a client writes that header at will, so it is never read otherwise). Axes and the
 # API's throttle read it the same way.
