@@ -124,25 +124,27 @@ if DATABASE_URL:
             database_options["options"] = f"{startup} -c random_page_cost={RANDOM_PAGE_COST}".strip()
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "bagage.sqlite3",
-            # IMMEDIATE makes a write transaction take the database lock at BEGIN, so two
-            # concurrent reservations queue instead of failing with "database is locked".
-            # WAL lets readers go on while a write commits; synchronous=NORMAL syncs the disk at
-            # checkpoints rather than at every commit (durable across a crash of Bagage; a power cut
-            # may lose the last commits): a handover commits in ~1 ms instead of ~15.
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
-            # Tests use a file too, not Django's in-memory default: in-memory SQLite with threads
-            # (live server, concurrency tests) locks whole tables and never waits, unlike the real file.
-            "TEST": {"NAME": VAR_DIR / "test-bagage.sqlite3"},
-        }
-    }
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "bagage.sqlite3"}}
+if DATABASES["default"]["ENGINE"].endswith((".sqlite3", ".spatialite")):
+    # The same safeguards however SQLite is named (the default file, or DATABASE_URL=sqlite:///…/db.sqlite3);
+    # an option the URL sets itself wins.
+    # IMMEDIATE makes a write transaction take the database lock at BEGIN, so two concurrent reservations
+    # queue (for up to `timeout` seconds) instead of failing with "database is locked".
+    # WAL lets readers go on while a write commits; synchronous=NORMAL syncs the disk at checkpoints rather
+    # than at every commit (durable across a crash of Bagage; a power cut may lose the last commits): a
+    # handover commits in ~1 ms instead of ~15.
+    _sqlite = DATABASES["default"]
+    for _option, _value in {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }.items():
+        _sqlite.setdefault("OPTIONS", {}).setdefault(_option, _value)
+    # Tests use a file too, not Django's in-memory default: in-memory SQLite with threads (live server,
+    # concurrency tests) locks whole tables and never waits, unlike the real file.
+    if str(_sqlite["NAME"]) != ":memory:":
+        _test_name = Path(_sqlite["NAME"]).with_name(f"test-{Path(_sqlite['NAME']).name}")
+        _sqlite.setdefault("TEST", {}).setdefault("NAME", _test_name)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
