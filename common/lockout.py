@@ -3,6 +3,10 @@
 import ipaddress
 import logging
 
+from axes.attempts import get_cool_off_threshold
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_failure_limit
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -70,3 +74,34 @@ def log_lockout(sender, request=None, username=None, ip_address=None, **kwargs) 
         ip_address,
         getattr(request, "path", "?"),
     )
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """Sign-in failures counted per (account, address) pair, and spread over many accounts or many addresses.
+
+    The staff of a reception point share one public address: one person's typos lock that person at that
+    address (AXES_FAILURE_LIMIT failures within AXES_COOLOFF_TIME), never their colleagues. An address is
+    locked for every account only once it has failed for BAGAGE_LOCKOUT_ACCOUNTS_PER_ADDRESS accounts
+    (credential stuffing), an account for every address only once it has failed from
+    BAGAGE_LOCKOUT_ADDRESSES_PER_ACCOUNT addresses (guessing from many machines), within the same cool-off.
+    """
+
+    def get_failures(self, request, credentials: dict | None = None) -> int:
+        failures = super().get_failures(request, credentials)
+        limit = get_failure_limit(request, credentials)
+        if failures >= limit:
+            return failures
+        recent = AccessAttempt.objects.filter(attempt_time__gte=get_cool_off_threshold(request))
+        address = getattr(request, "axes_ip_address", None)
+        if address and (
+            recent.filter(ip_address=address).values("username").distinct().count()
+            >= settings.BAGAGE_LOCKOUT_ACCOUNTS_PER_ADDRESS
+        ):
+            return limit
+        username = get_client_username(request, credentials)
+        if username and (
+            recent.filter(username=username).values("ip_address").distinct().count()
+            >= settings.BAGAGE_LOCKOUT_ADDRESSES_PER_ACCOUNT
+        ):
+            return limit
+        return failures

@@ -124,25 +124,27 @@ if DATABASE_URL:
             database_options["options"] = f"{startup} -c random_page_cost={RANDOM_PAGE_COST}".strip()
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "bagage.sqlite3",
-            # IMMEDIATE makes a write transaction take the database lock at BEGIN, so two
-            # concurrent reservations queue instead of failing with "database is locked".
-            # WAL lets readers go on while a write commits; synchronous=NORMAL syncs the disk at
-            # checkpoints rather than at every commit (durable across a crash of Bagage; a power cut
-            # may lose the last commits): a handover commits in ~1 ms instead of ~15.
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
-            # Tests use a file too, not Django's in-memory default: in-memory SQLite with threads
-            # (live server, concurrency tests) locks whole tables and never waits, unlike the real file.
-            "TEST": {"NAME": VAR_DIR / "test-bagage.sqlite3"},
-        }
-    }
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "bagage.sqlite3"}}
+if DATABASES["default"]["ENGINE"].endswith((".sqlite3", ".spatialite")):
+    # The same safeguards however SQLite is named (the default file, or DATABASE_URL=sqlite:///…/db.sqlite3);
+    # an option the URL sets itself wins.
+    # IMMEDIATE makes a write transaction take the database lock at BEGIN, so two concurrent reservations
+    # queue (for up to `timeout` seconds) instead of failing with "database is locked".
+    # WAL lets readers go on while a write commits; synchronous=NORMAL syncs the disk at checkpoints rather
+    # than at every commit (durable across a crash of Bagage; a power cut may lose the last commits): a
+    # handover commits in ~1 ms instead of ~15.
+    _sqlite = DATABASES["default"]
+    for _option, _value in {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }.items():
+        _sqlite.setdefault("OPTIONS", {}).setdefault(_option, _value)
+    # Tests use a file too, not Django's in-memory default: in-memory SQLite with threads (live server,
+    # concurrency tests) locks whole tables and never waits, unlike the real file.
+    if str(_sqlite["NAME"]) != ":memory:":
+        _test_name = Path(_sqlite["NAME"]).with_name(f"test-{Path(_sqlite['NAME']).name}")
+        _sqlite.setdefault("TEST", {}).setdefault("NAME", _test_name)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -219,19 +221,25 @@ if not DEBUG:
 
 # --- Password guessing ----------------------------------------------------------------------
 # django-axes counts failed sign-ins (login page, admin, POST /api/v1/auth/tokens) in the database,
-# so every worker sees the same counts. It locks out by account OR by address, each on its own:
-# - by account (any address): guessing one person's password from many machines stops after the limit;
-# - by address (any account): one machine trying many accounts (password spraying) stops too.
-# The combination alone (account AND address) would let either attack through. The price: anyone can
-# lock an account for the cool-off by failing on purpose, and people behind one address (a site's
-# NAT) share a count; the cool-off is short and does not grow with failures during it, to keep that small.
+# so every worker sees the same counts (common.lockout.LockoutHandler). The staff of a reception point share
+# one public address behind their box, so failures are counted per (account, address) pair: one person's typos
+# lock that person at that address for the cool-off, never a colleague. Two wider locks stop the attacks the
+# pair alone would let through, both counted within the same cool-off:
+# - an address that failed for BAGAGE_LOCKOUT_ACCOUNTS_PER_ADDRESS different accounts is locked for every
+#   account (one machine trying many accounts: password spraying, credential stuffing);
+# - an account that failed from BAGAGE_LOCKOUT_ADDRESSES_PER_ACCOUNT different addresses is locked from every
+#   address (one person's password guessed from many machines).
+# The cool-off is short and does not grow with failures during it: anyone may still lock an account on purpose
+# from enough addresses, for that long only.
 AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = int(os.environ.get("BAGAGE_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("BAGAGE_LOGIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+BAGAGE_LOCKOUT_ACCOUNTS_PER_ADDRESS = int(os.environ.get("BAGAGE_LOCKOUT_ACCOUNTS_PER_ADDRESS", "10"))
+BAGAGE_LOCKOUT_ADDRESSES_PER_ACCOUNT = int(os.environ.get("BAGAGE_LOCKOUT_ADDRESSES_PER_ACCOUNT", "5"))
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "common.lockout.lockout_response"
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_HANDLER = "common.lockout.LockoutHandler"
 # The client's address: REMOTE_ADDR, unless BAGAGE_PROXY_COUNT trusted proxies stand in front and append
 # to X-Forwarded-For (a client writes that header at will, so it is never read otherwise). Axes and the
 # API's throttle read it the same way.

@@ -10,11 +10,15 @@ from PIL import Image, UnidentifiedImageError
 
 from common.exceptions import ValidationFailed
 from distribution.enums import CHECKLIST_KEYS, Payment
+from labels.receipt import signature_ink_mm2
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SIGNATURE_MAX_BYTES = 200_000
 SIGNATURE_MAX_SIDE = 2000
 SIGNATURE_MIN_SIDE = 50
+# The least ink a signature leaves on the receipt once fitted in its printed box (70 × 25 mm): a scrawled
+# initial on the pad leaves about 10 mm², a name 30 to 80; a dot or a hairline on a huge pad next to nothing.
+SIGNATURE_MIN_INK_MM2 = 3.0
 CONTRIBUTION_MAX = Decimal("1000")
 
 
@@ -87,10 +91,17 @@ def clean_signature(signature_png: str | bytes | None, signed_on_paper: bool) ->
             # Onto white, as it will be printed: a pad nobody drew on is one flat colour.
             flat = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image.convert("RGBA"))
             lightest, darkest = flat.convert("L").getextrema()[::-1]
+            ink_mm2 = signature_ink_mm2(image)
     except (UnidentifiedImageError, ValueError, OSError, Image.DecompressionBombError):
         raise ValidationFailed(
             _("The signature must be a PNG image of a sensible size."), "invalid_signature", field="signature_png"
         ) from None
     if lightest == darkest:
         raise ValidationFailed(_("The signature is empty."), "signature_required", field="signature_png")
+    if ink_mm2 < SIGNATURE_MIN_INK_MM2:
+        raise ValidationFailed(
+            _("The signature is too small or too faint to be read on the receipt: sign again, larger."),
+            "signature_too_faint",
+            field="signature_png",
+        )
     return data

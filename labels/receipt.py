@@ -123,17 +123,34 @@ def _signature_image(png: bytes) -> ImageReader:
         image.load()
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
         raise ReceiptError("the signature is not a readable PNG image") from exc
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        image = image.convert("RGBA")
-        background = Image.new("RGBA", image.size, "white")
-        background.alpha_composite(image)
-        image = background
-    image = image.convert("L")
+    image = _on_paper(image)
     if image.width > SIGNATURE_MAX_PIXELS[0] or image.height > SIGNATURE_MAX_PIXELS[1]:
         image.thumbnail(SIGNATURE_MAX_PIXELS, Image.Resampling.LANCZOS)
     # Paper white where a scan or a camera left grey noise, and eight levels of ink: the stroke keeps its
     # smooth edges and the picture compresses to a few kilobytes whatever it came from.
     return ImageReader(image.point(_INK_LEVELS))
+
+
+def _on_paper(image: Image.Image) -> Image.Image:
+    """The picture flattened onto white paper, in grey levels (a transparent pad is white where nobody drew)."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        image = image.convert("RGBA")
+        background = Image.new("RGBA", image.size, "white")
+        background.alpha_composite(image)
+        image = background
+    return image.convert("L")
+
+
+def signature_ink_mm2(image: Image.Image) -> float:
+    """The ink a drawn signature puts on the receipt: the area, in mm², that prints darker than paper white once
+    the picture is fitted in its box at 200 dpi. A stray dot on a huge pad averages away to nothing."""
+    paper = _on_paper(image)
+    box_w, box_h = SIGNATURE_MAX_PIXELS
+    scale = min(box_w / paper.width, box_h / paper.height)
+    size = (max(1, round(paper.width * scale)), max(1, round(paper.height * scale)))
+    printed = paper.resize(size, Image.Resampling.BOX).point(_INK_LEVELS)
+    inked = sum(printed.histogram()[:255])
+    return inked * (25.4 / 200) ** 2
 
 
 def _stamp(canvas: Canvas, text: str) -> None:
