@@ -52,13 +52,19 @@ def _hit(obj) -> ScanHit:
 
 
 # Kit and receipt numbers first: "A-…" and "R-…" cannot be asset tags or serial numbers people scan.
-RESOLVERS = (distribution_selectors.scan_distribution, inventory_selectors.scan_stock)
+# Each takes the code and the reader: kits and receipts name people and are scoped like their referral; stock is
+# the same for every staff reader.
+RESOLVERS = (
+    distribution_selectors.scan_distribution,
+    lambda code, user: inventory_selectors.scan_stock(code),
+)
 
 
-def resolve(code: str) -> list[ScanHit]:
-    """Every hit of the first resolver that recognises the code (several when a serial is ambiguous)."""
+def resolve(code: str, user) -> list[ScanHit]:
+    """Every hit of the first resolver that recognises the code (several when a serial is ambiguous), within
+    what `user` may read."""
     for resolver in RESOLVERS:
-        found = resolver(code)
+        found = resolver(code, user)
         if found:
             return [_hit(obj) for obj in found]
     return []

@@ -160,13 +160,14 @@ def receipt_by_number(receipts: QuerySet[Receipt], number: str) -> Receipt | Non
     return receipts.select_related("handover__allocation__referral").filter(number=number.strip().upper()).first()
 
 
-def scan_distribution(code: str) -> list:
-    """What a scanned code names among kits: an allocation (kit label) or a receipt number."""
+def scan_distribution(code: str, user) -> list:
+    """What a scanned code names among the kits and receipts `user` may read: an allocation (kit label) or a
+    receipt number. Outside that scope nothing (a warehouse account never learns the referral behind a kit)."""
     text = code.strip().upper()
     if text.startswith("A-"):
-        return list(Allocation.objects.filter(number=text))
+        return list(policies.allocations_for(user, "kit.read").filter(number=text))
     if text.startswith("R-"):
-        return list(Receipt.objects.filter(number=text))
+        return list(policies.receipts_for(user).filter(number=text))
     return []
 
 

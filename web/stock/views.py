@@ -39,7 +39,7 @@ from web.stock.forms import (
 @allowed(policies, "stock.read")
 def scan(request):
     code = request.GET.get("code", "").strip()
-    hits = resolve(code) if code else []
+    hits = resolve(code, request.user) if code else []
     if len(hits) == 1:
         return redirect(hits[0].page)
     return render(request, "web/scan.html", {"code": code, "hits": hits, "searched": bool(code)})
