@@ -103,3 +103,15 @@ def test_the_mediator_of_the_referral_still_scans_the_kit_and_the_receipt(world,
     assert receipt.status_code == 200 and receipt.json()["type"] == "receipt"
     page = client_for(world["mediator"]).get("/scan/", {"code": handed["allocation"].number})
     assert page.status_code == 302 and page["Location"] == f"/kits/{handed['allocation'].pk}/"
+
+
+def test_the_workshop_reads_a_given_device_s_history_without_the_referral_behind_it(world, handed):  # noqa: F811
+    history = ApiClient(world["warehouse"]).get(f"devices/{world['phone'].asset_tag}/history")
+    assert history.status_code == 200
+    notes = " ".join(entry["note"] for entry in history.json())
+    assert handed["allocation"].number in notes  # the kit number, which the workshop cannot resolve
+    assert "referral" not in notes and "orientation" not in notes
+    page = client_for(world["warehouse"]).get(f"/devices/{world['phone'].asset_tag}/").content.decode()
+    assert handed["allocation"].number in page
+    pk = world["referral"].pk
+    assert f"pour l’orientation n° {pk}" not in page and f"referral #{pk}" not in page
