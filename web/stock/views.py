@@ -16,6 +16,8 @@ from api.routers.labels import pdf as label_pdf
 from api.scan import resolve
 from common.exceptions import DomainError, ValidationFailed
 from common.parsing import parse_id
+from distribution import policies as distribution_policies
+from distribution import selectors as distribution_selectors
 from inventory import policies, selectors, services
 from inventory.enums import DeviceKind, DeviceStatus, Grade
 from inventory.grading import Specs, suggest_grade
@@ -102,9 +104,18 @@ def _device_page(request, device, *, kept: dict | None = None, confirm=None, sta
             "kept": kept,
             "values": kept.get("values") or {name: getattr(device, name) for name in DEVICE_EDITABLE},
             "confirmation": confirm,
+            "may_take_back": _may_take_back(request.user, device),
         },
         status=status,
     )
+
+
+def _may_take_back(user, device) -> bool:
+    """The take-back button, only for a handed-over device whose person is within the user's scope."""
+    if device.status != DeviceStatus.HANDED_OVER or not distribution_policies.allows(user, "kit.take_back"):
+        return False
+    handover = distribution_selectors.last_handover_of(device)
+    return handover is not None and distribution_policies.may_take_back(user, handover)
 
 
 # Status changes that cannot be undone: the device leaves the stock for good.
