@@ -84,7 +84,8 @@ def load_distribution(users) -> dict[str, int]:
                 outcome = "return"
         try:
             services.device_return(
-                user=warehouse if outcome == "return" else by,
+                # The workshop takes back what was handed over at its own site (scoped like the referral).
+                user=warehouse if outcome == "return" and allocation.site_id == warehouse.site_id else by,
                 device=allocation.device.asset_tag,
                 reason="faulty" if outcome != "return" else "not_needed",
                 outcome=outcome,

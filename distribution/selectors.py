@@ -161,13 +161,14 @@ def receipt_by_number(receipts: QuerySet[Receipt], number: str) -> Receipt | Non
     return receipts.select_related("handover__allocation__referral").filter(number=number.strip().upper()).first()
 
 
-def scan_distribution(code: str) -> list:
-    """What a scanned code names among kits: an allocation (kit label) or a receipt number."""
+def scan_distribution(code: str, user) -> list:
+    """What a scanned code names among the kits and receipts `user` may read: an allocation (kit label) or a
+    receipt number. Outside that scope nothing (a warehouse account never learns the referral behind a kit)."""
     text = code.strip().upper()
     if text.startswith("A-"):
-        return list(Allocation.objects.filter(number=text))
+        return list(policies.allocations_for(user, "kit.read").filter(number=text))
     if text.startswith("R-"):
-        return list(Receipt.objects.filter(number=text))
+        return list(policies.receipts_for(user).filter(number=text))
     return []
 
 
@@ -191,12 +192,14 @@ def _scan_hit(obj: Device | LineItem | Allocation | Receipt) -> ScanHit:
     return ScanHit("receipt", obj.number, obj.number, obj)
 
 
-def scan(code: str) -> list[ScanHit]:
-    """Every hit of the first domain that recognises the code (several when a serial number is ambiguous).
+def scan(code: str, user) -> list[ScanHit]:
+    """Every hit of the first domain that recognises the code (several when a serial number is ambiguous), within
+    what `user` may read: kits and receipts name people and are scoped like their referral; stock is the same for
+    every staff reader.
 
     Kit and receipt numbers first: "A-…" and "R-…" cannot be asset tags or serial numbers people scan.
     """
-    found = scan_distribution(code) or inventory_selectors.scan_stock(code)
+    found = scan_distribution(code, user) or inventory_selectors.scan_stock(code)
     return [_scan_hit(obj) for obj in found]
 
 

@@ -225,6 +225,14 @@ def possible_duplicates(user: User, referral: Referral) -> QuerySet[Referral]:
     return duplicates_of(user, identity_key=person.identity_key, phone_key=person.phone_key, exclude=referral.pk)
 
 
+def same_identity_referrals(user: User, referral: Referral) -> QuerySet[Referral]:
+    """Other referrals of the same name, birth year and postal code, within what the user may open: for the
+    person's own file. A shared phone is no identity (a relative's, a shelter's): never matched here."""
+    person = referral.beneficiary
+    candidates = policies.referrals_for(user).filter(beneficiary__identity_key=person.identity_key)
+    return candidates.exclude(pk=referral.pk).order_by("-submitted_at")
+
+
 def referral_events(referral: Referral) -> QuerySet[ReferralEvent]:
     return ReferralEvent.objects.filter(referral=referral).select_related("by").order_by("at", "id")
 

@@ -50,7 +50,10 @@ def exportable_referral(user, referral_id: int) -> Referral | None:
 
 
 def person_export(user, referral: Referral) -> dict:
-    """The person's details, their referral and its history, every kit and top-up received, and who read them."""
+    """The person's details, their referral and its history, every kit and top-up received, and who read them.
+
+    The person's own data only: other referrals are listed when they carry the same name, birth year and
+    postal code, never because they share a phone number (someone else's file)."""
     person = referral.beneficiary
     found = distribution_selectors.ledger(referral)
     kits = []
@@ -124,7 +127,7 @@ def person_export(user, referral: Referral) -> dict:
         "history": history,
         "other_referrals": [
             {"id": other.pk, "status": other.status, "submitted_at": other.submitted_at}
-            for other in referral_selectors.possible_duplicates(user, referral)
+            for other in referral_selectors.same_identity_referrals(user, referral)
         ],
         "kits": kits,
         "returns": returns,

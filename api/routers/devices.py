@@ -296,7 +296,7 @@ class ScanOut(Schema):
 def scan(request: HttpRequest, code: str):
     """Resolve a scanned code to what it names; a list when a serial number is ambiguous."""
     policies.require(request.auth, "stock.read")
-    hits = [{"type": h.type, "id": h.id, "label": h.label, "url": api_url(h)} for h in scan_code(code)]
+    hits = [{"type": h.type, "id": h.id, "label": h.label, "url": api_url(h)} for h in scan_code(code, request.auth)]
     if not hits:
         raise NotFound(f"Nothing in Bagage matches {code!r}.")
     return hits[0] if len(hits) == 1 else hits

@@ -289,14 +289,16 @@ def receipt_pdf(
     number: str,
     which: str = Query("original", alias="copy", pattern="^(original|duplicate)$"),
 ):
-    """The receipt: the original bytes as issued, or a copy stamped DUPLICATA (`?copy=duplicate`)."""
+    """The receipt: the original bytes as issued, or a copy stamped DUPLICATA (`?copy=duplicate`).
+
+    It names the person: each read is written to the access log."""
     policies.require(request.auth, "receipt.read")
     receipt = selectors.receipt_by_number(policies.receipts_for(request.auth), number)
     if receipt is None:
         raise NotFound(f"No receipt {number}.")
     if which == "duplicate":
-        return pdf_response(services.receipt_duplicate(receipt), f"{receipt.number}-duplicata.pdf")
-    return pdf_response(services.receipt_original(receipt), f"{receipt.number}.pdf")
+        return pdf_response(services.receipt_duplicate(receipt, user=request.auth), f"{receipt.number}-duplicata.pdf")
+    return pdf_response(services.receipt_original(receipt, user=request.auth), f"{receipt.number}.pdf")
 
 
 @router.post("/receipts/verify", response=VerifyOut)

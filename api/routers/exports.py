@@ -48,8 +48,9 @@ DEVICE_COLUMNS = (
     Column("updated_at"),
 )
 
+# Pseudonymised: no referral id beside the pseudonym (anyone who may open referrals would go back from it to
+# the person); the beneficiary's pseudonym is already one per referral.
 REFERRAL_COLUMNS = (
-    Column("id"),
     Column(
         "beneficiary",
         compute=lambda row: referral_selectors.beneficiary_pseudonym(row["beneficiary_id"]),
@@ -111,8 +112,9 @@ def export_devices(request: HttpRequest, fmt: Format, options: Query[ExportOptio
 def export_referrals(request: HttpRequest, fmt: Format, options: Query[ReferralExportOptions]):
     """Referrals you may see (mediators: your site's; coordinators: all), with the list's filters.
 
-    Pseudonymised: a stable pseudonym per beneficiary, no name, no contact. A coordinator may ask for names
-    (`?names=1`): every referral exported is then written to the access log first."""
+    Pseudonymised: a stable pseudonym per beneficiary, no name, no contact, no referral id. A coordinator may ask
+    for names (`?names=1`): the referral id, names and contacts, and every referral exported is then written to
+    the access log first."""
     user = referral_policies.require(request.auth, "referral.export")
     filters = options.model_dump(exclude={"sep", "names"})
     referrals = referral_selectors.referral_export_list(user, **filters)
@@ -122,16 +124,16 @@ def export_referrals(request: HttpRequest, fmt: Format, options: Query[ReferralE
         referral_services.beneficiary_accesses_record(
             user=user, referral_ids=referrals.values_list("id", flat=True).iterator(chunk_size=2000)
         )
-        columns = (*REFERRAL_COLUMNS[:2], *REFERRAL_NAME_COLUMNS, *REFERRAL_COLUMNS[2:])
+        columns = (Column("id"), REFERRAL_COLUMNS[0], *REFERRAL_NAME_COLUMNS, *REFERRAL_COLUMNS[1:])
     return export_response(referrals, columns, fmt=fmt, filename="referrals", sep=options.sep)
 
 
+# Pseudonymised like the referrals' export: the pseudonym, never the referral id beside it.
 HANDOVER_COLUMNS = (
     Column("receipt_number", "receipt__number"),
     Column("handed_over_at", "at"),
     Column("kind", "allocation__kind"),
     Column("site", "allocation__site__code"),
-    Column("referral", "allocation__referral_id"),
     Column(
         "beneficiary",
         compute=lambda row: referral_selectors.beneficiary_pseudonym(row["allocation__referral__beneficiary_id"]),

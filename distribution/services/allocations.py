@@ -216,14 +216,16 @@ def allocation_reserve(
 
     number, _year, _seq = next_number("allocation")
     note = _("kit %(number)s for referral #%(id)s") % {"number": number, "id": referral.pk}
+    # Stock's history is read by the workshop, who must not learn whose kit it is: the kit number only.
+    stock_note = _("kit %(number)s") % {"number": number}
     transfer_from = None
     if chosen_device is not None:
-        chosen_device = _reserve_device(user, chosen_device, note)
+        chosen_device = _reserve_device(user, chosen_device, stock_note)
         if chosen_device.site_id != referral.site_id:
             transfer_from = chosen_device.site
-            stock.device_transfer(user=user, device=chosen_device, site=referral.site, note=note)
+            stock.device_transfer(user=user, device=chosen_device, site=referral.site, note=stock_note)
     if chosen_item is not None:
-        chosen_item = _reserve_item(user, chosen_item, note)
+        chosen_item = _reserve_item(user, chosen_item, stock_note)
     allocation = Allocation.objects.create(
         number=number,
         kind=kind,

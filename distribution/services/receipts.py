@@ -21,6 +21,7 @@ from distribution.services.numbers import next_number
 from inventory.enums import ErasureMethod, ErasureResult
 from inventory.models import Erasure
 from labels.receipt import ReceiptConnectivity, ReceiptData, ReceiptDevice, render_receipt
+from referrals import services as referrals
 from referrals.enums import Accessory
 from referrals.notice_texts import notice_for_receipt
 
@@ -180,8 +181,14 @@ def _require_kept(receipt: Receipt) -> None:
         )
 
 
-def receipt_original(receipt: Receipt) -> bytes:
-    """The bytes issued, exactly; refuses a file that no longer matches its digest."""
+def _read_logged(receipt: Receipt, user, action: str) -> None:
+    """A receipt names the person (full name, IMEI, ICCID, voucher code): reading it is a read of their details."""
+    referrals.beneficiary_access_record(user=user, referral=receipt.handover.allocation.referral, action=action)
+
+
+def receipt_original(receipt: Receipt, *, user) -> bytes:
+    """The bytes issued, exactly, for `user` (logged as a read of the person); refuses a file that no longer
+    matches its digest."""
     _require_kept(receipt)
     with receipts_storage().open(receipt.file, "rb") as file:
         content = file.read()
@@ -190,15 +197,18 @@ def receipt_original(receipt: Receipt) -> bytes:
             _("The stored receipt %(number)s does not match its digest.") % {"number": receipt.number},
             "receipt_tampered",
         )
+    _read_logged(receipt, user, "receipt")
     return content
 
 
-def receipt_duplicate(receipt: Receipt) -> bytes:
-    """A copy drawn again from the snapshot, stamped DUPLICATA on every page."""
+def receipt_duplicate(receipt: Receipt, *, user) -> bytes:
+    """A copy drawn again from the snapshot, stamped DUPLICATA on every page, for `user` (logged as a read)."""
     _require_kept(receipt)
     item = receipt.handover.allocation.line_item
     data = receipt_data(receipt.snapshot, voucher_code=(item.voucher_code or "") if item else "")
-    return render_receipt(data, duplicate=True)
+    content = render_receipt(data, duplicate=True)
+    _read_logged(receipt, user, "receipt_duplicate")
+    return content
 
 
 def receipt_verify(content: bytes) -> Receipt | None:

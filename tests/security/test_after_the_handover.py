@@ -86,6 +86,9 @@ def test_an_account_outside_the_referral_cannot_take_the_device_back_through_the
     handover = hand_over(world)
     client = client_for(outsiders[who])
     url = f"/devices/{world['phone'].asset_tag}/return/"
+    # The device page offers no take-back, and the form is not there.
+    device_page = client.get(f"/devices/{world['phone'].asset_tag}/")
+    assert device_page.status_code == 200 and 'data-testid="take-back"' not in device_page.content.decode()
     assert client.get(url).status_code == 404
     assert client.post(url, {"reason": "faulty", "outcome": "repair", "note": "x"}).status_code == 404
     unchanged(world, handover)

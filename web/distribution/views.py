@@ -283,10 +283,10 @@ def receipt_page(request, number: str):
 @xframe_options_sameorigin
 @allowed(policies, "receipt.read")
 def receipt_pdf(request, number: str):
-    """The original bytes of the receipt, inline (the receipt page frames it)."""
+    """The original bytes of the receipt, inline (the receipt page frames it); each read is logged."""
     receipt = _receipt_or_404(request.user, number)
     try:
-        content = services.receipt_original(receipt)
+        content = services.receipt_original(receipt, user=request.user)
     except DomainError as exc:
         return HttpResponse(exc.message, status=404, content_type="text/plain; charset=utf-8")
     response = HttpResponse(content, content_type="application/pdf")

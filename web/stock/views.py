@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from common.exceptions import DomainError, ValidationFailed
 from common.parsing import parse_id
+from distribution import policies as distribution_policies
+from distribution import selectors as distribution_selectors
 from distribution.selectors import ScanHit
 from distribution.selectors import scan as scan_code
 from inventory import policies, selectors, services
@@ -50,7 +52,7 @@ def _page_of(hit: ScanHit) -> str:
 @allowed(policies, "stock.read")
 def scan(request):
     code = request.GET.get("code", "").strip()
-    hits = scan_code(code) if code else []
+    hits = scan_code(code, request.user) if code else []
     if len(hits) == 1:
         return redirect(_page_of(hits[0]))
     return render(request, "web/scan.html", {"code": code, "hits": hits, "searched": bool(code)})
@@ -113,9 +115,18 @@ def _device_page(request, device, *, kept: dict | None = None, confirm=None, sta
             "kept": kept,
             "values": kept.get("values") or {name: getattr(device, name) for name in DEVICE_EDITABLE},
             "confirmation": confirm,
+            "may_take_back": _may_take_back(request.user, device),
         },
         status=status,
     )
+
+
+def _may_take_back(user, device) -> bool:
+    """The take-back button, only for a handed-over device whose person is within the user's scope."""
+    if device.status != DeviceStatus.HANDED_OVER or not distribution_policies.allows(user, "kit.take_back"):
+        return False
+    handover = distribution_selectors.last_handover_of(device)
+    return handover is not None and distribution_policies.may_take_back(user, handover)
 
 
 # Status changes that cannot be undone: the device leaves the stock for good.

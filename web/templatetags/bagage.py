@@ -44,6 +44,8 @@ ACCESS_ACTIONS = {
     "cancel": _("Read the details to cancel"),
     "events": _("Read the history"),
     "export": _("Exported the person's data"),
+    "receipt": _("Read the handover receipt"),
+    "receipt_duplicate": _("Read a copy of the handover receipt"),
 }
 
 # A row of a CSV import report (inventory.services.ImportRow.status).
