@@ -11,9 +11,25 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from inventory.enums import DeviceKind, ErasureResult
+from inventory.exceptions import ValidationFailed
 from inventory.models import Device, LineItem
 from labels.data import DeviceLabel, ShelfLabel, SimLabel
 from sites.models import Site
+
+# One request prints at most this many labels, repeats included: a few sheets, a second of work at most.
+MAX_LABELS_PER_PRINT = 500
+
+
+def check_label_count(count: int, *, field: str | None = None) -> None:
+    """Refuse (422 `too_many_labels`) a print of more than MAX_LABELS_PER_PRINT labels, before any work."""
+    if count > MAX_LABELS_PER_PRINT:
+        extra = {"field": field} if field else {}
+        raise ValidationFailed(
+            _("At most %(max)s labels in one print; %(count)s asked. Print them in several parts.")
+            % {"max": MAX_LABELS_PER_PRINT, "count": count},
+            "too_many_labels",
+            **extra,
+        )
 
 
 def default_stock_name(site: Site | None) -> str:

@@ -5,7 +5,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from api.schemas import Id, one_of
+from api.schemas import Day, Id, one_of
 from common.exceptions import NotFound, ValidationFailed
 from inventory import policies, selectors, services
 from inventory.enums import DonorKind
@@ -38,7 +38,7 @@ class DonorOut(Schema):
 class BatchIn(Schema):
     donor: Id
     site: str | None = Field(None, description="Site code; defaults to your own site.")
-    received_on: date
+    received_on: Day
     donor_reference: str = Field("", max_length=100)
     expected_count: int | None = Field(None, ge=0, le=100_000)
     notes: str = Field("", max_length=NOTES_MAX_LENGTH)
