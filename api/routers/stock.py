@@ -7,7 +7,7 @@ from pydantic import Field
 
 from api.schemas import Day, Id, one_of
 from common.exceptions import NotFound, ValidationFailed
-from inventory import policies, selectors, services
+from inventory import imports, policies, selectors, services
 from inventory.enums import DonorKind
 from inventory.models import NOTES_MAX_LENGTH, Batch, Donor
 from sites.selectors import site_or_default
@@ -135,5 +135,6 @@ def batch_import(request: HttpRequest, batch_id: Id, file: File[UploadedFile], d
     the per-row report; a device already in this batch is skipped, so a second import is harmless.
     """
     user = policies.require(request.auth, "stock.write")
+    imports.check_size(file.size)
     report = services.batch_import_devices(user=user, batch=get_batch(batch_id), content=file.read(), dry_run=dry_run)
     return report.as_dict()

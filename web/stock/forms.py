@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from common.exceptions import DomainError
+from inventory import imports
 from inventory.enums import DeviceKind, DonorKind, ErasureMethod, ErasureResult, OfferKind, StorageType
 from inventory.labelling import check_label_count
 from inventory.models import Device, Donor
@@ -80,6 +81,10 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        try:
+            imports.check_size(upload.size)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
         head = upload.read(4)
         upload.seek(0)
         if head == XLSX_MAGIC or upload.name.lower().endswith((".xlsx", ".xls", ".ods")):
