@@ -10,6 +10,7 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from api.schemas import OWN_ERROR_CODES
 from common.exceptions import DomainError, ValidationFailed
 
 logger = logging.getLogger("bagage.api")
@@ -86,7 +87,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
         ]
         field = _field(exc.errors)
         extra = {"field": field} if field else {}
-        return respond(request, 422, error_body(422, _describe_validation(exc.errors), errors=errors, **extra))
+        # The first error's own code where one of our types refused it (an id, a day, a period).
+        first = exc.errors[0].get("type") if exc.errors else None
+        code = first if first in OWN_ERROR_CODES else None
+        return respond(request, 422, error_body(422, _describe_validation(exc.errors), code, errors=errors, **extra))
 
     @api.exception_handler(DjangoValidationError)
     def django_validation_error(request, exc: DjangoValidationError):

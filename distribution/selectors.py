@@ -8,6 +8,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from common.parsing import check_period
 from distribution import policies
 from distribution.enums import AllocationStatus, ReturnOutcome
 from distribution.models import Allocation, Handover, Proposal, Receipt, Return
@@ -247,6 +248,7 @@ def proposal_for(user, proposal_id: int) -> Proposal | None:
 
 def handover_export_list(user, *, site: str | None = None, start: dt.date | None = None, end: dt.date | None = None):
     """Handovers of the kits the user may read, oldest first, for an export (rows as values, streamed)."""
+    check_period(start, end)
     handovers = Handover.objects.filter(allocation__in=policies.allocations_for(user).values("pk"))
     if site:
         handovers = handovers.filter(allocation__site__code__in=site.upper().split(","))

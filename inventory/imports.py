@@ -8,7 +8,25 @@ from django.utils.translation import gettext as _
 from common.validators import fold_words
 from inventory.exceptions import ValidationFailed
 
-MAX_BYTES = 20 * 1024 * 1024
+# One import is one donation's devices: bounded so that checking it (even with dry_run) takes under a second.
+# A file over MAX_BYTES is refused before it is read (413); one with over MAX_ROWS rows as soon as the
+# reader passes that many, before any row is checked (422). Both are in the README.
+MAX_BYTES = 1024 * 1024
+MAX_ROWS = 1000
+
+
+class FileTooLarge(ValidationFailed):
+    status = 413
+    code = "file_too_large"
+
+
+def check_size(size: int) -> None:
+    """Refuse a file over MAX_BYTES from its size alone, before reading it."""
+    if size > MAX_BYTES:
+        raise FileTooLarge(
+            _("The file is larger than %(mb)s MB: split it into several imports.") % {"mb": MAX_BYTES // 1024 // 1024}
+        )
+
 
 # Column names: the API's own, and the French headers people type in Excel. Matching ignores
 # case, accents, spaces and punctuation, so "N° de série" and "numero_serie" both work.
@@ -55,10 +73,7 @@ ALIAS_TO_FIELD = {alias: name for name, aliases in COLUMN_ALIASES.items() for al
 
 
 def decode(content: bytes) -> str:
-    if len(content) > MAX_BYTES:
-        raise ValidationFailed(
-            _("The file is larger than %(mb)s MB.") % {"mb": MAX_BYTES // 1024 // 1024}, "file_too_large"
-        )
+    check_size(len(content))
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -98,6 +113,10 @@ def read_device_csv(content: bytes) -> list[tuple[int, dict[str, str]]]:
     for values in reader:
         if not any(value.strip() for value in values):
             continue
+        if len(rows) == MAX_ROWS:
+            raise ValidationFailed(
+                _("At most %(max)s devices in one import: split the file.") % {"max": MAX_ROWS}, "too_many_rows"
+            )
         row = {name: value for name, value in zip(fields, values, strict=False) if name}
         if "kind" in row:
             row["kind"] = KIND_ALIASES.get(fold_words(row["kind"]), row["kind"])

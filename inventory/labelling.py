@@ -23,6 +23,21 @@ from sites.models import Site
 # Shelf bins are printed as Code 128: plain ASCII letters, digits and a few separators.
 BIN_LOCATION = re.compile(r"[A-Za-z0-9 ._/-]{1,40}")
 
+# One request prints at most this many labels, repeats included: a few sheets, a second of work at most.
+MAX_LABELS_PER_PRINT = 500
+
+
+def check_label_count(count: int, *, field: str | None = None) -> None:
+    """Refuse (422 `too_many_labels`) a print of more than MAX_LABELS_PER_PRINT labels, before any work."""
+    if count > MAX_LABELS_PER_PRINT:
+        extra = {"field": field} if field else {}
+        raise ValidationFailed(
+            _("At most %(max)s labels in one print; %(count)s asked. Print them in several parts.")
+            % {"max": MAX_LABELS_PER_PRINT, "count": count},
+            "too_many_labels",
+            **extra,
+        )
+
 
 def default_stock_name(site: Site | None) -> str:
     """The stock a site prints on unless told otherwise (settings.BAGAGE_LABEL_STOCK_BY_SITE)."""

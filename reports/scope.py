@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.exceptions import NotAllowed, ValidationFailed
+from common.parsing import check_period
 from referrals.models import Organisation
 from reports import policies
 from reports.impact import ReportFilters
@@ -22,13 +23,14 @@ def report_filters(
 ) -> ReportFilters:
     """The filters `user` may read the report with: coordinators any site, mediators their own site only.
 
-    The period defaults to the calendar year so far; both days are included.
+    The period defaults to the calendar year so far; both days are included. A period out of
+    2000–2100 or longer than ten years is refused (`invalid_period`): the charts draw every month of it.
     """
     policies.require(user, "report.read", _("Impact figures are for coordinators and mediators."))
+    check_period(date_from, date_to)
     date_to = date_to or timezone.localdate()
     date_from = date_from or date_to.replace(month=1, day=1)
-    if date_from > date_to:
-        raise ValidationFailed(_("The period ends before it starts."), "invalid_period", field="from")
+    check_period(date_from, date_to)
     chosen = site_by_code(site) if site else None
     if not policies.allows(user, "report.any_site"):
         if user.site_id is None:

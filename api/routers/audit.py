@@ -5,7 +5,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from api.pagination import PageNumber, paginate
-from api.schemas import Id, one_of
+from api.schemas import Id, Instant, one_of
 from audit import policies, selectors
 
 router = Router(tags=["audit"])
@@ -15,8 +15,8 @@ class AuditFilters(Schema):
     user: Id | None = Field(None, description="Only the changes made by this account (id).")
     object_type: one_of(*selectors.OBJECT_TYPES) | None = None  # type: ignore[valid-type]
     object_id: Id | None = Field(None, description="Only the changes of this object (id, with object_type).")
-    from_: datetime | None = Field(None, alias="from", description="From this instant (included).")
-    to: datetime | None = Field(None, description="Until this instant (excluded).")
+    from_: Instant | None = Field(None, alias="from", description="From this instant (included).")
+    to: Instant | None = Field(None, description="Until this instant (excluded).")
 
 
 class AuditEntryOut(Schema):

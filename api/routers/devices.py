@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from api.pagination import PageNumber, paginate
 from api.scan import api_url
-from api.schemas import Id, blank_or, one_of
+from api.schemas import Id, Instant, blank_or, one_of
 from common.exceptions import NotFound, ValidationFailed
 from distribution.selectors import scan as scan_code
 from inventory import policies, selectors, services
@@ -155,8 +155,8 @@ class ErasureIn(Schema):
     method: ErasureMethod
     tool: str = Field(min_length=1, max_length=100)
     result: ErasureResult
-    finished_at: datetime
-    started_at: datetime | None = None
+    finished_at: Instant
+    started_at: Instant | None = None
     drive_serial: str = Field("", max_length=64)
     certificate_ref: str = Field("", max_length=100)
 

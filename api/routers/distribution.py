@@ -10,7 +10,7 @@ from pydantic import Field
 
 from api.pagination import PageNumber, paginate
 from api.routers.labels import get_stock, pdf
-from api.schemas import Id
+from api.schemas import Day, Id
 from common.exceptions import NotFound, ValidationFailed
 from distribution import policies, selectors, services
 from distribution.enums import AllocationKind, AllocationStatus, Payment, ReturnOutcome, ReturnReason
@@ -63,7 +63,7 @@ class AllocationOut(Schema):
 class ShelfFilters(Schema):
     site: str | None = Field(None, description="Site code(s), comma-separated.")
     status: str | None = Field(None, description="held (default), handed_over, released, expired; comma-separated.")
-    hold_before: dt.date | None = Field(None, description="Held until this date or earlier.")
+    hold_before: Day | None = Field(None, description="Held until this date or earlier.")
 
 
 class ReleaseIn(Schema):

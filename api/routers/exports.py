@@ -4,7 +4,6 @@ Each dataset is a tuple of `common.exports.Column`s over a scoped queryset; addi
 function of a few lines. Headers are English snake_case, the API's field names.
 """
 
-import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest
@@ -13,6 +12,7 @@ from pydantic import Field
 
 from api.routers.devices import DeviceFilters
 from api.routers.referrals import ReferralFilters
+from api.schemas import PeriodDay
 from common.exports import Column, export_response
 from common.validators import department_of
 from distribution import policies as distribution_policies
@@ -154,8 +154,8 @@ HANDOVER_COLUMNS = (
 
 class HandoverExportOptions(Schema):
     site: str | None = Field(None, description="Site code(s), comma-separated.")
-    start: dt.date | None = Field(None, alias="from", description="Handed over on or after this day.")
-    end: dt.date | None = Field(None, alias="to", description="Handed over on or before this day.")
+    start: PeriodDay | None = Field(None, alias="from", description="Handed over on or after this day.")
+    end: PeriodDay | None = Field(None, alias="to", description="Handed over on or before this day (10 years at most).")
     sep: str | None = Field(None, description=SEP_DESCRIPTION)
 
 

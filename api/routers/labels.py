@@ -11,6 +11,8 @@ from inventory import certificates, services
 from inventory import policies as stock_policies
 from inventory.labelling import (
     BIN_LOCATION,
+    MAX_LABELS_PER_PRINT,
+    check_label_count,
     device_label,
     devices_for_labels,
     label_sheet_pdf,
@@ -26,9 +28,8 @@ from sites.selectors import site_or_default
 
 router = Router(tags=["labels"])
 
+# What a request body may list at all (read cheaply); a print holds at most MAX_LABELS_PER_PRINT labels.
 MAX_LABELS = 5000
-# One print names at most this many devices, however often each repeats on the sheet.
-MAX_DEVICES_PER_PRINT = 500
 # A label stock's name. The schema lists them; get_stock() checks the name, so that an unknown one
 # still answers 422 with its own code, unknown_stock, and the list of stocks.
 StockName = Annotated[str, WithJsonSchema({"type": "string", "enum": list(STOCKS)})]
@@ -38,7 +39,7 @@ class LabelsIn(Schema):
     asset_tags: list[str] = Field(
         min_length=1,
         max_length=MAX_LABELS,
-        description=f"At most {MAX_DEVICES_PER_PRINT} different tags; a repeated tag prints repeated labels.",
+        description=f"At most {MAX_LABELS_PER_PRINT} labels, repeats included: a repeated tag prints repeated labels.",
     )
     stock: StockName | None = Field(None, description="Defaults to your site's.")
     start: int = Field(1, ge=1, description="First free position on a part-used sheet, 1-based.")
@@ -109,13 +110,7 @@ def device_label_zpl(request: HttpRequest, asset_tag: str, stock: StockName = "z
 def labels_pdf(request: HttpRequest, payload: LabelsIn):
     """Many device labels in one PDF, in the order given; `start` skips used positions of a sheet."""
     stock_policies.require(request.auth, "stock.read")
-    distinct = {tag.strip().upper() for tag in payload.asset_tags}
-    if len(distinct) > MAX_DEVICES_PER_PRINT:
-        raise ValidationFailed(
-            f"At most {MAX_DEVICES_PER_PRINT} different devices in one print; {len(distinct)} given.",
-            "too_many_labels",
-            field="asset_tags",
-        )
+    check_label_count(len(payload.asset_tags), field="asset_tags")
     return print_devices(request, payload.asset_tags, payload.stock, payload.start, "labels.pdf")
 
 
@@ -124,6 +119,7 @@ def batch_labels_pdf(request: HttpRequest, batch_id: Id, stock: StockName | None
     """Every device of a batch, in registration order, in one PDF."""
     stock_policies.require(request.auth, "stock.read")
     batch = get_batch(batch_id)
+    check_label_count(Device.objects.filter(batch=batch).count())
     tags = list(Device.objects.filter(batch=batch).order_by("id").values_list("asset_tag", flat=True))
     if not tags:
         raise ValidationFailed(f"Batch #{batch_id} has no devices yet.", "empty_batch")
@@ -146,6 +142,7 @@ def batch_certificate_pdf(request: HttpRequest, batch_id: Id):
 def sim_labels_pdf(request: HttpRequest, payload: SimLabelsIn):
     """Labels for SIM card packs: offer, operator and the ICCID as a barcode."""
     user = stock_policies.require(request.auth, "stock.read")
+    check_label_count(len(payload.items), field="items")
     items = {item.pk: item for item in LineItem.objects.select_related("offer", "site").filter(pk__in=payload.items)}
     missing = [pk for pk in payload.items if pk not in items or not items[pk].iccid]
     if missing:
@@ -159,6 +156,7 @@ def sim_labels_pdf(request: HttpRequest, payload: SimLabelsIn):
 def shelf_labels_pdf(request: HttpRequest, payload: ShelfLabelsIn):
     """Bin labels for shelf locations (A-01, B-07…)."""
     user = stock_policies.require(request.auth, "stock.read")
+    check_label_count(len(payload.locations), field="locations")
     site = site_or_default(payload.site, default=user.site)
     if any(not BIN_LOCATION.fullmatch(location.strip()) for location in payload.locations):
         raise ValidationFailed(

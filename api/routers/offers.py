@@ -6,7 +6,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from api.pagination import PageNumber, paginate
-from api.schemas import Id
+from api.schemas import Day, Id
 from common.exceptions import NotFound
 from inventory import policies, selectors, services
 from inventory.enums import LineItemStatus, OfferKind
@@ -44,7 +44,7 @@ class ItemIn(Schema):
     iccid: str | None = None
     voucher_code: str | None = None
     msisdn: str = Field("", max_length=16)
-    expires_on: date
+    expires_on: Day
 
 
 class DeliveryIn(Schema):

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from api.schemas import Id
+from api.schemas import Id, PeriodDay
 from referrals import policies as referral_policies
 from referrals import services as referral_services
 from referrals.exceptions import NotFound
@@ -67,8 +67,12 @@ class ImpactOut(Schema):
 
 
 class ImpactFilters(Schema):
-    date_from: dt.date | None = Field(None, alias="from", description="First day (default: 1 January).")
-    date_to: dt.date | None = Field(None, alias="to", description="Last day, included (default: today).")
+    date_from: PeriodDay | None = Field(
+        None, alias="from", description="First day (default: 1 January); 2000-01-01 at the earliest."
+    )
+    date_to: PeriodDay | None = Field(
+        None, alias="to", description="Last day, included (default: today); at most 10 years after `from`."
+    )
     site: str | None = Field(None, max_length=2, description="Site code; a mediator's own site by default.")
     organisation: Id | None = Field(None, description="Partner organisation id.")
 

@@ -5,9 +5,9 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from api.schemas import Id, one_of
+from api.schemas import Day, Id, one_of
 from common.exceptions import NotFound, ValidationFailed
-from inventory import policies, selectors, services
+from inventory import imports, policies, selectors, services
 from inventory.enums import DonorKind
 from inventory.models import NOTES_MAX_LENGTH, Batch, Donor
 from sites.selectors import site_or_default
@@ -38,7 +38,7 @@ class DonorOut(Schema):
 class BatchIn(Schema):
     donor: Id
     site: str | None = Field(None, description="Site code; defaults to your own site.")
-    received_on: date
+    received_on: Day
     donor_reference: str = Field("", max_length=100)
     expected_count: int | None = Field(None, ge=0, le=100_000)
     notes: str = Field("", max_length=NOTES_MAX_LENGTH)
@@ -135,5 +135,6 @@ def batch_import(request: HttpRequest, batch_id: Id, file: File[UploadedFile], d
     the per-row report; a device already in this batch is skipped, so a second import is harmless.
     """
     user = policies.require(request.auth, "stock.write")
+    imports.check_size(file.size)
     report = services.batch_import_devices(user=user, batch=get_batch(batch_id), content=file.read(), dry_run=dry_run)
     return report.as_dict()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.enums import AccountEventKind
 from accounts.models import User
 from audit import policies, selectors
-from common.parsing import parse_id
+from common.parsing import parse_day, parse_id
 from distribution.enums import AllocationStatus
 from inventory.enums import DeviceEventKind, DeviceStatus, LineItemStatus
 from referrals.enums import Authorisation, ReferralEventKind, ReferralStatus
@@ -64,9 +64,8 @@ def in_words(entry: dict) -> dict:
 
 
 def _day(value: str | None, *, end: bool = False) -> dt.datetime | None:
-    try:
-        day = dt.date.fromisoformat(value or "")
-    except ValueError:
+    day = parse_day(value)
+    if day is None:
         return None
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     return start + dt.timedelta(days=1) if end else start

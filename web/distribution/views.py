@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from common.exceptions import DomainError
+from common.parsing import parse_id
 from distribution import policies, selectors, services
 from distribution.enums import AllocationStatus
 from distribution.labelling import initials, kit_label
 from distribution.models import Allocation
-from inventory.labelling import default_stock_name
+from inventory.labelling import check_label_count, default_stock_name
 from inventory.models import Device
 from labels.layout import LabelError
 from labels.pdf import render_pdf
@@ -23,9 +24,6 @@ from referrals.policies import referrals_for
 from sites.selectors import site_list
 from web.distribution.forms import HandoverForm, ReleaseForm, ReserveForm, ReturnForm, choice_key
 from web.permissions import allowed
-
-# One print of the shelf's labels at most (a sheet printer's tray, not the whole year).
-LABELS_MAX = 200
 
 
 def _form_error(form, exc: DomainError, aliases: dict | None = None) -> None:
@@ -151,7 +149,12 @@ def kit_shelf(request):
 @allowed(policies, "kit.read")
 def kit_labels(request):
     """The kit labels of the kits asked (`?id=…&id=…`), in one PDF, on the stock asked or the site's."""
-    ids = [value for value in request.GET.getlist("id") if value.isdigit()][:LABELS_MAX]
+    asked = request.GET.getlist("id")
+    try:
+        check_label_count(len(asked))
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=422, content_type="text/plain; charset=utf-8")
+    ids = [kit_id for kit_id in map(parse_id, asked) if kit_id is not None]
     kits = list(
         selectors.shelf(policies.allocations_for(request.user), status=",".join(AllocationStatus.values)).filter(
             pk__in=ids

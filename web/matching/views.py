@@ -11,7 +11,7 @@ from distribution import policies, selectors, services
 from distribution.enums import AllocationStatus
 from distribution.labelling import kit_label
 from inventory.enums import DeviceKind
-from inventory.labelling import default_stock_name
+from inventory.labelling import check_label_count, default_stock_name
 from labels.pdf import render_pdf
 from labels.stocks import STOCKS
 from referrals.models import Referral
@@ -158,6 +158,11 @@ def labels(request, proposal_id: int):
     )
     if not allocations:
         messages.error(request, _("No kit of this plan is held: no label to print."))
+        return redirect("web:matching_result", proposal_id=proposal.pk)
+    try:
+        check_label_count(len(allocations))
+    except DomainError as exc:
+        messages.error(request, exc.message)
         return redirect("web:matching_result", proposal_id=proposal.pk)
     stock = STOCKS[default_stock_name(proposal.site or request.user.site)]
     content = render_pdf([kit_label(allocation) for allocation in allocations], stock, title=f"plan-{proposal.pk}")

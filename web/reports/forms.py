@@ -2,13 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sites.models import Site
+from web.fields import DayField
 
 
 class DashboardFilterForm(forms.Form):
     """The period and, for coordinators, the site (a mediator's figures are their own site's)."""
 
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DayField(label=_("From"), required=False)
+    date_to = DayField(label=_("To"), required=False)
     site = forms.ChoiceField(label=_("Site"), required=False)
 
     def __init__(self, *args, any_site: bool, **kwargs):

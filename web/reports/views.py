@@ -94,7 +94,11 @@ def dashboard_chart(request, name: str):
     draw = CHARTS.get(name)
     if draw is None:
         raise Http404
-    _form, filters = _filters(request)
+    form, filters = _filters(request)
+    if request.GET and not form.is_valid():
+        # The page shows the refusal beside the fields; a chart asked on its own says it in words.
+        errors = [str(error) for errors in form.errors.values() for error in errors]
+        return HttpResponse(" ".join(errors), status=422, content_type="text/plain; charset=utf-8")
     response = HttpResponse(draw(filters), content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

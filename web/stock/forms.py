@@ -3,11 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from common.exceptions import DomainError
+from inventory import imports
 from inventory.enums import DeviceKind, DonorKind, ErasureMethod, ErasureResult, OfferKind, StorageType
-from inventory.labelling import BIN_LOCATION
+from inventory.labelling import BIN_LOCATION, check_label_count
 from inventory.models import Device, Donor
 from inventory.validators import compact_digits, looks_like_imei
 from sites.models import Site
+from web.fields import DayField
 
 
 def _max(name: str) -> int:
@@ -24,9 +27,7 @@ class BatchForm(forms.Form):
     site = forms.ModelChoiceField(
         label=gettext_lazy("Received at"), queryset=Site.objects.filter(is_active=True), to_field_name="code"
     )
-    received_on = forms.DateField(
-        label=gettext_lazy("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    received_on = DayField(label=gettext_lazy("Received on"))
     donor_reference = forms.CharField(label=gettext_lazy("Donor's reference"), max_length=100, required=False)
     expected_count = forms.IntegerField(
         label=gettext_lazy("Expected count"), min_value=0, max_value=100_000, required=False
@@ -80,6 +81,10 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        try:
+            imports.check_size(upload.size)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
         head = upload.read(4)
         upload.seek(0)
         if head == XLSX_MAGIC or upload.name.lower().endswith((".xlsx", ".xls", ".ods")):
@@ -102,9 +107,7 @@ class DeliveryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8, "autofocus": True, "spellcheck": "false"}),
         help_text=gettext_lazy("Scan each SIM pack's barcode: the scanner types the number and a new line."),
     )
-    expires_on = forms.DateField(
-        label=gettext_lazy("Expires on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    expires_on = DayField(label=gettext_lazy("Expires on"))
     site = forms.ModelChoiceField(
         label=gettext_lazy("Site"), queryset=Site.objects.filter(is_active=True), to_field_name="code"
     )
@@ -149,4 +152,8 @@ class ShelfLabelsForm(forms.Form):
             )
         if not lines:
             raise forms.ValidationError(gettext_lazy("At least one location."))
+        try:
+            check_label_count(len(lines))
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
         return lines

@@ -20,7 +20,14 @@ from distribution.selectors import scan as scan_code
 from inventory import policies, selectors, services
 from inventory.enums import DeviceKind, DeviceStatus, Grade
 from inventory.grading import Specs, suggest_grade
-from inventory.labelling import default_stock_name, label_sheet_pdf, label_stock, shelf_label, sim_label
+from inventory.labelling import (
+    check_label_count,
+    default_stock_name,
+    label_sheet_pdf,
+    label_stock,
+    shelf_label,
+    sim_label,
+)
 from inventory.models import LineItem
 from labels.stocks import STOCKS
 from sites.selectors import site_list
@@ -314,7 +321,13 @@ def offer_labels(request, offer_id: int):
         raise Http404(_("No such offer."))
     if request.method != "POST":
         return redirect("web:offer", offer_id=offer.pk)
-    ids = [parse_id(value) for value in request.POST.getlist("items")]
+    asked = request.POST.getlist("items")
+    try:
+        check_label_count(len(asked))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:offer", offer_id=offer.pk)
+    ids = [parse_id(value) for value in asked]
     items = list(
         LineItem.objects.select_related("offer", "site")
         .filter(offer=offer, pk__in=[i for i in ids if i], iccid__isnull=False)
