@@ -81,15 +81,16 @@ def neutralise_text(text: str, *, keep_numbers: bool = False) -> str:
 
 
 def cell(value: Any, tz: dt.tzinfo | None = None) -> Any:
-    """A value as exported, typed: a date and time in local time (`tz`, the current time zone by default), without
-    its zone (spreadsheets have none); a list joined by `|`; anything else that is not a number or a date as text."""
+    """A value as exported, typed: a date and time in local time (`tz`, the current time zone by default) with its
+    offset (CSV writes ISO 8601 with it; XLSX, which has no zones, the local time); a list joined by `|`; anything
+    else that is not a number or a date as text."""
     kind = type(value)
     if kind is str or kind is int or value is None:  # the common cases first: mostly text and numbers
         return value
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             return value
-        return value.astimezone(tz or timezone.get_current_timezone()).replace(tzinfo=None)
+        return value.astimezone(tz or timezone.get_current_timezone())
     if isinstance(value, str | bool | int | float | Decimal | dt.date):
         return value
     if isinstance(value, list | tuple):
@@ -126,7 +127,7 @@ def _csv_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ", timespec="seconds")
+        return value.isoformat(timespec="seconds")  # 2026-12-03T14:11:03+01:00
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)

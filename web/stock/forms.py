@@ -7,6 +7,7 @@ from inventory.enums import DeviceKind, DonorKind, ErasureMethod, ErasureResult,
 from inventory.models import Device, Donor
 from inventory.validators import compact_digits, looks_like_imei
 from sites.models import Site
+from web.templatetags.bagage import label_stock
 
 
 def _max(name: str) -> int:
@@ -137,7 +138,7 @@ class ShelfLabelsForm(forms.Form):
         super().__init__(*args, **kwargs)
         from labels.stocks import STOCKS
 
-        self.fields["stock"].choices = [(stock.name, stock.description) for stock in STOCKS.values()]
+        self.fields["stock"].choices = [(stock.name, label_stock(stock.name)) for stock in STOCKS.values()]
 
     def clean_locations(self):
         from api.routers.labels import LOCATION
