@@ -22,6 +22,7 @@ Adding a dataset is a list of `Column`s and a queryset:
 
 import csv
 import datetime as dt
+import itertools
 import operator
 import re
 import tempfile
@@ -33,7 +34,7 @@ from typing import Any
 import xlsxwriter
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.exceptions import ValidationFailed
@@ -62,6 +63,25 @@ class Column:
     source: str | None = None
     compute: Callable[[dict], Any] | None = None
     needs: tuple[str, ...] = field(default=())  # the lookups `compute` reads
+    label: Any = None  # the header people read (a lazy translation); `header` when None
+    choices: Any = None  # a TextChoices: people read its label instead of the code (each one, for a list)
+
+    def people_header(self) -> str:
+        return str(self.label) if self.label is not None else self.header
+
+    def in_words(self, value: Any) -> Any:
+        """The value as people read it: a code as its label in the current language."""
+        if self.choices is None or value is None or value == "":
+            return value
+        if isinstance(value, list | tuple):
+            return ", ".join(self._word(part) for part in value)
+        return self._word(value)
+
+    def _word(self, code: Any) -> str:
+        try:
+            return str(self.choices(code).label)
+        except ValueError:
+            return str(code)
 
     def lookups(self) -> tuple[str, ...]:
         if self.compute is not None:
@@ -81,15 +101,16 @@ def neutralise_text(text: str, *, keep_numbers: bool = False) -> str:
 
 
 def cell(value: Any, tz: dt.tzinfo | None = None) -> Any:
-    """A value as exported, typed: a date and time in local time (`tz`, the current time zone by default), without
-    its zone (spreadsheets have none); a list joined by `|`; anything else that is not a number or a date as text."""
+    """A value as exported, typed: a date and time in local time (`tz`, the current time zone by default) with its
+    offset (CSV writes ISO 8601 with it; XLSX, which has no zones, the local time); a list joined by `|`; anything
+    else that is not a number or a date as text."""
     kind = type(value)
     if kind is str or kind is int or value is None:  # the common cases first: mostly text and numbers
         return value
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             return value
-        return value.astimezone(tz or timezone.get_current_timezone()).replace(tzinfo=None)
+        return value.astimezone(tz or timezone.get_current_timezone())
     if isinstance(value, str | bool | int | float | Decimal | dt.date):
         return value
     if isinstance(value, list | tuple):
@@ -103,11 +124,19 @@ def neutralise(value: Any, tz: dt.tzinfo | None = None) -> Any:
     return neutralise_text(value) if isinstance(value, str) else value
 
 
-def rows(queryset: QuerySet, columns: Sequence[Column], chunk_size: int = CHUNK_SIZE) -> Iterator[list]:
-    """Each row of `queryset` as a list of typed cells (`cell`), read `chunk_size` rows at a time."""
+def rows(
+    queryset: QuerySet, columns: Sequence[Column], chunk_size: int = CHUNK_SIZE, *, people: bool = False
+) -> Iterator[list]:
+    """Each row of `queryset` as a list of typed cells (`cell`), read `chunk_size` rows at a time; for `people`,
+    codes in words (`Column.in_words`)."""
     lookups = list(dict.fromkeys(lookup for column in columns for lookup in column.lookups()))
     getters = [column.compute or operator.itemgetter(column.source or column.header) for column in columns]
     tz = timezone.get_current_timezone()
+    if people:
+        words = [column.in_words for column in columns]
+        for row in queryset.values(*lookups).iterator(chunk_size=chunk_size):
+            yield [cell(word(getter(row)), tz) for getter, word in zip(getters, words, strict=True)]
+        return
     for row in queryset.values(*lookups).iterator(chunk_size=chunk_size):
         yield [cell(getter(row), tz) for getter in getters]
 
@@ -126,9 +155,25 @@ def _csv_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ", timespec="seconds")
+        return value.isoformat(timespec="seconds")  # 2026-12-03T14:11:03+01:00
     if isinstance(value, dt.date):
         return value.isoformat()
+    return str(value)
+
+
+def _people_text(value: Any, decimal: str) -> str:
+    """A cell as a person's spreadsheet reads it: dd/mm/yyyy, Paris time to the minute, `decimal` as the decimal
+    separator (a comma in French, so that French Excel and LibreOffice read numbers), yes/no in words."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal | float):
+        return str(value).replace(".", decimal)
     return str(value)
 
 
@@ -140,16 +185,29 @@ class _Line:
 
 
 def csv_chunks(
-    headers: Sequence[str], data: Iterable[list], sep: str = ",", lines_per_chunk: int = 500
+    headers: Sequence[str],
+    data: Iterable[list],
+    sep: str = ",",
+    lines_per_chunk: int = 500,
+    *,
+    decimal: str | None = None,
 ) -> Iterator[bytes]:
-    """UTF-8 with a byte-order mark, CRLF line ends, a few hundred lines per chunk sent; text neutralised."""
+    """UTF-8 with a byte-order mark, CRLF line ends, a few hundred lines per chunk sent; text neutralised.
+
+    `decimal` None: the machine format (ISO 8601 dates and times with their offset, `.` decimals, true/false);
+    else the people's format with that decimal separator (`_people_text`)."""
     writer = csv.writer(_Line(), delimiter=sep)
     yield (BOM + writer.writerow([neutralise_text(header) for header in headers])).encode("utf-8")
+    if decimal is None:
+        text = _csv_text
+    else:
+
+        def text(value):
+            return neutralise_text(_people_text(value, decimal))
+
     buffer = []
     for row in data:
-        buffer.append(
-            writer.writerow([neutralise_text(value) if type(value) is str else _csv_text(value) for value in row])
-        )
+        buffer.append(writer.writerow([neutralise_text(value) if type(value) is str else text(value) for value in row]))
         if len(buffer) >= lines_per_chunk:
             yield "".join(buffer).encode("utf-8")
             buffer = []
@@ -157,11 +215,34 @@ def csv_chunks(
         yield "".join(buffer).encode("utf-8")
 
 
-def xlsx_file(headers: Sequence[str], data: Iterable[list], sheet: str = "export"):
+WIDTH_SAMPLE_ROWS = 200
+MAX_WIDTH = 50
+
+
+def _width(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, dt.datetime):
+        return 17
+    if isinstance(value, dt.date):
+        return 11
+    return len(str(value))
+
+
+def xlsx_file(headers: Sequence[str], data: Iterable[list], sheet: str = "export", *, people: bool = False):
     """An XLSX workbook in an anonymous temporary file (deleted when closed), positioned at its start.
 
-    constant_memory: XlsxWriter flushes each row to disk once the next begins, so memory stays flat.
+    Typed cells: text as text, numbers as numbers, dates and times as dates (shown dd/mm/yyyy for people,
+    ISO for machines); the header row bold, frozen and with a filter; each column as wide as its header and the
+    first rows need (at most MAX_WIDTH characters).
+    constant_memory: XlsxWriter flushes each row to disk once the next begins, so memory stays flat (the widths
+    are measured on the first WIDTH_SAMPLE_ROWS rows only).
     """
+    data = iter(data)
+    sample = list(itertools.islice(data, WIDTH_SAMPLE_ROWS))
+    widths = [len(str(header)) for header in headers]
+    for row in sample:
+        widths = [max(width, _width(value)) for width, value in zip(widths, row, strict=True)]
     out = tempfile.TemporaryFile()
     workbook = xlsxwriter.Workbook(
         out,
@@ -171,20 +252,25 @@ def xlsx_file(headers: Sequence[str], data: Iterable[list], sheet: str = "export
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "remove_timezone": True,
-            "default_date_format": "yyyy-mm-dd",
+            "default_date_format": "dd/mm/yyyy" if people else "yyyy-mm-dd",
         },
     )
     try:
         worksheet = workbook.add_worksheet(sheet[:31])
         bold = workbook.add_format({"bold": True})
-        stamp = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        stamp = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm" if people else "yyyy-mm-dd hh:mm:ss"})
+        amount = workbook.add_format({"num_format": "#,##0.00"})
+        for c, width in enumerate(widths):
+            worksheet.set_column(c, c, min(width, MAX_WIDTH) + 2)
         # Text is a string cell, which no spreadsheet runs; one that looks like a formula is also marked so that
         # editing it in Excel keeps it text (the mark is not shown, unlike a quote in the cell).
         as_text = workbook.add_format({"quote_prefix": True})
         worksheet.write_row(0, 0, headers, bold)
         worksheet.freeze_panes(1, 0)
         write_string, write_number = worksheet.write_string, worksheet.write_number
-        for r, row in enumerate(data, start=1):
+        last = 0
+        for r, row in enumerate(itertools.chain(sample, data), start=1):
+            last = r
             for c, value in enumerate(row):
                 if value is None:
                     continue
@@ -198,17 +284,48 @@ def xlsx_file(headers: Sequence[str], data: Iterable[list], sheet: str = "export
                 elif isinstance(value, int | float):
                     write_number(r, c, value)
                 elif isinstance(value, Decimal):
-                    write_number(r, c, float(value))
+                    write_number(r, c, float(value), amount)
                 elif isinstance(value, dt.datetime):
                     worksheet.write_datetime(r, c, value, stamp)
                 elif isinstance(value, dt.date):
                     worksheet.write_datetime(r, c, value)
                 else:
                     write_string(r, c, str(value))
+        worksheet.autofilter(0, 0, last, max(len(headers) - 1, 0))
     finally:
         workbook.close()
     out.seek(0)
     return out
+
+
+AUDIENCES = ("people", "codes")
+
+
+def wants_people(request, audience: str | None) -> bool:
+    """`?format=people|codes`; without it, people's format for a signed-in browser and codes for a script (a request
+    authenticated by an API token), so that `GET /exports/devices.csv` from a script keeps its stable columns."""
+    if audience in (None, ""):
+        return getattr(request, "api_token_id", None) is None
+    if audience not in AUDIENCES:
+        raise ValidationFailed(_('The format must be "people" or "codes".'), "invalid_format", field="format")
+    return audience == "people"
+
+
+def reader_language(request) -> str:
+    """The language a person reads an export in: the language they chose (cookie), else their browser's, else the
+    site's (French) — the API's own English default for scripts does not apply to a person's file."""
+    return translation.get_language_from_request(request)
+
+
+def _in_language(chunks: Iterator, language: str) -> Iterator:
+    """`chunks` computed in `language`: a streamed body is read after the view (and its middleware) returned."""
+    while True:
+        with translation.override(language):
+            try:
+                chunk = next(chunks)
+            except StopIteration:
+                return
+        yield chunk
 
 
 def export_response(
@@ -219,20 +336,38 @@ def export_response(
     filename: str,
     sep: str | None = None,
     chunk_size: int = CHUNK_SIZE,
+    people: bool = False,
+    language: str | None = None,
 ):
-    """The HTTP response of an export: CSV streamed as rows are read, XLSX streamed from its temporary file."""
-    headers = [column.header for column in columns]
+    """The HTTP response of an export: CSV streamed as rows are read, XLSX streamed from its temporary file.
+
+    For `people`: headers and values in the current language; the CSV in French has `;` as separator and a
+    decimal comma (French Excel and LibreOffice open it in columns and read its numbers), dd/mm/yyyy dates and
+    Paris times. Otherwise the machine format: code headers and values, `,`, ISO 8601 with offsets."""
+    language = language or translation.get_language() or "fr"
+    french = language.startswith("fr")
+    with translation.override(language):
+        headers = [column.people_header() if people else column.header for column in columns]
     stamp = timezone.localdate().isoformat()
     name = f"{filename}-{stamp}.{fmt}"
+    data = rows(queryset, columns, chunk_size, people=people)
     if fmt == "csv":
+        if people and sep in (None, ""):
+            sep = ";" if french else ","
         delimiter = parse_separator(sep)
+        decimal = None
+        if people:
+            decimal = "," if french and delimiter != "," else "."
         response = StreamingHttpResponse(
-            csv_chunks(headers, rows(queryset, columns, chunk_size), delimiter), content_type=CONTENT_TYPES["csv"]
+            _in_language(csv_chunks(headers, data, delimiter, decimal=decimal), language),
+            content_type=CONTENT_TYPES["csv"],
         )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
     elif fmt == "xlsx":
+        with translation.override(language):
+            workbook = xlsx_file(headers, data, sheet=filename, people=people)
         response = FileResponse(
-            xlsx_file(headers, rows(queryset, columns, chunk_size), sheet=filename),
+            workbook,
             as_attachment=True,
             filename=name,
             content_type=CONTENT_TYPES["xlsx"],

@@ -168,6 +168,8 @@ LOGOUT_REDIRECT_URL = "web:login"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates as in Britain (day-month-year, 24-hour time): config/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -334,11 +336,8 @@ BAGAGE_RETENTION = {
 # report and left out of the avoided totals (the report says which). A deployment may set its own.
 BAGAGE_IMPACT_FACTORS = {
     "years_of_extra_use": 1,
-    "source": (
-        "ADEME, « Évaluation de l'impact environnemental d'un ensemble de produits reconditionnés », 2022: "
-        "per year of extra use, a refurbished laptop avoids about 27 kg CO2e and 127 kg of materials, a "
-        "refurbished smartphone about 24.6 kg CO2e and 76.9 kg of materials."
-    ),
+    # The reference only (author, title as published, year): pages show it beside the factors, in any language.
+    "source": "ADEME, « Évaluation de l'impact environnemental d'un ensemble de produits reconditionnés », 2022",
     "by_kind": {
         "laptop": {"co2e_kg": 27.0, "materials_kg": 127.0},
         "smartphone": {"co2e_kg": 24.6, "materials_kg": 76.9},

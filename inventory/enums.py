@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DeviceKind(models.TextChoices):
@@ -114,8 +115,9 @@ class OfferKind(models.TextChoices):
 
 
 class LineItemStatus(models.TextChoices):
-    AVAILABLE = "available", _("Available")
-    RESERVED = "reserved", _("Reserved")
-    HANDED_OVER = "handed_over", _("Handed over")
-    EXPIRED = "expired", _("Expired")
-    VOID = "void", _("Void")
+    # "SIM card or voucher status": both are feminine in French (une carte SIM, une recharge).
+    AVAILABLE = "available", pgettext_lazy("SIM card or voucher status", "Available")
+    RESERVED = "reserved", pgettext_lazy("SIM card or voucher status", "Reserved")
+    HANDED_OVER = "handed_over", pgettext_lazy("SIM card or voucher status", "Handed over")
+    EXPIRED = "expired", pgettext_lazy("SIM card or voucher status", "Expired")
+    VOID = "void", pgettext_lazy("SIM card or voucher status", "Void")

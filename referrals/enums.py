@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrganisationKind(models.TextChoices):
@@ -21,15 +22,16 @@ class Authorisation(models.TextChoices):
 
 
 class ReferralStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    NEEDS_INFO = "needs_info", _("Needs information")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
-    ALLOCATED = "allocated", _("Kit reserved")
-    HANDED_OVER = "handed_over", _("Handed over")
-    CANCELLED = "cancelled", _("Cancelled")
-    EXPIRED = "expired", _("Expired")
-    NO_SHOW = "no_show", _("No-show")
+    # "referral status": a referral is "une orientation" (feminine): Acceptée, Remise, Expirée.
+    SUBMITTED = "submitted", pgettext_lazy("referral status", "Submitted")
+    NEEDS_INFO = "needs_info", pgettext_lazy("referral status", "Needs information")
+    ACCEPTED = "accepted", pgettext_lazy("referral status", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("referral status", "Rejected")
+    ALLOCATED = "allocated", pgettext_lazy("referral status", "Kit reserved")
+    HANDED_OVER = "handed_over", pgettext_lazy("referral status", "Handed over")
+    CANCELLED = "cancelled", pgettext_lazy("referral status", "Cancelled")
+    EXPIRED = "expired", pgettext_lazy("referral status", "Expired")
+    NO_SHOW = "no_show", pgettext_lazy("referral status", "No-show")
 
 
 # Referrals still waiting for something: they count against an organisation's quota.

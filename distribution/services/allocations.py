@@ -308,7 +308,7 @@ def holds_expire(*, today: dt.date | None = None) -> dict[str, int]:
         .order_by("id")
     )
     for allocation in stale:
-        note = _("not collected by %(date)s") % {"date": allocation.hold_until}
+        note = f"not collected by {allocation.hold_until.isoformat()}"  # a fact, put into words by the pages
         _put_back(None, allocation, AllocationStatus.EXPIRED, note)
         counts["released"] += 1
         if allocation.kind != AllocationKind.KIT:

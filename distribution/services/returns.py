@@ -57,7 +57,7 @@ def device_return(
             _("The warranty ended on %(date)s: record a return.") % {"date": handover.warranty_until},
             "warranty_over",
         )
-    stock.device_take_back(user=user, device=found, note=_("returned: %(reason)s") % {"reason": reason})
+    stock.device_take_back(user=user, device=found, note=f"returned: {reason}")
     returned = Return.objects.create(
         device=found,
         handover=handover,

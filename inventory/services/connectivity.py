@@ -121,7 +121,13 @@ def line_items_add(*, user, offer: Offer, site: Site, items: list[Mapping[str, A
             if (item.iccid or item.voucher_code) in taken
         ]
         raise DuplicateLineItem(
-            _("%(count)s lines are in stock already; nothing was added.") % {"count": len(taken)}, errors=lines
+            ngettext(
+                "%(count)s line is in stock already; nothing was added.",
+                "%(count)s lines are in stock already; nothing was added.",
+                len(taken),
+            )
+            % {"count": len(taken)},
+            errors=lines,
         )
     created = LineItem.objects.bulk_create(new)
     LineItemEvent.objects.bulk_create(
@@ -147,7 +153,7 @@ def _run(item: LineItem, transition: Transition, user, *, note: str = "") -> Lin
     from_status = advance(
         item,
         transition,
-        refused=lambda: _("This SIM card or voucher is %(status)s.") % {"status": status_label(item.status)},
+        refused=lambda: _("This SIM card or voucher is “%(status)s”.") % {"status": status_label(item.status)},
         blocked=lambda problems: "; ".join(problems),
     )
     item.save(update_fields=["status"])

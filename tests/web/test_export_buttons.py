@@ -31,8 +31,10 @@ def test_the_device_list_exports_what_it_shows(warehouse_user):
     response = client.get(csv_link)
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("asset_tag;")
+    assert text.splitlines()[0].startswith("N° d’inventaire;Type;")  # a person's file, in French (the site's language)
     assert "SDTE26-0001" in text and "SDTE26-0002" not in text
+    machine = b"".join(client.get(csv_link + "&format=codes").streaming_content).decode("utf-8-sig")
+    assert machine.splitlines()[0].startswith("asset_tag;kind;")
 
 
 def test_the_referral_list_offers_exports_to_staff_only(mediator_user, social_worker_user):

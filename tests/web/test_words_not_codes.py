@@ -168,7 +168,7 @@ def test_history_notes_written_by_bagage_are_in_french(client):
         user=warehouse, site=batch.site, batch=batch, kind="smartphone", brand="Fairphone", imei=valid_imei(7)
     )
     text = text_of(signed_in(client, warehouse).get(f"/devices/{device.asset_tag}/"))
-    assert f"Lot #{batch.pk}" in text and f"batch #{batch.pk}" not in text
+    assert f"Lot n° {batch.pk}" in text and f"batch #{batch.pk}" not in text
 
     referral = ReferralFactory(status_changed_at=timezone.now() - timezone.timedelta(days=400))
     assert referral_services.referrals_expire() == 1

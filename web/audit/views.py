@@ -14,7 +14,7 @@ from distribution.enums import AllocationStatus
 from inventory.enums import DeviceEventKind, DeviceStatus, LineItemStatus
 from referrals.enums import Authorisation, ReferralEventKind, ReferralStatus
 from web.permissions import allowed
-from web.templatetags.bagage import ACCESS_ACTIONS
+from web.templatetags.bagage import ACCESS_ACTIONS, note_in_words
 
 PAGE_SIZE = 200
 
@@ -60,6 +60,7 @@ def in_words(entry: dict) -> dict:
         ),
         "from_name": _status(kind, entry["from_status"]),
         "to_name": _status(kind, entry["to_status"]),
+        "note": note_in_words(entry["note"]),
     }
 
 

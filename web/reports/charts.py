@@ -79,7 +79,8 @@ def to_svg(chart) -> bytes:
 
 
 def month_label(month) -> str:
-    return formats.date_format(month, "M Y")
+    # "N": the month's abbreviation in the reader's language ("juin", "juil." — "M" gives "jui" for both).
+    return formats.date_format(month, "N Y")
 
 
 def handovers_chart(series: dict) -> bytes:

@@ -11,6 +11,7 @@ from inventory.models import Device, Donor
 from inventory.validators import compact_digits, looks_like_imei
 from sites.models import Site
 from web.fields import DayField
+from web.templatetags.bagage import label_stock
 
 
 def _max(name: str) -> int:
@@ -141,7 +142,7 @@ class ShelfLabelsForm(forms.Form):
         super().__init__(*args, **kwargs)
         from labels.stocks import STOCKS
 
-        self.fields["stock"].choices = [(stock.name, stock.description) for stock in STOCKS.values()]
+        self.fields["stock"].choices = [(stock.name, label_stock(stock.name)) for stock in STOCKS.values()]
 
     def clean_locations(self):
         lines = [line.strip() for line in self.cleaned_data["locations"].splitlines() if line.strip()]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from common.validators import DEFAULT_PHONE_REGION
-from distribution.enums import AllocationStatus
+from distribution.enums import AllocationStatus, ReturnReason
 from inventory.enums import DeviceKind, DeviceStatus, ErasureMethod, ErasureResult, LineItemStatus
 from inventory.models import Device
 from labels.stocks import STOCKS
@@ -44,6 +44,7 @@ ACCESS_ACTIONS = {
     "cancel": _("Read the details to cancel"),
     "events": _("Read the history"),
     "export": _("Exported the person's data"),
+    "handover": _("Handed the kit over"),
     "receipt": _("Read the handover receipt"),
     "receipt_duplicate": _("Read a copy of the handover receipt"),
 }
@@ -56,16 +57,87 @@ IMPORT_STATUSES = {
     "error": _("Error"),
 }
 
+# Label stocks in the reader's language (labels.stocks describes them in English, for logs and the API).
+STOCK_DESCRIPTIONS = {
+    "brother_62x29": _("Brother DK-11209, 62 × 29 mm pre-cut labels (QL, 300 dpi)"),
+    "brother_62": _("Brother 62 mm continuous roll, cut at 40 mm (QL, 300 dpi)"),
+    "zebra_4x2": _("Zebra 4 × 2 in, 101.6 × 50.8 mm (203 dpi)"),
+    "dymo_99012": _("Dymo 99012, 89 × 36 mm (LabelWriter, 300 dpi)"),
+    "avery_l7163": _("Avery L7163, A4 sheet of 14 labels, 99.1 × 38.1 mm (laser, 300 dpi)"),
+    "avery_l7651": _("Avery L7651, A4 sheet of 65 labels, 38.1 × 21.2 mm (laser, 300 dpi)"),
+}
+
 # Keys of an import row's errors that are no column of the file.
 IMPORT_ERROR_KEYS = {"duplicate": _("Duplicate")}
 
-# The services write a few history notes in English, for logs and the API; pages put them into words.
+# History notes are stored as facts: the services write a fixed English pattern with codes and ISO dates (for logs
+# and the API), and pages put it into words in the reader's language (`note_in_words`). Notes written before as
+# translated sentences (`rendu : faulty`, `non retiré au …`) are recognised too. Any other note is a person's own
+# words and is shown as written.
 # erasure_record: "<method> with <tool>: <result> (<certificate>)".
 _ERASURE_NOTE = re.compile(r"^(?P<method>\w+) with (?P<tool>.*): (?P<result>\w+)(?: \((?P<ref>.*)\))?$")
 # device_register: "batch #12"; batch_import_devices: "CSV import into batch #12".
 _BATCH_NOTE = re.compile(r"^(?P<csv>CSV import into )?batch #(?P<batch>\d+)$")
 # referrals_expire: "no answer for 60 days".
 _EXPIRY_NOTE = re.compile(r"^no answer for (?P<days>\d+) days$")
+# device_return: "returned: faulty" (before: the sentence in the request's language).
+_RETURN_NOTE = re.compile(r"^(?:returned|rendu) ?: (?P<reason>\w+)$")
+# holds_expire: "not collected by 2026-12-17", on the referral prefixed with the kit's number.
+_NOT_COLLECTED_NOTE = re.compile(r"^(?:not collected by|non retiré au) (?P<date>\d{4}-\d{2}-\d{2})$")
+_KIT_PREFIX = re.compile(r"^(?P<number>A-\d{4}-\d+): (?P<rest>.+)$", re.DOTALL)
+# line_items_expire: "past its date (2026-11-30)"; line_items_add: "delivery".
+_PAST_DATE_NOTE = re.compile(r"^past its date \((?P<date>\d{4}-\d{2}-\d{2})\)$")
+# apply_retention: "receipt R-2026-000001 deleted after 10 years".
+_RECEIPT_PURGED_NOTE = re.compile(r"^receipt (?P<number>R-\d{4}-\d+) deleted after (?P<years>\d+) years$")
+
+
+def _day(iso: str) -> str:
+    import datetime as dt
+
+    from django.utils import formats
+
+    try:
+        return formats.date_format(dt.date.fromisoformat(iso), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return iso
+
+
+def note_in_words(note: str | None) -> str:
+    """A history or audit note in the reader's language when Bagage wrote it; a person's note as written."""
+    note = note or ""
+    if match := _KIT_PREFIX.match(note):
+        return f"{match['number']}: {note_in_words(match['rest'])}"
+    if match := _ERASURE_NOTE.match(note):
+        if match["method"] in ErasureMethod.values and match["result"] in ErasureResult.values:
+            text = gettext("%(method)s with %(tool)s: %(result)s") % {
+                "method": erasure_method(match["method"]),
+                "tool": match["tool"],
+                "result": erasure_result(match["result"]).lower(),
+            }
+            return f"{text} ({match['ref']})" if match["ref"] else text
+    if match := _BATCH_NOTE.match(note):
+        if match["csv"]:
+            return gettext("CSV import into batch no. %(batch)s") % {"batch": match["batch"]}
+        return gettext("Batch no. %(batch)s") % {"batch": match["batch"]}
+    if match := _EXPIRY_NOTE.match(note):
+        days = int(match["days"])
+        return ngettext("No answer for %(days)s day", "No answer for %(days)s days", days) % {"days": days}
+    if (match := _RETURN_NOTE.match(note)) and match["reason"] in ReturnReason.values:
+        return gettext("Brought back: %(reason)s") % {"reason": _label(ReturnReason, match["reason"]).lower()}
+    if match := _NOT_COLLECTED_NOTE.match(note):
+        return gettext("Not collected by %(date)s") % {"date": _day(match["date"])}
+    if match := _PAST_DATE_NOTE.match(note):
+        return gettext("Past its date (%(date)s)") % {"date": _day(match["date"])}
+    if note == "delivery":
+        return gettext("Delivery")
+    if match := _RECEIPT_PURGED_NOTE.match(note):
+        years = int(match["years"])
+        return ngettext(
+            "Receipt %(number)s deleted after %(years)s year",
+            "Receipt %(number)s deleted after %(years)s years",
+            years,
+        ) % {"number": match["number"], "years": years}
+    return note
 
 
 def _label(choices, value) -> str:
@@ -160,6 +232,8 @@ def import_field(name: str) -> str:
 
 @register.filter
 def label_stock(name: str) -> str:
+    if name in STOCK_DESCRIPTIONS:
+        return str(STOCK_DESCRIPTIONS[name])
     stock = STOCKS.get(name or "")
     return stock.description if stock else (name or "")
 
@@ -178,33 +252,18 @@ def device_event_note(event) -> str:
     note = event.note or ""
     if event.kind == "label_printed":
         return gettext("Label printed on %(stock)s") % {"stock": label_stock((event.data or {}).get("stock") or note)}
-    if event.kind == "erasure":
-        match = _ERASURE_NOTE.match(note)
-        if match:
-            text = gettext("%(method)s with %(tool)s: %(result)s") % {
-                "method": erasure_method(match["method"]),
-                "tool": match["tool"],
-                "result": erasure_result(match["result"]).lower(),
-            }
-            return f"{text} ({match['ref']})" if match["ref"] else text
-    if event.kind == "registered":
-        match = _BATCH_NOTE.match(note)
-        if match:
-            if match["csv"]:
-                return gettext("CSV import into batch #%(batch)s") % {"batch": match["batch"]}
-            return gettext("Batch #%(batch)s") % {"batch": match["batch"]}
-    return note
+    return note_in_words(note)
 
 
 @register.filter
 def referral_event_note(event) -> str:
-    """A referral history note, with the one Bagage writes itself (expiry) put into words."""
-    note = event.note or ""
-    match = _EXPIRY_NOTE.match(note)
-    if event.by_id is None and match:
-        days = int(match["days"])
-        return ngettext("No answer for %(days)s day", "No answer for %(days)s days", days) % {"days": days}
-    return note
+    """A referral history note, with the ones Bagage writes itself (expiry, kits not collected) put into words."""
+    return note_in_words(event.note)
+
+
+@register.filter
+def history_note(note: str) -> str:
+    return note_in_words(note)
 
 
 @register.filter
