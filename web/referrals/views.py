@@ -24,14 +24,10 @@ from referrals.validators import BENEFICIARY_FIELDS
 from referrals.workflows import DECISIONS
 from sites.selectors import reception_points
 from web.confirm import confirmation, confirmed
+from web.forms import show_error
 from web.permissions import allowed
 from web.referrals.forms import LANGUAGES, NoticePublishForm, ReferralEditForm, ReferralForm, notice_to_plain
 from web.templatetags.bagage import person
-
-
-def _form_error(form, exc: DomainError) -> None:
-    field = str(exc.extra.get("field", "")).split(".")[-1]
-    form.add_error(field if field in form.fields and field != "consent_version" else None, exc.message)
 
 
 def _notice_context(form: ReferralForm, notice) -> dict:
@@ -91,7 +87,7 @@ def referral_new(request):
                 consent_version=data["consent_version"],
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            show_error(form, exc, {"consent_version": None})
         else:
             messages.success(
                 request,
@@ -186,7 +182,7 @@ def referral_edit(request, referral_id: int):
                     },
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                show_error(form, exc, {"consent_version": None})
                 status = exc.status if 400 <= exc.status < 500 else 400
             else:
                 messages.success(
