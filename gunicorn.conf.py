@@ -8,8 +8,8 @@ Everything a deployment changes comes from the environment:
 - BAGAGE_TIMEOUT: seconds a request may take before its worker is killed and replaced, default 30.
 
 Workers share nothing in memory that matters: sessions, the sign-in lockout counts (django-axes), the
-token throttle (a locked row per address) and the API's rate-limit counters (one upserted row per token and
-per address) live in PostgreSQL, so any worker may answer any request (tests/ops/test_gunicorn.py proves it
+API's rate-limit counters (one upserted row per token and per address, the token throttle's among them)
+live in PostgreSQL, so any worker may answer any request (tests/ops/test_gunicorn.py proves it
 with four workers).
 """
 

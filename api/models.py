@@ -33,22 +33,6 @@ class IdempotencyRecord(models.Model):
         return f"{self.key} {self.method} {self.path} → {self.status}"
 
 
-class ThrottleBucket(models.Model):
-    """The recent requests of one throttled client (an address) on one scope: a sliding window of times.
-
-    `api.throttling.AtomicRateThrottle` locks the row while it counts, so concurrent requests on any
-    worker are counted one after another and never more than the rate get through.
-    """
-
-    key = models.CharField(max_length=200, unique=True)
-    # Unix times of the requests let through within the window, newest first.
-    hits = models.JSONField(default=list)
-    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.key}: {len(self.hits)}"
-
-
 class RateCounter(models.Model):
     """How many API requests one client (a token, a signed-in user or an address) made in the current and the
     previous slot of its limit's period: the two numbers of a sliding-window counter (api.throttling.ApiRateThrottle).

@@ -1,10 +1,9 @@
-"""A request throttle whose count cannot be raced: one locked database row per client and scope.
+"""The API's rate limits, whose counts cannot be raced: one counter row per client, bumped by one upsert.
 
 django-ninja's `SimpleRateThrottle` reads the history from the cache, decides, then writes it back; two
 workers answering at once both read the same history and both let their request through (13 of 20
-concurrent requests passed a limit of 10). Here the read-decide-write happens inside a transaction
-that holds the bucket's row: `SELECT ... FOR UPDATE` on PostgreSQL; on SQLite the IMMEDIATE
-transaction (settings.DATABASES) already takes the database's write lock at BEGIN.
+concurrent requests passed a limit of 10). Here every limit (per token, per address, wrong tokens, tokens
+asked) is a sliding-window counter in one table, api.RateCounter, that the database bumps atomically.
 """
 
 import threading
@@ -12,52 +11,12 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpRequest
-from django.utils import timezone
-from ninja.throttling import AnonRateThrottle, BaseThrottle, SimpleRateThrottle
+from ninja.throttling import BaseThrottle, SimpleRateThrottle
 
-from api.models import RateCounter, ThrottleBucket
+from api.models import RateCounter
 from common.lockout import client_network
-
-
-class AtomicAnonRateThrottle(AnonRateThrottle):
-    """At most `rate` requests per address in any sliding window, counted atomically across workers."""
-
-    def __init__(self, rate: str | None = None, scope: str = "anon"):
-        super().__init__(rate)
-        self.scope = scope
-        # One instance serves every request of its operation, on every thread: keep per-request state apart.
-        self._local = threading.local()
-
-    def get_ident(self, request: HttpRequest) -> str | None:
-        # The address as the lockout and the API's rate limits see it (BAGAGE_PROXY_COUNT), an IPv6 client by /64.
-        return client_network(request)
-
-    def allow_request(self, request: HttpRequest) -> bool:
-        key = self.get_cache_key(request)
-        self._local.wait = None
-        if key is None or self.num_requests is None or self.duration is None:
-            return True
-        now = self.timer()
-        # The row must exist to be locked; a concurrent first request may have created it already.
-        ThrottleBucket.objects.bulk_create([ThrottleBucket(key=key)], ignore_conflicts=True)
-        with transaction.atomic():
-            bucket = ThrottleBucket.objects.select_for_update().get(key=key)
-            hits = [t for t in bucket.hits if t > now - self.duration]
-            if len(hits) >= self.num_requests:
-                self._local.wait = max(hits[-1] + self.duration - now, 1.0)
-                allowed = False
-            else:
-                hits.insert(0, now)
-                allowed = True
-            bucket.hits = hits
-            bucket.updated_at = timezone.now()
-            bucket.save(update_fields=["hits", "updated_at"])
-        return allowed
-
-    def wait(self) -> float | None:
-        return getattr(self._local, "wait", None)
 
 
 @dataclass(frozen=True)
@@ -160,6 +119,30 @@ class ApiRateThrottle(BaseThrottle):
 
     def timer(self) -> float:
         return time.time()
+
+    def wait(self) -> float | None:
+        return getattr(self._local, "wait", None)
+
+
+class AtomicAnonRateThrottle(BaseThrottle):
+    """One operation (asking a token): at most `rate` requests per address, counted like every other limit.
+
+    A refused request answers 429 `too_many_attempts` with Retry-After (the lockout's code: the cure is the same).
+    """
+
+    def __init__(self, rate: str | None, scope: str):
+        # Keys of its own: `anon_token:<address>` never meets the per-token limit's `token:t<id>`.
+        self.limit = Limit.parse(f"anon_{scope}", rate)
+        self._local = threading.local()
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self._local.wait = None
+        address = client_network(request)
+        if self.limit is None or not address:
+            return True
+        ((_limit, _estimate, wait),) = count_requests([(self.limit, address)], time.time())
+        self._local.wait = wait or None
+        return not wait
 
     def wait(self) -> float | None:
         return getattr(self._local, "wait", None)

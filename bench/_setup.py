@@ -20,3 +20,23 @@ def django_on_scratch_sqlite() -> Path:
     django.setup()
     call_command("migrate", verbosity=0)
     return scratch
+
+
+def surname(stem: str, n: int) -> str:
+    """The n-th made-up family name, letters only ("Durand", 120 → "Durandbca"): digits fold away in the identity
+    key, so "Durand1" and "Durand2" would be one person to the duplicate check."""
+    return stem + "".join("abcdefghij"[int(digit)] for digit in str(n))
+
+
+def with_identity_keys(people: list) -> list:
+    """Give made-up beneficiaries the identity key production writes (referrals.validators.identity_key)."""
+    from referrals.validators import identity_key
+
+    for person in people:
+        person.identity_key = identity_key(
+            first_name=person.first_name,
+            last_name=person.last_name,
+            birth_year=person.birth_year,
+            postal_code=person.postal_code,
+        )
+    return people

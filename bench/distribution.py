@@ -14,7 +14,7 @@ import io
 import statistics
 import time
 
-from _setup import django_on_scratch_sqlite
+from _setup import django_on_scratch_sqlite, surname, with_identity_keys
 
 
 def signature() -> str:
@@ -62,22 +62,23 @@ def main() -> None:
     Membership.objects.create(user=social, organisation=organisation)
     now = timezone.now()
     people = Beneficiary.objects.bulk_create(
-        [
-            Beneficiary(
-                first_name="Amina",
-                last_name=f"T{i}",
-                phone=f"+3375600{i:04d}",
-                postal_code="93200",
-                birth_year=1980,
-                eligibility=["rsa"],
-                consent_given_at=now,
-                consent_recorded_by=social,
-                consent_version_id="2026-01",
-                identity_key=f"t{i}|amina|1980|93200",
-                phone_key=f"+3375600{i:04d}",
-            )
-            for i in range(n)
-        ]
+        with_identity_keys(
+            [
+                Beneficiary(
+                    first_name="Amina",
+                    last_name=surname("T", i),
+                    phone=f"+3375600{i:04d}",
+                    postal_code="93200",
+                    birth_year=1980,
+                    eligibility=["rsa"],
+                    consent_given_at=now,
+                    consent_recorded_by=social,
+                    consent_version_id="2026-01",
+                    phone_key=f"+3375600{i:04d}",
+                )
+                for i in range(n)
+            ]
+        )
     )
     referrals = Referral.objects.bulk_create(
         [

@@ -46,6 +46,7 @@ from pathlib import Path  # noqa: E402
 
 import gevent  # noqa: E402
 import psycopg  # noqa: E402
+from _setup import surname, with_identity_keys  # noqa: E402
 from locust import FastHttpUser, between, constant, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
@@ -156,22 +157,23 @@ def bulk_load(devices: int, referrals: int, *, start: int = 0, batch: int = 5_00
         Device.objects.bulk_create(rows)
     for first in range(start, start + referrals, batch):
         people = Beneficiary.objects.bulk_create(
-            [
-                Beneficiary(
-                    first_name=("Amina", "Lucas", "Nour", "Jeanne")[i % 4],
-                    last_name=f"Durand{i}",
-                    phone=f"+3375{i:07d}",
-                    postal_code="93200",
-                    birth_year=1950 + i % 50,
-                    eligibility=["rsa"],
-                    consent_given_at=now,
-                    consent_recorded_by=social,
-                    consent_version_id=current_notice_version(),
-                    identity_key=f"durand{i}|amina|{1950 + i % 50}|93200",
-                    phone_key=f"+3375{i:07d}",
-                )
-                for i in range(first, min(start + referrals, first + batch))
-            ]
+            with_identity_keys(
+                [
+                    Beneficiary(
+                        first_name=("Amina", "Lucas", "Nour", "Jeanne")[i % 4],
+                        last_name=surname("Durand", i),
+                        phone=f"+3375{i:07d}",
+                        postal_code="93200",
+                        birth_year=1950 + i % 50,
+                        eligibility=["rsa"],
+                        consent_given_at=now,
+                        consent_recorded_by=social,
+                        consent_version_id=current_notice_version(),
+                        phone_key=f"+3375{i:07d}",
+                    )
+                    for i in range(first, min(start + referrals, first + batch))
+                ]
+            )
         )
         Referral.objects.bulk_create(
             [

@@ -15,7 +15,7 @@ import argparse
 import datetime as dt
 import time
 
-from _setup import django_on_scratch_sqlite
+from _setup import django_on_scratch_sqlite, surname, with_identity_keys
 from matching_solver import TODAY, instance
 
 SITE_CODES = ("LI", "SD", "PA", "AN", "LY", "GR", "MA", "MR", "NA", "TO", "BO", "ST")
@@ -65,22 +65,23 @@ def populate(args):
     Membership.objects.create(user=social, organisation=organisation)
     now = timezone.now()
     people = Beneficiary.objects.bulk_create(
-        [
-            Beneficiary(
-                first_name="Amina",
-                last_name=f"T{n}",
-                phone=f"+33756{n:06d}",
-                postal_code="93200",
-                birth_year=1980,
-                eligibility=["rsa"],
-                consent_given_at=now,
-                consent_recorded_by=social,
-                consent_version_id="2026-01",
-                identity_key=f"t{n}|amina|1980|93200",
-                phone_key=f"+33756{n:06d}",
-            )
-            for n in range(len(needs))
-        ],
+        with_identity_keys(
+            [
+                Beneficiary(
+                    first_name="Amina",
+                    last_name=surname("T", n),
+                    phone=f"+33756{n:06d}",
+                    postal_code="93200",
+                    birth_year=1980,
+                    eligibility=["rsa"],
+                    consent_given_at=now,
+                    consent_recorded_by=social,
+                    consent_version_id="2026-01",
+                    phone_key=f"+33756{n:06d}",
+                )
+                for n in range(len(needs))
+            ]
+        ),
         batch_size=2000,
     )
     Referral.objects.bulk_create(

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from _setup import ROOT, django_on_scratch_sqlite
+from _setup import ROOT, django_on_scratch_sqlite, surname, with_identity_keys
 
 SCRATCH_DB = "bagage_bench_reports"
 
@@ -86,22 +86,23 @@ def build(n: int) -> None:
     extra = n // 5  # referrals that ended without a kit
     with transaction.atomic():
         people = Beneficiary.objects.bulk_create(
-            [
-                Beneficiary(
-                    first_name="P",
-                    last_name=f"N{i}",
-                    phone=f"+33600{i:06d}",
-                    postal_code=rng.choice(postal_codes),
-                    birth_year=1980,
-                    eligibility=rng.sample(criteria, rng.randint(1, 2)),
-                    consent_given_at=now,
-                    consent_recorded_by=social,
-                    consent_version_id="2026-01",
-                    identity_key=f"k{i}",
-                    phone_key=f"+33600{i:06d}",
-                )
-                for i in range(n + extra)
-            ],
+            with_identity_keys(
+                [
+                    Beneficiary(
+                        first_name="P",
+                        last_name=surname("N", i),
+                        phone=f"+33600{i:06d}",
+                        postal_code=rng.choice(postal_codes),
+                        birth_year=1980,
+                        eligibility=rng.sample(criteria, rng.randint(1, 2)),
+                        consent_given_at=now,
+                        consent_recorded_by=social,
+                        consent_version_id="2026-01",
+                        phone_key=f"+33600{i:06d}",
+                    )
+                    for i in range(n + extra)
+                ]
+            ),
             batch_size=batch,
         )
         at = [now - dt.timedelta(days=rng.uniform(0, 730)) for _ in range(n)]

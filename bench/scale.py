@@ -85,11 +85,14 @@ def big_load(devices: int, referrals: int) -> float:
             INSERT INTO referrals_beneficiary (first_name, last_name, phone, email, postal_code, birth_year,
                 language, accessibility_needs, eligibility, eligibility_note, consent_given_at,
                 consent_recorded_by_id, consent_version, identity_key, phone_key)
-            SELECT (ARRAY['Amina', 'Lucas', 'Nour', 'Jeanne'])[1 + mod(i, 4)], 'Big' || i,
-                   '+3376' || lpad(i::text, 7, '0'),
+            SELECT first_name, last_name, '+3376' || lpad(i::text, 7, '0'),
                    '', '93200', 1950 + mod(i, 50), 'fr', '', '["rsa"]', '', now(), %s, %s,
-                   'big' || i || '|x|' || (1950 + mod(i, 50)) || '|93200', '+3376' || lpad(i::text, 7, '0')
-            FROM generate_series(1, %s) AS i
+                   -- referrals.validators.identity_key, for names of plain ASCII letters (bench/_setup.surname)
+                   lower(last_name) || '|' || lower(first_name) || '|' || (1950 + mod(i, 50)) || '|93200',
+                   '+3376' || lpad(i::text, 7, '0')
+            FROM generate_series(1, %s) AS i,
+                 LATERAL (SELECT (ARRAY['Amina', 'Lucas', 'Nour', 'Jeanne'])[1 + mod(i, 4)] AS first_name,
+                                 'Big' || translate(i::text, '0123456789', 'abcdefghij') AS last_name) AS names
             """,
             [social.pk, version, referrals],
         )

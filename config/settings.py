@@ -248,9 +248,8 @@ AXES_HANDLER = "common.lockout.LockoutHandler"
 BAGAGE_PROXY_COUNT = int(os.environ.get("BAGAGE_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "common.lockout.client_ip"
 NINJA_NUM_PROXIES = BAGAGE_PROXY_COUNT
-# Issuing tokens is throttled per address by api.throttling: a locked database row per address, so that
-# concurrent requests on every worker are counted one after another. The cache is a database table too
-# (created by an accounts migration), shared by every worker with no extra service.
+# Issuing tokens is throttled per address (api.throttling.AtomicAnonRateThrottle), counted in the database like
+# the limits below, so that concurrent requests on every worker are counted one after another.
 BAGAGE_TOKEN_RATE = os.environ.get("BAGAGE_TOKEN_RATE", "10/min")
 # Every other API request is counted per token (or signed-in user) and per address (api.throttling.ApiRateThrottle,
 # a sliding-window counter in the database): 20 a second per token is more than a person or a scanner sends;
@@ -259,7 +258,6 @@ BAGAGE_TOKEN_RATE = os.environ.get("BAGAGE_TOKEN_RATE", "10/min")
 BAGAGE_API_RATE_TOKEN = os.environ.get("BAGAGE_API_RATE_TOKEN", "1200/min")
 BAGAGE_API_RATE_ADDRESS = os.environ.get("BAGAGE_API_RATE_ADDRESS", "6000/min")
 BAGAGE_API_BAD_TOKEN_RATE = os.environ.get("BAGAGE_API_BAD_TOKEN_RATE", "30/min")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "bagage_cache"}}
 
 LOGGING = {
     "version": 1,

@@ -140,9 +140,7 @@ def device_fields(rng: random.Random, n: int) -> dict:
 
 
 def _grade(rng: random.Random, device) -> str:
-    suggestion = suggest_grade(
-        Specs(device.kind, device.ram_gb, device.storage_gb, device.storage_type, device.cpu_mark, device.os)
-    )
+    suggestion = suggest_grade(Specs.of(device))
     return suggestion.grade or rng.choice(["PREMIUM", "A", "A", "B", "B", "C"])
 
 

@@ -55,6 +55,11 @@ class Specs:
     cpu_mark: int | None = None
     os: str = ""
 
+    @classmethod
+    def of(cls, device) -> "Specs":
+        """What a grade is suggested from, as the device (or any object with its fields) records it."""
+        return cls(device.kind, device.ram_gb, device.storage_gb, device.storage_type, device.cpu_mark, device.os)
+
 
 @dataclass
 class GradeSuggestion:

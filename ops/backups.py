@@ -151,7 +151,7 @@ def _pg_restore(backup: Path, target: dict) -> None:
 
     name = str(target["NAME"])
     try:
-        # As accounts' ensure_database does: a missing database is created, in UTF-8 from template0.
+        # As ensure_database does: a missing database is created, in UTF-8 from template0.
         url = _pg_url(target)
         if not database_exists(url):
             create_database(url, encoding="utf8", template="template0")

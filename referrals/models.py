@@ -189,7 +189,13 @@ class Beneficiary(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name[:1]}."
+        return self.short_name
+
+    @property
+    def short_name(self) -> str:
+        """First name and the initial of the last name ("Amina D."): all that staff lists and plans show."""
+        last = self.last_name.strip()
+        return f"{self.first_name} {last[:1].upper()}." if last else self.first_name
 
 
 class Referral(models.Model):

@@ -23,12 +23,13 @@ def add_field_errors(
     skip_refused: bool = False,
 ) -> None:
     """Add every refused field of `refusal` to `form`: a domain field `beneficiary.phone` goes to the form's
-    `phone` (or to `names[field]`; None puts it on top). With `skip_refused`, a field the form has refused already
+    `phone` (or to `names[field]`, or `names[\"phone\"]`; None puts it on top). With `skip_refused`, a field the form has refused already
     keeps its own message only."""
     names = names or {}
     for item in _items(refusal):
         domain_field = item.get("field") or ""
-        name = names[domain_field] if domain_field in names else domain_field.split(".")[-1]
+        last = domain_field.split(".")[-1]
+        name = names[domain_field] if domain_field in names else names.get(last, last)
         field = form.fields.get(name) if name else None
         target = name if field is not None and not field.widget.is_hidden else None
         if skip_refused and target and target in form.errors:

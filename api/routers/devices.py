@@ -195,16 +195,7 @@ def get_device(asset_tag: str) -> Device:
 def detail(device: Device, user) -> Device:
     """The device with what the detail view adds: open transitions and the suggested grade."""
     device.allowed_transitions = policies.device_actions(user, device)["transitions"]
-    device.suggested_grade = suggest_grade(
-        Specs(
-            kind=device.kind,
-            ram_gb=device.ram_gb,
-            storage_gb=device.storage_gb,
-            storage_type=device.storage_type,
-            cpu_mark=device.cpu_mark,
-            os=device.os,
-        )
-    )
+    device.suggested_grade = suggest_grade(Specs.of(device))
     return device
 
 

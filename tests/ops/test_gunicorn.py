@@ -23,7 +23,6 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 
 from tests.conftest import require_or_skip
@@ -118,7 +117,6 @@ def database_url() -> str:
 
 @pytest.fixture
 def server(gunicorn_server):
-    cache.clear()  # the throttle's counters are a table that flushing between tests does not empty
     return gunicorn_server
 
 

@@ -155,6 +155,6 @@ def test_the_daily_expire_command(people, settings, capsys):
 
     settings.BAGAGE_REFERRAL_EXPIRY_DAYS = 10
     ReferralFactory(social_worker=people["social_worker"], status_changed_at=timezone.now() - dt.timedelta(days=11))
-    call_command("expire")
+    call_command("expire_referrals")
     assert "Expired 1 referrals" in capsys.readouterr().out
     assert Referral.objects.get().status == "expired"

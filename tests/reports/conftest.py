@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from distribution import services as distribution
-from inventory import services as stock
+from inventory import services as inventory
 from referrals import services as referrals
 from referrals.models import Referral
 from tests.conftest import ApiClient
@@ -117,7 +117,7 @@ def network(db):
     distribution.holds_expire(today=timezone.localdate() + dt.timedelta(days=30))
 
     scrap = DeviceFactory(site=sd, created_by=warehouse, imei=valid_imei(99_001))
-    stock.device_transition(user=warehouse, device=scrap, to="recycled", note="screen broken beyond repair")
+    inventory.device_transition(user=warehouse, device=scrap, to="recycled", note="screen broken beyond repair")
     return {
         "sd": sd,
         "ly": ly,

@@ -8,6 +8,7 @@ from distribution.enums import Payment, ReturnOutcome, ReturnReason
 from distribution.models import Allocation, Return
 from distribution.validators import CONTRIBUTION_MAX, clean_contribution, clean_signature
 from referrals.enums import Accessory
+from web.forms import show_error
 
 # A data URL of the largest signature the validator accepts (200 KB of PNG, base64).
 SIGNATURE_MAX_CHARS = 300_000
@@ -106,8 +107,7 @@ class HandoverForm(forms.Form):
             try:
                 check()
             except ValidationFailed as exc:
-                field = exc.extra.get("field")
-                self.add_error(field if field in self.fields else None, exc.message)
+                show_error(self, exc)
         return data
 
 

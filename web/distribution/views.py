@@ -23,14 +23,8 @@ from referrals.enums import ReferralStatus
 from referrals.policies import referrals_for
 from sites.selectors import site_list
 from web.distribution.forms import HandoverForm, ReleaseForm, ReserveForm, ReturnForm, choice_key
+from web.forms import show_error
 from web.permissions import allowed
-
-
-def _form_error(form, exc: DomainError, aliases: dict | None = None) -> None:
-    """A service's refusal beside the field it names, or at the top of the form."""
-    field = str(exc.extra.get("field", "")).split(".")[-1]
-    field = (aliases or {}).get(field, field)
-    form.add_error(field if field in form.fields else None, exc.message)
 
 
 def _allocation(user, allocation_id: int, action: str = "kit.read") -> Allocation:
@@ -93,7 +87,7 @@ def kit_reserve(request, referral_id: int):
             form.is_valid()
             if ticked not in still:
                 form.errors.pop("choice", None)
-            _form_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("Kit %(number)s reserved.") % {"number": allocation.number})
             return redirect("web:kit", allocation_id=allocation.pk)
@@ -255,7 +249,7 @@ def kit_handover(request, allocation_id: int):
                 signed_on_paper=data["signed_on_paper"],
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("Kit %(number)s handed over.") % {"number": allocation.number})
             return redirect("web:receipt", number=handover.receipt.number)
@@ -323,7 +317,7 @@ def device_return(request, asset_tag: str):
             )
         except DomainError as exc:
             # A swap reserves the replacement: its refusals name the device.
-            _form_error(form, exc, {"device": "replacement"})
+            show_error(form, exc, {"device": "replacement"})
         else:
             messages.success(
                 request,

@@ -45,7 +45,7 @@ def _rows(proposal) -> list[dict]:
         rows.append(
             {
                 "line": line,
-                "person": words.person(line.referral.beneficiary),
+                "person": line.referral.beneficiary.short_name,
                 "device": device,
                 "device_kind": DeviceKind(device.kind).label if device else "",
                 "item": words.item_label(line.line_item) if line.line_item_id else "",
@@ -64,7 +64,7 @@ def _unserved(proposal) -> list[dict]:
     return [
         {
             "referral_id": entry["referral"],
-            "person": words.person(referrals[entry["referral"]].beneficiary) if entry["referral"] in referrals else "",
+            "person": referrals[entry["referral"]].beneficiary.short_name if entry["referral"] in referrals else "",
             "site": referrals[entry["referral"]].site if entry["referral"] in referrals else None,
             "reason": words.unserved_reason(entry["code"], entry.get("why") or {}),
         }

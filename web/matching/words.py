@@ -52,12 +52,6 @@ def _waited(why: dict) -> str:
     return text
 
 
-def person(beneficiary) -> str:
-    """First name and the initial of the last name: all a plan shows of a person."""
-    last = beneficiary.last_name.strip()
-    return f"{beneficiary.first_name} {last[:1].upper()}." if last else beneficiary.first_name
-
-
 def line_reasons(why: dict, site_names: dict[str, str]) -> list[str]:
     """Why the plan gives this kit to this referral, in short phrases."""
     reasons = [_waited(why)]

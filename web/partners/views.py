@@ -13,6 +13,7 @@ from common.parsing import parse_id
 from referrals import policies, selectors, services
 from referrals.enums import OPEN_STATES
 from web.confirm import confirmation, confirmed
+from web.forms import show_error
 from web.partners.forms import InvitationForm, OrganisationForm
 from web.permissions import allowed
 
@@ -24,8 +25,7 @@ def partner_list(request):
         try:
             organisation = services.organisation_create(user=request.user, **form.cleaned_data)
         except DomainError as exc:
-            field = exc.extra.get("field")
-            form.add_error(field if field in form.fields else None, exc.message)
+            show_error(form, exc)
         else:
             messages.success(
                 request, gettext("%(name)s registered; a coordinator will decide.") % {"name": organisation.name}

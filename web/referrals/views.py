@@ -25,6 +25,7 @@ from referrals.workflows import DECISIONS
 from sites.selectors import reception_points
 from web.confirm import confirmation, confirmed
 from web.errors import add_field_errors
+from web.forms import show_error
 from web.permissions import allowed
 from web.referrals.forms import LANGUAGES, NoticePublishForm, ReferralEditForm, ReferralForm, notice_to_plain
 from web.templatetags.bagage import person
@@ -107,7 +108,7 @@ def referral_new(request):
                 consent_version=data["consent_version"],
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            show_error(form, exc, {"consent_version": None})
         else:
             messages.success(
                 request,
@@ -208,7 +209,7 @@ def referral_edit(request, referral_id: int):
                     },
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                show_error(form, exc, {"consent_version": None})
                 status = exc.status if 400 <= exc.status < 500 else 400
             else:
                 messages.success(

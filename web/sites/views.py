@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 
 from common.exceptions import DomainError
 from sites import opendata, policies, selectors, services
+from web.forms import show_error
 from web.permissions import allowed
 from web.sites.forms import SiteForm
 
@@ -36,8 +37,7 @@ def site_detail(request, code: str):
             try:
                 services.site_update(user=request.user, site=site, **form.cleaned_data)
             except DomainError as exc:
-                field = exc.extra.get("field")
-                form.add_error(field if field in form.fields else None, exc.message)
+                show_error(form, exc)
             else:
                 messages.success(request, gettext("Saved."))
                 return redirect("web:site", code=site.code)

@@ -32,6 +32,7 @@ from inventory.models import LineItem
 from labels.stocks import STOCKS
 from sites.selectors import site_list
 from web.confirm import confirmation, confirmed
+from web.forms import show_error
 from web.permissions import allowed
 from web.stock.forms import (
     BatchForm,
@@ -101,9 +102,7 @@ DEVICE_EDITABLE = ("grade", "location", "cpu", "cpu_mark", "battery_health_pct",
 
 def _device_page(request, device, *, kept: dict | None = None, confirm=None, status: int = 200):
     actions = policies.device_actions(request.user, device)
-    suggestion = suggest_grade(
-        Specs(device.kind, device.ram_gb, device.storage_gb, device.storage_type, device.cpu_mark, device.os)
-    )
+    suggestion = suggest_grade(Specs.of(device))
     kept = kept or {}
     return render(
         request,
@@ -197,8 +196,7 @@ def batch_list(request):
             try:
                 batch = services.batch_create(user=request.user, **data)
             except DomainError as exc:
-                field = exc.extra.get("field")
-                form.add_error(field if field in form.fields else None, exc.message)
+                show_error(form, exc)
             else:
                 return redirect("web:batch", batch_id=batch.pk)
     page = Paginator(selectors.batch_list(site=request.GET.get("site")), 50).get_page(request.GET.get("page"))
@@ -249,8 +247,7 @@ def batch_detail(request, batch_id: int):
                 try:
                     device = services.device_register(user=request.user, site=batch.site, batch=batch, **fields)
                 except DomainError as exc:
-                    field = exc.extra.get("field")
-                    device_form.add_error(field if field in device_form.fields else None, exc.message)
+                    show_error(device_form, exc)
                 else:
                     messages.success(request, _("%(tag)s registered.") % {"tag": device.asset_tag})
                     kept = {k: device_form.cleaned_data.get(k) or "" for k in ("kind", "brand", "model")}
@@ -291,8 +288,7 @@ def offer_list(request):
             try:
                 offer = services.offer_create(user=request.user, **form.cleaned_data)
             except DomainError as exc:
-                field = exc.extra.get("field")
-                form.add_error(field if field in form.fields else None, exc.message)
+                show_error(form, exc)
                 status = exc.status if 400 <= exc.status < 500 else 400
             else:
                 messages.success(request, _("Offer %(name)s created.") % {"name": offer.name})
@@ -360,7 +356,7 @@ def shelf_labels(request):
                 content = label_sheet_pdf(labels, label_stock(data["stock"], data["site"]), data["start"])
                 return _pdf(content, "shelves.pdf")
             except DomainError as exc:
-                form.add_error(exc.extra.get("field") if exc.extra.get("field") in form.fields else None, exc.message)
+                show_error(form, exc)
         status = 400
     return render(request, "web/shelf_labels.html", {"form": form}, status=status)
 
