@@ -44,6 +44,8 @@ ACCESS_ACTIONS = {
     "cancel": _("Read the details to cancel"),
     "events": _("Read the history"),
     "export": _("Exported the person's data"),
+    "handover": _("Read the details to hand over the kit"),
+    "admin": _("Read the details in the administration"),
 }
 
 # A row of a CSV import report (inventory.services.ImportRow.status).
