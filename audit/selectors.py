@@ -1,5 +1,8 @@
 """The audit trail: one read-only list of every state change, merged from each domain's history rows.
 
+Reads are no changes: who read a person's details is the access log's (referrals.BeneficiaryAccess), never here,
+so that opening a handover page never looks like a handover.
+
 Each source is a `values()` queryset of the same columns; they are joined with UNION ALL and ordered by time in
 the database, so a page costs one COUNT and one page query whatever the number of sources. Filters (who, which
 object, when) apply inside each source, where the indexes are. History rows are append-only
@@ -9,13 +12,13 @@ object, when) apply inside each source, where the indexes are. History rows are 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, F, QuerySet, TextField, Value
+from django.db.models import BigIntegerField, F, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast, Coalesce
 
-from accounts.models import AccountEvent
-from distribution.models import AllocationEvent, Handover
-from inventory.models import DeviceEvent, LineItemEvent
-from referrals.models import AuthorisationDecision, BeneficiaryAccess, ReferralEvent
+from accounts.models import AccountEvent, User
+from distribution.models import Allocation, AllocationEvent, Handover, Receipt
+from inventory.models import Device, DeviceEvent, LineItem, LineItemEvent, mask_secret
+from referrals.models import AuthorisationDecision, Organisation, ReferralEvent
 
 
 @dataclass(frozen=True)
@@ -35,16 +38,6 @@ SOURCES = (
     Source("device", DeviceEvent, "device_id", action="kind"),
     Source("line_item", LineItemEvent, "item_id"),
     Source("referral", ReferralEvent, "referral_id", action="kind"),
-    Source(
-        "referral",
-        BeneficiaryAccess,
-        "referral_id",
-        by_field="user",
-        action="action",
-        from_status=None,
-        to_status=None,
-        note=None,
-    ),
     Source(
         "organisation",
         AuthorisationDecision,
@@ -119,3 +112,102 @@ def entry_out(row: dict) -> dict:
         "to_status": row["a_to"],
         "note": row["a_note"],
     }
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    """An object of the trail as people know it: its number (asset tag, kit or receipt number, #id) or name."""
+
+    object_type: str
+    object_id: int
+    number: str
+    key: str | int  # what its page is found by: asset tag, receipt number, id
+    page: str  # which page: "device", "kit", "receipt", "referral", "offer", "partner", "" for none
+
+
+def _people(ids: set[int]) -> dict[int, str]:
+    return {
+        pk: f"{first} {last}".strip() or username
+        for pk, first, last, username in User.objects.filter(pk__in=ids).values_list(
+            "pk", "first_name", "last_name", "username"
+        )
+    }
+
+
+def describe(entries: list[dict]) -> tuple[dict[int, str], dict[tuple[str, int], ObjectRef], dict[int, ObjectRef]]:
+    """For a page of entry_out() rows: who by name (user id → name), each object by its number, and each
+    handover's receipt (allocation id → receipt). One query per kind of object on the page, whatever its size."""
+    ids: dict[str, set[int]] = {}
+    for entry in entries:
+        ids.setdefault(entry["object_type"], set()).add(entry["object_id"])
+    people_ids = {e["by_id"] for e in entries if e["by_id"]} | ids.get("account", set())
+    people = _people(people_ids)
+    refs: dict[tuple[str, int], ObjectRef] = {}
+    if ids.get("device"):
+        for pk, tag in Device.objects.filter(pk__in=ids["device"]).values_list("pk", "asset_tag"):
+            refs["device", pk] = ObjectRef("device", pk, tag, tag, "device")
+    if ids.get("allocation"):
+        for pk, number in Allocation.objects.filter(pk__in=ids["allocation"]).values_list("pk", "number"):
+            refs["allocation", pk] = ObjectRef("allocation", pk, number, pk, "kit")
+    if ids.get("line_item"):
+        rows = LineItem.objects.filter(pk__in=ids["line_item"]).values_list("pk", "iccid", "voucher_code", "offer_id")
+        for pk, iccid, voucher, offer_id in rows:
+            refs["line_item", pk] = ObjectRef(
+                "line_item", pk, iccid or mask_secret(voucher) or f"#{pk}", offer_id, "offer"
+            )
+    if ids.get("organisation"):
+        for pk, name in Organisation.objects.filter(pk__in=ids["organisation"]).values_list("pk", "name"):
+            refs["organisation", pk] = ObjectRef("organisation", pk, name, pk, "partner")
+    for pk in ids.get("referral", ()):
+        refs["referral", pk] = ObjectRef("referral", pk, f"#{pk}", pk, "referral")
+    for pk in ids.get("account", ()):
+        refs["account", pk] = ObjectRef("account", pk, people.get(pk, f"#{pk}"), pk, "")
+    handed = {e["object_id"] for e in entries if e["object_type"] == "allocation" and e["action"] == "handover"}
+    receipts = {
+        allocation_id: ObjectRef("allocation", allocation_id, number, number, "receipt")
+        for allocation_id, number in Receipt.objects.filter(handover__allocation_id__in=handed).values_list(
+            "handover__allocation_id", "number"
+        )
+    }
+    return people, refs, receipts
+
+
+def find_object(number: str, object_type: str | None = None) -> tuple[str, int] | None:
+    """The object a number names, as the audit page is asked for it: an asset tag, a kit number (A-…), a receipt
+    number (R-…, its kit), a referral's #number, or with `object_type` that object's plain number."""
+    text = number.strip()
+    plain = text.lstrip("#")
+    if plain.isdigit() and len(plain) < 18:
+        return (object_type or "referral", int(plain)) if object_type != "device" else _device(text)
+    if object_type in (None, "device") and (found := _device(text)):
+        return found
+    if object_type in (None, "allocation"):
+        allocation = Allocation.objects.filter(number__iexact=text).values_list("pk", flat=True).first()
+        if allocation is None:
+            allocation = (
+                Receipt.objects.filter(number__iexact=text).values_list("handover__allocation_id", flat=True).first()
+            )
+        if allocation is not None:
+            return ("allocation", allocation)
+    if object_type in (None, "line_item"):
+        item = LineItem.objects.filter(iccid=text).values_list("pk", flat=True).first()
+        if item is not None:
+            return ("line_item", item)
+    return None
+
+
+def _device(text: str) -> tuple[str, int] | None:
+    pk = Device.objects.filter(asset_tag__iexact=text).values_list("pk", flat=True).first()
+    return ("device", pk) if pk is not None else None
+
+
+def find_person(text: str) -> list[int]:
+    """The accounts a name or username names: the username exactly, else the full name (first and last)."""
+    text = " ".join(text.split())
+    by_username = list(User.objects.filter(username__iexact=text).values_list("pk", flat=True))
+    if by_username:
+        return by_username
+    people = User.objects.all()
+    for word in text.split():
+        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return list(people.values_list("pk", flat=True)[:5])

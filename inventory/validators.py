@@ -16,7 +16,7 @@ from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumError
 
 from common.exceptions import ValidationFailed
-from inventory.enums import DeviceKind, Grade, OfferKind, StorageType
+from inventory.enums import PHONE_KINDS, DeviceKind, Grade, OfferKind, StorageType
 from inventory.models import MASK_MIN_LENGTH, Device, LineItem
 
 # Fields a person may set on a device, at registration or later.
@@ -75,6 +75,26 @@ def clean_iccid(value: str, field: str = "iccid") -> str:
     if not luhn.is_valid(number):
         raise ValidationFailed(_("The ICCID check digit is wrong."), "invalid_iccid", field=field)
     return number
+
+
+# Two IMEIs scanned in one go (the box kept the first when the second came) make 30 digits: no phone maker's
+# serial number is that; 16 digits and more, all digits, is taken for such a slip.
+RUN_TOGETHER_DIGITS = 16
+
+
+def check_phone_serial(kind: str | None, serial_number: str | None, field: str = "serial_number") -> None:
+    """Refuse, for a phone, a "serial number" of 16 digits or more, all digits: IMEIs run together."""
+    text = compact_digits(serial_number or "")
+    if kind in PHONE_KINDS and text.isascii() and text.isdigit() and len(text) >= RUN_TOGETHER_DIGITS:
+        raise ValidationFailed(
+            _(
+                "A phone's serial number is not %(count)s digits long: two IMEIs scanned together? "
+                "Scan one code at a time."
+            )
+            % {"count": len(text)},
+            "invalid_serial_number",
+            field=field,
+        )
 
 
 def _text(value: Any) -> str:
@@ -158,6 +178,11 @@ def device_field_errors(
             errors[name] = exc
         except ValueError as exc:
             errors[name] = ValidationFailed(str(exc), f"invalid_{name}", field=name)
+    if "serial_number" not in errors and clean.get("serial_number"):
+        try:
+            check_phone_serial(clean.get("kind") or values.get("kind"), clean["serial_number"])
+        except ValidationFailed as exc:
+            errors["serial_number"] = exc
     if clean.get("imei") and clean.get("imei") == clean.get("imei2"):
         errors["imei2"] = ValidationFailed(_("The second IMEI repeats the first."), "invalid_imei2", field="imei2")
     return clean, errors

@@ -23,8 +23,8 @@ def add_field_errors(
     skip_refused: bool = False,
 ) -> None:
     """Add every refused field of `refusal` to `form`: a domain field `beneficiary.phone` goes to the form's
-    `phone` (or to `names[field]`, or `names[\"phone\"]`; None puts it on top). With `skip_refused`, a field the form has refused already
-    keeps its own message only."""
+    `phone` (or to `names[field]`, or to `names["phone"]`; None puts it on top). With `skip_refused`, a field
+    the form has refused already keeps its own message only."""
     names = names or {}
     for item in _items(refusal):
         domain_field = item.get("field") or ""

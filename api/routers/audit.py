@@ -34,8 +34,9 @@ class AuditEntryOut(Schema):
 @router.get("/audit", response=list[AuditEntryOut])
 @paginate(PageNumber, transform=lambda row, request: selectors.entry_out(row))
 def audit_list(request: HttpRequest, filters: Query[AuditFilters]):
-    """Every state change (devices, connectivity lines, referrals and reads of them, organisations, allocations,
-    handovers, accounts), newest first. Coordinators only; the history is append-only."""
+    """Every state change (devices, connectivity lines, referrals, organisations, allocations, handovers,
+    accounts), newest first. Coordinators only; the history is append-only. Reads of a person's details are no
+    changes: they are in the access log."""
     policies.require(request.auth, "audit.read")
     return selectors.audit_entries(
         user_id=filters.user,

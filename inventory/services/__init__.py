@@ -15,6 +15,7 @@ from inventory.services.connectivity import (
 from inventory.services.devices import (
     device_hand_over,
     device_labels_printed,
+    device_make_ready,
     device_register,
     device_release,
     device_reserve,
@@ -44,6 +45,7 @@ __all__ = [
     "batch_import_devices",
     "device_hand_over",
     "device_labels_printed",
+    "device_make_ready",
     "device_register",
     "device_release",
     "device_reserve",

@@ -25,7 +25,7 @@ from inventory.enums import (
 from inventory.exceptions import Conflict, DuplicateDevice, InvalidTransition, NotFound, ValidationFailed
 from inventory.models import Batch, Device, DeviceEvent, Erasure
 from inventory.services.tags import asset_tags_allocate
-from inventory.validators import clean_device_fields
+from inventory.validators import check_phone_serial, clean_device_fields
 from inventory.workflows import DEVICE_WORKFLOW
 from sites.models import Site
 
@@ -133,6 +133,8 @@ def device_update(*, user, device: Device | str, changes: Mapping[str, Any], not
     if "kind" in spec_changes and spec_changes["kind"] != device.kind:
         raise ValidationFailed(_("The kind cannot change: it is part of the asset tag."), "kind_locked", field="kind")
     clean = clean_device_fields(spec_changes, partial=True)
+    if clean.get("serial_number"):
+        check_phone_serial(device.kind, clean["serial_number"])
     if {"imei", "imei2", "serial_number", "brand"} & clean.keys():
         merged = {k: clean.get(k, getattr(device, k)) for k in ("brand", "serial_number", "imei", "imei2")}
         _raise_if_duplicate(merged, exclude_id=device.id)
@@ -325,6 +327,43 @@ def erasure_record(
     data = {"erasure": erasure.pk}
     device_event(device, user, DeviceEventKind.ERASURE, from_status=device.status, note=note, data=data).save()
     return erasure
+
+
+# The workshop's steps to ready, in order: a device at one of them goes through the ones after it.
+TO_READY = (DeviceStatus.DIAGNOSED, DeviceStatus.WIPED, DeviceStatus.REFURBISHED, DeviceStatus.READY)
+
+
+@atomic
+def device_make_ready(
+    *,
+    user,
+    device: Device | str,
+    grade: str,
+    erasure: Mapping[str, Any] | None = None,
+    specs: Mapping[str, Any] | None = None,
+    note: str = "",
+) -> Device:
+    """Take a diagnosed (or wiped, or refurbished) device to ready in one go, when its erasure, grade and specs are
+    known: the erasure recorded if given, the grade and specs saved, then each step of the life cycle, every one
+    recorded as if done one by one. All or nothing: a step refused (no passed erasure, no valid IMEI…) leaves the
+    device as it was."""
+    policies.require(user, "stock.write")
+    device = lock_device(device)
+    if device.status not in TO_READY[:-1]:
+        raise InvalidTransition(
+            _("%(tag)s is %(status)s: only a diagnosed, wiped or refurbished device is made ready in one go.")
+            % {"tag": device.asset_tag, "status": status_label(device.status)},
+            from_status=device.status,
+            to_status=DeviceStatus.READY,
+        )
+    if not (grade or "").strip():
+        raise ValidationFailed(_("Choose the grade."), "grade_required", field="grade")
+    if erasure:
+        erasure_record(user=user, device=device, **{"finished_at": timezone.now(), **erasure})
+    device_update(user=user, device=device, changes={**(specs or {}), "grade": grade}, note=note)
+    for status in TO_READY[TO_READY.index(device.status) + 1 :]:
+        device = device_transition(user=user, device=device.asset_tag, to=status, note=note)
+    return device
 
 
 def device_labels_printed(*, user, devices: Iterable[Device], stock: str) -> None:

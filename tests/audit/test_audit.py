@@ -121,12 +121,12 @@ def test_the_audit_page_lists_changes_for_coordinators_only(coordinator_user, wa
     device, _event = a_device_event(warehouse_user)
     client = Client()
     client.force_login(coordinator_user)
-    page = client.get("/audit/", {"object_type": "device", "object_id": device.pk})
+    page = client.get("/audit/", {"object_type": "device", "object_id": device.asset_tag})
     assert page.status_code == 200
     text = page.content.decode()
-    assert "rangé" in text and warehouse_user.username in text
-    # Words, in the reader's language, not the stored codes.
-    assert "Caractéristiques modifiées" in text and "Équipement #" in text
+    assert "rangé" in text and warehouse_user.get_full_name() in text
+    # Words, in the reader's language, not the stored codes; the device by its asset tag, never its database id.
+    assert "Caractéristiques modifiées" in text and f'Équipement <a href="/devices/{device.asset_tag}/">' in text
     other = Client()
     other.force_login(warehouse_user)
     assert other.get("/audit/").status_code == 403

@@ -109,7 +109,9 @@ def test_mediators_read_batches_but_cannot_change_stock(mediator_user):
 def test_the_device_page_offers_the_next_steps_and_the_suggested_grade(client):
     device = DeviceFactory(laptop=True, status="refurbished", grade="")
     html = client.get(f"/devices/{device.asset_tag}/").content.decode()
-    assert 'name="to" value="ready"' in html and 'name="to" value="recycled"' in html
+    # Ready would be refused (no erasure, no grade): it is not offered, and the page says what it waits for.
+    assert 'name="to" value="ready"' not in html and 'name="to" value="recycled"' in html
+    assert 'data-testid="waiting-steps"' in html
     assert 'data-testid="suggested-grade"' in html and "Suggéré : A" in html
     assert "Enregistrer un effacement des données" in html
 

@@ -3,18 +3,19 @@
 import datetime as dt
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import AccountEventKind
-from accounts.models import User
 from audit import policies, selectors
-from common.parsing import parse_day, parse_id
+from common.parsing import parse_day
 from distribution.enums import AllocationStatus
 from inventory.enums import DeviceEventKind, DeviceStatus, LineItemStatus
 from referrals.enums import Authorisation, ReferralEventKind, ReferralStatus
 from web.permissions import allowed
-from web.templatetags.bagage import ACCESS_ACTIONS, note_in_words
+from web.templatetags.bagage import note_in_words
 
 PAGE_SIZE = 200
 
@@ -36,7 +37,7 @@ STATUSES = {
 COMMON_ACTIONS = {"status": _("Status change"), "authorisation": _("Authorisation decision"), "handover": _("Handover")}
 ACTIONS = {
     "device": {kind.value: kind.label for kind in DeviceEventKind},
-    "referral": {**{kind.value: kind.label for kind in ReferralEventKind}, **ACCESS_ACTIONS},
+    "referral": {kind.value: kind.label for kind in ReferralEventKind},
     "account": {kind.value: kind.label for kind in AccountEventKind},
 }
 
@@ -72,29 +73,93 @@ def _day(value: str | None, *, end: bool = False) -> dt.datetime | None:
     return start + dt.timedelta(days=1) if end else start
 
 
+# The page each kind of object opens on (selectors.ObjectRef.page), by the key it gives.
+OBJECT_PAGES = {
+    "device": "web:device",
+    "kit": "web:kit",
+    "receipt": "web:receipt",
+    "referral": "web:referral",
+    "offer": "web:offer",
+    "partner": "web:partner",
+}
+
+
+def _link(ref) -> str:
+    return reverse(OBJECT_PAGES[ref.page], args=[ref.key]) if ref and ref.page in OBJECT_PAGES else ""
+
+
+def _filters(query) -> tuple[dict, list[str]]:
+    """The page's filters from the query string, and what is refused, in words: a filter never silently ignored."""
+    refused: list[str] = []
+    filters: dict = {}
+    person = (query.get("user") or "").strip()
+    if person:
+        found = selectors.find_person(person)
+        if len(found) == 1:
+            filters["user_id"] = found[0]
+        elif not found:
+            refused.append(gettext("No account is called “%(name)s”.") % {"name": person})
+        else:
+            refused.append(
+                gettext("Several accounts match “%(name)s”: give the username or the full name.") % {"name": person}
+            )
+    object_type = query.get("object_type") or None
+    if object_type and object_type not in selectors.OBJECT_TYPES:
+        refused.append(gettext("Unknown kind of object."))
+        object_type = None
+    filters["object_type"] = object_type
+    number = (query.get("object_id") or "").strip()
+    if number:
+        found = selectors.find_object(number, object_type)
+        if found is None:
+            refused.append(
+                gettext("Nothing of that kind has the number “%(number)s”.") % {"number": number}
+                if object_type
+                else gettext("No asset tag, kit, receipt, SIM card or referral has the number “%(number)s”.")
+                % {"number": number}
+            )
+        else:
+            filters["object_type"], filters["object_id"] = found
+    for name, end in (("from", False), ("to", True)):
+        value = (query.get(name) or "").strip()
+        if value:
+            try:
+                filters["until" if end else "since"] = _day(value, end=end)
+            except ValueError:
+                refused.append(gettext("“%(value)s” is not a date.") % {"value": value})
+    if filters.get("since") and filters.get("until") and filters["since"] >= filters["until"]:
+        refused.append(gettext("The start of the period comes after its end."))
+    return filters, refused
+
+
 @allowed(policies, "audit.read")
 def audit_log(request):
-    username = (request.GET.get("user") or "").strip()
-    user_id = None
-    if username:
-        user_id = User.objects.filter(username__iexact=username).values_list("pk", flat=True).first() or 0
-    object_type = request.GET.get("object_type") or None
-    if object_type not in selectors.OBJECT_TYPES:
-        object_type = None
-    entries = selectors.audit_entries(
-        user_id=user_id,
-        object_type=object_type,
-        object_id=parse_id(request.GET.get("object_id")),
-        since=_day(request.GET.get("from")),
-        until=_day(request.GET.get("to"), end=True),
-    )
+    filters, refused = _filters(request.GET)
+    rows = [] if refused else [selectors.entry_out(row) for row in selectors.audit_entries(**filters)[:PAGE_SIZE]]
+    people, refs, receipts = selectors.describe(rows)
+    entries = []
+    for entry in map(in_words, rows):
+        ref = refs.get((entry["object_type"], entry["object_id"]))
+        receipt = receipts.get(entry["object_id"]) if entry["action"] == "handover" else None
+        entries.append(
+            {
+                **entry,
+                "by_name": people.get(entry["by_id"], entry["by"]),
+                "number": ref.number if ref else f"#{entry['object_id']}",
+                "url": _link(ref),
+                "receipt": receipt.number if receipt else "",
+                "receipt_url": _link(receipt),
+            }
+        )
     return render(
         request,
         "web/audit_log.html",
         {
-            "entries": [in_words(selectors.entry_out(row)) for row in entries[:PAGE_SIZE]],
+            "entries": entries,
             "filters": request.GET,
+            "refused": refused,
             "object_types": [(kind, OBJECT_NAMES[kind]) for kind in selectors.OBJECT_TYPES],
             "page_size": PAGE_SIZE,
         },
+        status=400 if refused else 200,
     )

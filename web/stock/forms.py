@@ -3,12 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from common.exceptions import DomainError
+from common.exceptions import DomainError, ValidationFailed
 from inventory import imports
-from inventory.enums import DeviceKind, DonorKind, ErasureMethod, ErasureResult, OfferKind, StorageType
+from inventory.enums import DeviceKind, DonorKind, ErasureMethod, ErasureResult, Grade, OfferKind, StorageType
 from inventory.labelling import BIN_LOCATION, check_label_count
 from inventory.models import Device, Donor
-from inventory.validators import compact_digits, looks_like_imei
+from inventory.validators import check_phone_serial, compact_digits, looks_like_imei
 from sites.models import Site
 from web.fields import DayField
 from web.templatetags.bagage import label_stock
@@ -58,6 +58,12 @@ class DeviceForm(forms.Form):
     os = forms.CharField(label=gettext_lazy("Operating system"), max_length=_max("os"), required=False)
     location = forms.CharField(label=gettext_lazy("Bin location"), max_length=_max("location"), required=False)
 
+    def domain_fields(self) -> dict[str, str]:
+        """Where a service's refusal goes: what was scanned as a serial number is told beside the scan box."""
+        if self.cleaned_data.get("serial_number") and not self.data.get("serial_number"):
+            return {"serial_number": "imei"}
+        return {}
+
     def clean(self):
         data = super().clean()
         scanned = (data.get("imei") or "").strip()
@@ -68,6 +74,12 @@ class DeviceForm(forms.Form):
                 return data  # 15 digits with a wrong check digit: the service says so, next to the box
             if data.get("serial_number"):
                 self.add_error("imei", gettext_lazy("This is no IMEI, and the serial number is filled in already."))
+                return data
+            try:
+                # Said beside the scan box, where the code was scanned.
+                check_phone_serial(data.get("kind"), scanned, "imei")
+            except ValidationFailed as exc:
+                self.add_error("imei", exc.message)
             else:
                 data["serial_number"], data["imei"] = scanned, ""
         return data
@@ -100,6 +112,50 @@ class ErasureForm(forms.Form):
     tool = forms.CharField(label=gettext_lazy("Tool"), max_length=100)
     result = forms.ChoiceField(label=gettext_lazy("Result"), choices=ErasureResult.choices, widget=forms.RadioSelect)
     certificate_ref = forms.CharField(label=gettext_lazy("Certificate reference"), max_length=100, required=False)
+
+
+class MakeReadyForm(forms.Form):
+    """A diagnosed device to ready in one submit: its erasure (unless a passed one is recorded), grade and specs."""
+
+    method = forms.ChoiceField(label=gettext_lazy("Method"), choices=ErasureMethod.choices, required=False)
+    tool = forms.CharField(label=gettext_lazy("Tool"), max_length=100, required=False)
+    result = forms.ChoiceField(
+        label=gettext_lazy("Result"), choices=ErasureResult.choices, widget=forms.RadioSelect, required=False
+    )
+    certificate_ref = forms.CharField(label=gettext_lazy("Certificate reference"), max_length=100, required=False)
+    grade = forms.ChoiceField(label=gettext_lazy("Grade"), choices=[("", "—"), *Grade.choices])
+    battery_health_pct = forms.IntegerField(
+        label=gettext_lazy("Battery health (%)"),
+        min_value=0,
+        max_value=100,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    location = forms.CharField(label=gettext_lazy("Bin location"), max_length=_max("location"), required=False)
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=2000, required=False)
+
+    ERASURE_FIELDS = ("method", "tool", "result", "certificate_ref")
+
+    def __init__(self, *args, erasure_needed: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.erasure_needed = erasure_needed
+        if not erasure_needed:
+            for name in self.ERASURE_FIELDS:
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        if self.erasure_needed:
+            for name in ("method", "tool", "result"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, gettext_lazy("Required to make the device ready."))
+        return data
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        specs = {k: data[k] for k in ("battery_health_pct", "location") if data.get(k) not in (None, "")}
+        erasure = {k: data[k] for k in self.ERASURE_FIELDS} if self.erasure_needed else None
+        return {"grade": data["grade"], "erasure": erasure, "specs": specs, "note": data.get("note") or ""}
 
 
 class DeliveryForm(forms.Form):

@@ -29,9 +29,12 @@ from inventory.labelling import (
     sim_label,
 )
 from inventory.models import LineItem
+from inventory.services.devices import TO_READY
+from inventory.workflows import DEVICE_WORKFLOW, has_passed_erasure
 from labels.stocks import STOCKS
 from sites.selectors import site_list
 from web.confirm import confirmation, confirmed
+from web.errors import add_field_errors
 from web.forms import show_error
 from web.permissions import allowed
 from web.stock.forms import (
@@ -40,6 +43,7 @@ from web.stock.forms import (
     DeviceForm,
     ErasureForm,
     ImportForm,
+    MakeReadyForm,
     OfferForm,
     ShelfLabelsForm,
 )
@@ -104,6 +108,14 @@ def _device_page(request, device, *, kept: dict | None = None, confirm=None, sta
     actions = policies.device_actions(request.user, device)
     suggestion = suggest_grade(Specs.of(device))
     kept = kept or {}
+    # Only the steps that can succeed now are offered; the others are said with what they wait for.
+    allowed, waiting = [], []
+    for target in actions["transitions"]:
+        problems = DEVICE_WORKFLOW.manual_to(device.status, target).problems(device)
+        (waiting if problems else allowed).append((target, DeviceStatus(target).label, problems))
+    ready_form = kept.get("ready_form") or MakeReadyForm(
+        prefix="ready", initial={"grade": device.grade or suggestion.grade or ""}
+    )
     return render(
         request,
         "web/device_detail.html",
@@ -111,13 +123,17 @@ def _device_page(request, device, *, kept: dict | None = None, confirm=None, sta
             "device": device,
             "history": selectors.device_history(device),
             "erasures": selectors.device_erasures(device),
-            "allowed": [(status, DeviceStatus(status).label) for status in actions["transitions"]],
+            "allowed": [(target, label) for target, label, _problems in allowed],
+            "waiting": [(label, problems) for _target, label, problems in waiting],
             "stocks": STOCKS.values(),
             "default_stock": default_stock_name(device.site),
             "suggestion": suggestion,
             "grades": Grade.choices,
             "erasure_form": kept.get("erasure_form") or ErasureForm(),
             "can_write": actions["update"],
+            "can_make_ready": actions["update"] and device.status in TO_READY[:-1],
+            "ready_form": ready_form,
+            "erasure_passed": has_passed_erasure(device) is None,
             "kept": kept,
             "values": kept.get("values") or {name: getattr(device, name) for name in DEVICE_EDITABLE},
             "confirmation": confirm,
@@ -154,23 +170,39 @@ def device_action(request, asset_tag: str):
         raise Http404(_("No such device."))
     action = request.POST.get("action")
     kept: dict = {"action": action, "note": request.POST.get("note", "")}
+    tag = device.asset_tag
     try:
         if action == "transition":
             to = request.POST.get("to", "")
             if to in CONFIRM_STATUS and not confirmed(request):
-                message = str(CONFIRM_STATUS[to]) % {"tag": device.asset_tag}
+                message = str(CONFIRM_STATUS[to]) % {"tag": tag}
                 return _device_page(request, device, kept=kept, confirm=confirmation(request, message))
-            services.device_transition(user=request.user, device=device, to=to, note=kept["note"])
+            device = services.device_transition(user=request.user, device=device, to=to, note=kept["note"])
+            done = _("%(tag)s is now “%(status)s”.") % {"tag": tag, "status": device.get_status_display()}
         elif action == "erasure":
             form = ErasureForm(request.POST)
             kept["erasure_form"] = form
             if not form.is_valid():
                 raise ValidationFailed(_("Fill in the method, the tool and the result."))
-            services.erasure_record(user=request.user, device=device, finished_at=timezone.now(), **form.cleaned_data)
+            erasure = services.erasure_record(
+                user=request.user, device=device, finished_at=timezone.now(), **form.cleaned_data
+            )
+            done = _("Erasure recorded for %(tag)s: %(result)s.") % {
+                "tag": tag,
+                "result": erasure.get_result_display().lower(),
+            }
         elif action == "update":
             changes = {k: request.POST[k] for k in DEVICE_EDITABLE if k in request.POST}
             kept["values"] = changes
             services.device_update(user=request.user, device=device, changes=changes)
+            done = _("%(tag)s saved.") % {"tag": tag}
+        elif action == "make_ready":
+            form = MakeReadyForm(request.POST, prefix="ready", erasure_needed=has_passed_erasure(device) is not None)
+            kept["ready_form"] = form
+            if not form.is_valid():
+                raise ValidationFailed(_("Correct the fields marked below."))
+            device = services.device_make_ready(user=request.user, device=device, **form.service_arguments())
+            done = _("%(tag)s is ready.") % {"tag": tag}
         else:
             raise ValidationFailed(_("Unknown action."))
     except DomainError as exc:
@@ -178,8 +210,8 @@ def device_action(request, asset_tag: str):
         kept["field"] = exc.extra.get("field")
         device = selectors.device_get(asset_tag)
         return _device_page(request, device, kept=kept, status=exc.status if 400 <= exc.status < 500 else 400)
-    messages.success(request, _("Done."))
-    return redirect("web:device", asset_tag=device.asset_tag)
+    messages.success(request, done)
+    return redirect("web:device", asset_tag=tag)
 
 
 # --- warehouse: batches, registration, refurbishment ---------------------------------------------
@@ -242,12 +274,14 @@ def batch_detail(request, batch_id: int):
                         )
         else:
             device_form = DeviceForm(request.POST)
+            # Whatever refuses it, the scan box holds its code selected: the next scan replaces it (bagage.js).
+            device_form.fields["imei"].widget.attrs["data-select-on-load"] = ""
             if device_form.is_valid():
                 fields = {k: v for k, v in device_form.cleaned_data.items() if v not in (None, "")}
                 try:
                     device = services.device_register(user=request.user, site=batch.site, batch=batch, **fields)
                 except DomainError as exc:
-                    show_error(device_form, exc)
+                    add_field_errors(device_form, exc, names=device_form.domain_fields())
                 else:
                     messages.success(request, _("%(tag)s registered.") % {"tag": device.asset_tag})
                     kept = {k: device_form.cleaned_data.get(k) or "" for k in ("kind", "brand", "model")}

@@ -44,7 +44,8 @@ ACCESS_ACTIONS = {
     "cancel": _("Read the details to cancel"),
     "events": _("Read the history"),
     "export": _("Exported the person's data"),
-    "handover": _("Handed the kit over"),
+    "handover": _("Read the details to hand over the kit"),
+    "admin": _("Read the details in the administration"),
     "receipt": _("Read the handover receipt"),
     "receipt_duplicate": _("Read a copy of the handover receipt"),
 }
