@@ -25,9 +25,10 @@ def zpl_label(layout: Layout) -> str:
         f"^PW{layout.width}",
         f"^LL{layout.height}",
         "^LH0,0",
-        # Code 128, no human-readable line (we print the text ourselves), automatic subsets.
-        f"^FO{bars.x},{bars.y}^BY{bars.module}^BCN,{bars.height},N,N,N,A{_field(bars.payload)}",
     ]
+    if bars is not None:
+        # Code 128, no human-readable line (we print the text ourselves), automatic subsets.
+        lines.append(f"^FO{bars.x},{bars.y}^BY{bars.module}^BCN,{bars.height},N,N,N,A{_field(bars.payload)}")
     for text in layout.texts:
         field = _field(to_windows_1252(text.text))
         lines.append(f"^FO{text.x},{text.y}^A0N,{text.size},{text.size}^FB{text.width},1,0,L,0{field}")
