@@ -4,6 +4,7 @@ Bars come from the module pattern python-barcode computes for Code 128; each mod
 number of printer dots, so that a thermal printer prints every bar the same width.
 """
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,6 +17,7 @@ from labels.stocks import MM_PER_INCH, Stock
 from labels.typeface import normalise, string_width
 
 QUIET_ZONE_MODULES = 10  # ISO/IEC 15417: at least 10 modules of white on each side
+QR_QUIET_MODULES = 4  # ISO/IEC 18004: four modules of white around a QR code
 ELLIPSIS = "…"
 QR_MASK = 2
 # Sizes are chosen in points, as a reader sees them, and converted to each stock's dots.
@@ -80,7 +82,7 @@ class QrCode:
 class Layout:
     width: int
     height: int
-    bars: Bars
+    bars: Bars | None  # None on a stock that carries its code as a QR code
     texts: tuple[Text, ...]
     qr: QrCode | None = None
 
@@ -132,7 +134,14 @@ def fit_text(text: str, width: int, max_size: int, min_size: int, bold: bool = F
 
 
 def layout_label(content: LabelContent, stock: Stock) -> Layout:
-    """Barcode across the top; heading, title and details below; a QR code bottom right where there is room."""
+    """Barcode across the top; heading, title and details below; a QR code bottom right where there is room.
+
+    Every code keeps its quiet zone inside the label, whatever the printer can reach: ten modules of white
+    around a Code 128 (ISO/IEC 15417), four around a QR code (ISO/IEC 18004). A stock too narrow for a
+    Code 128 whose bars every printer prints (`linear=False`) carries its code as a QR code instead.
+    """
+    if not stock.linear:
+        return _layout_qr_only(content, stock)
     width, height = stock.label_dots
     pad = stock.dots(stock.padding_mm)
     inner_w, inner_h = width - 2 * pad, height - 2 * pad
@@ -149,27 +158,48 @@ def layout_label(content: LabelContent, stock: Stock) -> Layout:
     # Height: 38 % of the label, and never less than 15 % of the symbol's width (what scanners like).
     bar_h = max(int(inner_h * 0.38), int(symbol_w * 0.15))
     bar_h = min(bar_h, int(inner_h * 0.5))
+    # The quiet zone above the bars too: a printer that cannot print to the edge never clips them.
+    bars_top = max(pad, QUIET_ZONE_MODULES * module)
     bars_x = pad + (inner_w - symbol_w) // 2 + QUIET_ZONE_MODULES * module
-    bars = Bars(bars_x, pad, module, bar_h, pattern, content.barcode)
+    bars = Bars(bars_x, bars_top, module, bar_h, pattern, content.barcode)
 
     gap = max(1, stock.dots(0.8))
-    text_top = pad + bar_h + gap
+    text_top = bars_top + bar_h + gap
     text_h = height - pad - text_top
     text_w = inner_w
 
     qr = None
     if stock.qr_code and content.qr_url:
         matrix = qr_matrix(content.qr_url)
-        qr_module = text_h // len(matrix)
-        # Four modules of white between the text and the code (the padding guards the other sides).
-        quiet = 4 * qr_module
-        if qr_module >= stock.min_module_dots and inner_w - len(matrix) * qr_module - quiet >= inner_w // 2:
-            size = len(matrix) * qr_module
-            qr = QrCode(pad + inner_w - size, height - pad - size, qr_module, matrix, content.qr_url)
-            text_w = inner_w - size - quiet
+        cells = len(matrix)
+        # Four modules of white on every side (to the bars, the text and the label's edges).
+        qr_module = (height - bars_top - bar_h) // (cells + 2 * QR_QUIET_MODULES)
+        size = cells * qr_module
+        quiet = QR_QUIET_MODULES * qr_module
+        qr_x = width - quiet - size
+        if qr_module >= stock.min_module_dots and qr_x - quiet - pad >= inner_w // 2:
+            qr = QrCode(qr_x, height - quiet - size, qr_module, matrix, content.qr_url)
+            text_w = qr_x - quiet - pad
 
     texts = layout_text(content, stock, pad, text_top, text_w, text_h)
     return Layout(width, height, bars, tuple(texts), qr)
+
+
+def _layout_qr_only(content: LabelContent, stock: Stock) -> Layout:
+    """The code as a QR code on the left, its quiet zone inside the label; the text to its right."""
+    width, height = stock.label_dots
+    pad = stock.dots(stock.padding_mm)
+    matrix = qr_matrix(content.barcode)
+    cells = len(matrix)
+    module = min(height // (cells + 2 * QR_QUIET_MODULES), stock.dots(stock.max_module_mm))
+    if module < max(stock.min_module_dots, math.ceil(stock.min_qr_module_mm / MM_PER_INCH * stock.dpi)):
+        raise LabelDoesNotFit(f"{content.barcode!r} makes a QR code too large for {stock.name}.")
+    quiet = QR_QUIET_MODULES * module
+    size = cells * module
+    qr = QrCode(quiet, (height - size) // 2, module, matrix, content.barcode)
+    left = quiet + size + quiet
+    texts = layout_text(content, stock, left, pad, width - pad - left, height - 2 * pad)
+    return Layout(width, height, None, tuple(texts), qr)
 
 
 def _wrap(words: list[str], size: int, width: int, lines: int, cut: bool = False) -> list[str] | None:

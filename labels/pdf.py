@@ -40,15 +40,16 @@ def _draw(canvas: Canvas, layout: Layout, stock: Stock, left: float, bottom: flo
     canvas.scale(scale, scale)
     canvas.setFillGray(0)
     bars = layout.bars
-    top = height - bars.y - bars.height
-    # One path of rectangles, filled once.
-    canvas.addLiteral(
-        "\n".join(
-            f"{bars.x + start * bars.module} {top} {length * bars.module} {bars.height} re"
-            for start, length in bar_runs(bars.pattern)
+    if bars is not None:
+        top = height - bars.y - bars.height
+        # One path of rectangles, filled once.
+        canvas.addLiteral(
+            "\n".join(
+                f"{bars.x + start * bars.module} {top} {length * bars.module} {bars.height} re"
+                for start, length in bar_runs(bars.pattern)
+            )
+            + "\nf"
         )
-        + "\nf"
-    )
     for text in layout.texts:
         canvas.setFont(FONT_BOLD if text.bold else FONT, text.size)
         # Baseline at about 80 % of the line box: Noto Sans's capitals and ascenders stay inside it.

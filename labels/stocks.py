@@ -28,6 +28,10 @@ class Stock:
     # Wider bars than this scan no better and only eat the label.
     max_module_mm: float = 0.5
     qr_code: bool = False
+    # False: the label is too narrow for a Code 128 whose bars every printer prints cleanly (ten modules of
+    # quiet zone on each side included); its code is then a QR code, whose modules are at least this wide.
+    linear: bool = True
+    min_qr_module_mm: float = 0.4
 
     @property
     def is_sheet(self) -> bool:
@@ -113,6 +117,8 @@ STOCKS: dict[str, Stock] = {
             gutter_x_mm=2.5,
             gutter_y_mm=0.0,
             padding_mm=1.2,
+            # A Code 128 of an asset tag would need 0.17 mm bars here, which 150 and 203 dpi printers blur.
+            linear=False,
         ),
     ]
 }

@@ -236,7 +236,8 @@ class Canvas(_Canvas):
     """
 
     def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("initialFontName", FONT)
+        if not kwargs.get("initialFontName"):  # platypus passes None
+            kwargs["initialFontName"] = FONT
         super().__init__(*args, **kwargs)
 
     def stringWidth(self, text, fontName=None, fontSize=None):  # noqa: N802 (reportlab's name)

@@ -1,9 +1,14 @@
-"""Labels to ZPL II for Zebra printers: the printer draws the Code 128 (^BC) and uses its own font (^A0)."""
+"""Labels to ZPL II for Zebra printers: the printer draws the Code 128 (^BC) and uses its own font (^A0).
+
+The resident font prints Windows-1252 letters only: every other character is transliterated for ZPL alone
+(labels.transliterate: Łódź prints Lódz, Олена Olena), so that a label never prints '?'.
+"""
 
 from collections.abc import Sequence
 
 from labels.layout import Layout, layout_label
 from labels.stocks import Stock
+from labels.transliterate import to_windows_1252
 
 
 def _field(text: str) -> str:
@@ -20,11 +25,13 @@ def zpl_label(layout: Layout) -> str:
         f"^PW{layout.width}",
         f"^LL{layout.height}",
         "^LH0,0",
-        # Code 128, no human-readable line (we print the text ourselves), automatic subsets.
-        f"^FO{bars.x},{bars.y}^BY{bars.module}^BCN,{bars.height},N,N,N,A{_field(bars.payload)}",
     ]
+    if bars is not None:
+        # Code 128, no human-readable line (we print the text ourselves), automatic subsets.
+        lines.append(f"^FO{bars.x},{bars.y}^BY{bars.module}^BCN,{bars.height},N,N,N,A{_field(bars.payload)}")
     for text in layout.texts:
-        lines.append(f"^FO{text.x},{text.y}^A0N,{text.size},{text.size}^FB{text.width},1,0,L,0{_field(text.text)}")
+        field = _field(to_windows_1252(text.text))
+        lines.append(f"^FO{text.x},{text.y}^A0N,{text.size},{text.size}^FB{text.width},1,0,L,0{field}")
     if layout.qr:
         qr = layout.qr
         lines.append(f"^FO{qr.x},{qr.y}^BQN,2,{qr.module}^FDMA,{qr.payload}^FS")

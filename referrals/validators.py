@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from common.exceptions import FieldErrors, ValidationFailed
 from common.validators import clean_phone, clean_postal_code, fold
 from inventory.enums import DeviceKind
+from labels.typeface import normalise, unprintable
 from referrals.enums import Accessory, Connectivity, Eligibility, Reason, Urgency
 from referrals.models import Beneficiary, Referral
 
@@ -37,6 +38,30 @@ def identity_key(*, first_name: str, last_name: str, birth_year: int, postal_cod
     return f"{fold(last_name)}|{fold(first_name)}|{birth_year}|{postal_code}"
 
 
+def clean_person_name(value: str, field: str, limit: int) -> str:
+    """A person's name as the documents will print it: NFC, and only letters our embedded fonts can draw.
+
+    What the form accepts, the receipt and the kit label print: a name in a script no font of labels.typeface
+    covers (Chinese, an emoji…) is refused here, never printed as '?' or as empty boxes.
+    """
+    value = normalise(value).strip()
+    if len(value) > limit:
+        message = _("At most %(limit)s characters.") % {"limit": limit}
+        raise ValidationFailed(message, "invalid_beneficiary", field=field)
+    missing = unprintable(value)
+    if missing:
+        raise ValidationFailed(
+            _(
+                "These characters cannot be printed on the receipt and the labels: %(chars)s. Write the name in "
+                "Latin, Cyrillic, Greek, Arabic or Ethiopic letters."
+            )
+            % {"chars": " ".join(missing)},
+            "unprintable_name",
+            field=field,
+        )
+    return value
+
+
 def clean_beneficiary(data: Mapping[str, Any], *, partial_of: Beneficiary | None = None) -> dict:
     """Check the beneficiary's details, every field (all that are wrong are told at once); with `partial_of`,
     only the fields given change."""
@@ -49,11 +74,11 @@ def clean_beneficiary(data: Mapping[str, Any], *, partial_of: Beneficiary | None
         errors.add(ValidationFailed(message, code, field=f"beneficiary.{field}"))
 
     for field in ("first_name", "last_name"):
-        value = (merged.get(field) or "").strip()
-        if not value:
+        value = merged.get(field) or ""
+        if not value.strip():
             fail(field, _("Required."))
-        elif len(value) > _limit(Beneficiary, field):
-            fail(field, _("At most %(limit)s characters.") % {"limit": _limit(Beneficiary, field)})
+        else:
+            value = errors.check(clean_person_name, value, f"beneficiary.{field}", _limit(Beneficiary, field))
         clean[field] = value
     clean["phone"] = errors.check(clean_phone, merged.get("phone") or "", "beneficiary.phone")
     email = (merged.get("email") or "").strip().lower()

@@ -45,3 +45,8 @@ def text_boxes_mm(content: bytes, page_index: int = 0) -> list[tuple[str, float,
         to_mm = MM_PER_INCH / 72
         boxes.append((char, left * to_mm, (height_pt - top) * to_mm, right * to_mm, (height_pt - bottom) * to_mm))
     return boxes
+
+
+def code_format(stock) -> str:
+    """The symbology that carries a label's code on this stock: a Code 128, or a QR code where too narrow."""
+    return "Code128" if stock.linear else "QRCode"

@@ -100,3 +100,23 @@ def test_the_social_worker_updates_while_submitted_and_history_hides_personal_va
 def test_no_national_identity_number_field_exists():
     names = {field.name for field in Beneficiary._meta.get_fields()}
     assert not names & {"nir", "social_security_number", "insee", "health", "diagnosis"}
+
+
+@pytest.mark.parametrize(("field", "name"), [("first_name", "小明"), ("last_name", "Diallo 🙂"), ("last_name", "ᏣᎳᎩ")])
+def test_a_name_no_embedded_font_can_print_is_refused_at_entry(api_a, field, name):
+    response = api_a.post("referrals", referral_payload(beneficiary={field: name}))
+    assert response.status_code == 422, response.json()
+    body = response.json()
+    assert (body["code"], body["field"]) == ("unprintable_name", f"beneficiary.{field}")
+    assert name[-1] in body["detail"]
+    assert not Referral.objects.exists() and not Beneficiary.objects.exists()
+
+
+def test_names_in_every_script_the_documents_print_are_accepted_and_stored_composed(api_a):
+    # "Nguyễn" typed with combining accents (as some keyboards send it) is stored composed, as printed.
+    response = api_a.post(
+        "referrals", referral_payload(beneficiary={"first_name": "Nguye\u0302\u0303n", "last_name": "محمد الأحمد"})
+    )
+    assert response.status_code == 201, response.json()
+    person = Beneficiary.objects.get()
+    assert (person.first_name, person.last_name) == ("Nguyễn", "محمد الأحمد")

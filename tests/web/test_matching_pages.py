@@ -22,7 +22,7 @@ from tests.factories import (
     UserFactory,
     valid_imei,
 )
-from tests.labels.reader import scan_pdf
+from tests.labels.reader import code_format, scan_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,7 @@ def test_confirming_the_ticked_lines_reserves_them_and_one_pdf_holds_their_label
     labels = client.get(f"/matching/{proposal.pk}/labels.pdf")
     assert labels.status_code == 200 and labels["Content-Type"] == "application/pdf"
     stock = STOCKS[default_stock_name(network["sd"])]
-    codes = [found.text for found in scan_pdf(labels.content, stock.dpi) if found.format == "Code128"]
+    codes = [found.text for found in scan_pdf(labels.content, stock.dpi) if found.format == code_format(stock)]
     assert codes == [allocation.number]
     # Confirmed once: the plan page now shows the result.
     assert client.get(f"/matching/{proposal.pk}/").url == f"/matching/{proposal.pk}/result/"
@@ -156,7 +156,7 @@ def test_every_ticked_line_has_its_label_in_the_one_pdf(network):
     numbers = sorted(Allocation.objects.values_list("number", flat=True))
     labels = client.get(f"/matching/{proposal.pk}/labels.pdf")
     stock = STOCKS[default_stock_name(network["sd"])]
-    assert sorted(f.text for f in scan_pdf(labels.content, stock.dpi) if f.format == "Code128") == numbers
+    assert sorted(f.text for f in scan_pdf(labels.content, stock.dpi) if f.format == code_format(stock)) == numbers
 
 
 def test_a_line_taken_meanwhile_is_refused_in_words(network):

@@ -104,3 +104,12 @@ def test_nul_characters_in_searches_and_forms_answer_400_and_change_nothing(medi
     assert response.status_code == 400
     referral.refresh_from_db()
     assert referral.status == "submitted"
+
+
+def test_the_form_refuses_a_name_the_documents_cannot_print_beside_the_field(social_worker_user):
+    SiteFactory(code="SD")
+    response = client_for(social_worker_user).post("/referrals/new/", {**FORM, "last_name": "王"})
+    assert response.status_code == 200 and not Referral.objects.exists()
+    form = response.context["form"]
+    assert "王" in " ".join(form.errors["last_name"])
+    assert 'value="王"' in response.content.decode()  # the typed text stays
