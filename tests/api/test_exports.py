@@ -214,3 +214,24 @@ def test_referral_export_with_names_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(8):
         content = body(coordinator_api.get("exports/referrals.csv", {"names": "1"}))
     assert content.count(b"\r\n") == count + 1
+
+
+def test_the_export_pseudonym_changes_with_the_secret_key(coordinator_user, referrals, settings):
+    """Keyed (HMAC of the server's SECRET_KEY): another deployment, or a leaked export, cannot recompute it."""
+    import hashlib
+    import hmac
+
+    from django.test import Client
+
+    def pseudonyms(key: str) -> list[str]:
+        settings.SECRET_KEY = key
+        client = Client()
+        client.force_login(coordinator_user)  # signed in under this key
+        return [row["beneficiary"] for row in read_csv(client.get("/api/v1/exports/referrals.csv"))]
+
+    first, second = pseudonyms("k" * 50), pseudonyms("other-key-" * 5)
+    assert len(first) == 3 and all(name.startswith("B-") for name in first + second)
+    assert all(a != b for a, b in zip(first, second, strict=True))
+    person = referrals[0][0].beneficiary_id
+    expected = hmac.new(b"k" * 50, f"beneficiary:{person}".encode(), hashlib.sha256).hexdigest()[:16]
+    assert first[0] == f"B-{expected}"
