@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.exceptions import Conflict, DomainError, NotFound, ValidationFailed
+from common.exceptions import Conflict, DomainError, NotAllowed, NotFound, ValidationFailed
 from common.integrity import atomic
 from distribution import policies
 from distribution.matching import DeviceStock, ItemStock, Need, plan
@@ -66,6 +66,9 @@ def planning_inputs(user, site: Site | None, today: dt.date):
 def proposal_create(*, user, site: Site | None = None) -> Proposal:
     """Plan kits for every accepted referral without one (the user's site, or the whole network)."""
     policies.require(user, "kit.reserve", _("Only mediators and coordinators plan allocations."))
+    if site is not None and not policies.planning_sites(user).filter(pk=site.pk).exists():
+        # The page offers only these sites; the API refuses the others the same way (nothing is planned).
+        raise NotAllowed(_("You plan kits for your own site only."), "other_site")
     now = timezone.now()
     needs, devices, items = planning_inputs(user, site, timezone.localdate())
     result = plan(
