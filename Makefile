@@ -47,6 +47,7 @@ serve:
 	@test -n "$$DATABASE_URL" || { echo "make serve: set DATABASE_URL, e.g. DATABASE_URL=postgres://bagage:PASSWORD@127.0.0.1:5432/bagage (production runs on PostgreSQL)." >&2; exit 1; }
 	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; *) echo "make serve: DATABASE_URL must be a postgres:// URL; SQLite is for 'make run' only." >&2; exit 1;; esac
 	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY to a long random secret, e.g. SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')." >&2; exit 1; }
+	@test -n "$$BAGAGE_PUBLIC_URL" || { echo "make serve: set BAGAGE_PUBLIC_URL to the address people reach Bagage at, e.g. BAGAGE_PUBLIC_URL=https://bagage.example.org (links in e-mails, receipts and labels use it)." >&2; exit 1; }
 	@case "$$DEBUG" in 1|true|yes|on|True|TRUE) echo "make serve: unset DEBUG; a server never runs with Django's debug pages." >&2; exit 1;; esac
 	$(MAKE) --no-print-directory install-prod
 	$(PY) manage.py ensure_database

@@ -12,3 +12,5 @@ class AccountEventKind(models.TextChoices):
     ACTIVATED = "activated", _("Account activated")
     DEACTIVATED = "deactivated", _("Account deactivated")
     REACTIVATED = "reactivated", _("Account reactivated")
+    # A new password (reset by e-mail, or set in the admin): every token and session of the account ends with it.
+    PASSWORD_CHANGED = "password", _("Password changed")

@@ -62,6 +62,22 @@ class User(AbstractUser):
             ),
         ]
 
+    def save(self, *args, **kwargs):
+        """Save; a new password on an existing account ends every token and session it had.
+
+        Whatever set it (the reset link, the admin, `manage.py changepassword`): someone who stole the old
+        password, or a token or a session opened with it, is out once the owner chooses a new one.
+        """
+        previous_hash = None
+        password_changed = self._password is not None and self.pk is not None
+        if password_changed:
+            previous_hash = User.objects.filter(pk=self.pk).values_list("password", flat=True).first()
+        super().save(*args, **kwargs)
+        if password_changed:
+            from accounts.services import password_changed as credentials_end
+
+            credentials_end(self, previous_hash)
+
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
@@ -127,3 +143,21 @@ class AccountEvent(AppendOnly, models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a reset link: from which address, for which account (none when the e-mail matched nobody).
+
+    Counted to limit resets per account and per address (accounts.services.password_reset_allowed); rows older
+    than a day are deleted as new ones come.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    address = models.CharField(max_length=64, blank=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "at"]), models.Index(fields=["user", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.user_id} {self.at:%Y-%m-%d %H:%M}"

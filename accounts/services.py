@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import SESSION_KEY, authenticate
+from django.contrib.auth.hashers import is_password_usable
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils import timezone
@@ -15,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from accounts import policies
 from accounts.enums import AccountEventKind, Role
-from accounts.models import AccountEvent, ApiToken, Invitation, User
-from common.exceptions import Conflict, NotFound, ValidationFailed
+from accounts.models import AccountEvent, ApiToken, Invitation, PasswordResetRequest, User
+from common.exceptions import Conflict, DomainError, NotFound, ValidationFailed
 from common.integrity import atomic
 
 TOKEN_PREFIX = "bgg_"
@@ -223,6 +225,8 @@ def user_deactivate(*, by: User, user: User) -> User:
     revoked = Invitation.objects.filter(user=user, accepted_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=now, revoked_by=by
     )
+    # Its tokens and sessions end for good: reactivating the account later does not bring them back.
+    credentials_revoke(user=user)
     if user.is_active or revoked:
         user.is_active = False
         user.deactivated_at = now
@@ -246,3 +250,78 @@ def user_reactivate(*, by: User, user: User) -> User:
         user.save(update_fields=["is_active", "deactivated_at", "deactivated_by"])
         AccountEvent.objects.create(user=user, by=by, kind=AccountEventKind.REACTIVATED)
     return user
+
+
+def sessions_end(user: User) -> int:
+    """Delete every unexpired session signed in as `user`; how many.
+
+    Sessions are stored signed and encoded, not by user: each live one is read (a few hundred at most here)."""
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
+@atomic
+def credentials_revoke(*, user: User, kind: str | None = None, by: User | None = None) -> tuple[int, int]:
+    """End every API token and every session of the account (a new password, a deactivation); with `kind`,
+    record it as an account event. Returns (tokens revoked, sessions ended)."""
+    now = timezone.now()
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    sessions = sessions_end(user)
+    if kind:
+        AccountEvent.objects.create(
+            user=user, by=by, at=now, kind=kind, note=f"tokens_revoked={tokens} sessions_ended={sessions}"
+        )
+    return tokens, sessions
+
+
+def password_changed(user: User, previous_hash: str | None) -> None:
+    """What a new password on an existing account entails (User.save calls it): the end of its tokens and
+    sessions, and an account event when it replaced a usable password (not the first one, by invitation)."""
+    credentials_revoke(
+        user=user,
+        kind=AccountEventKind.PASSWORD_CHANGED if previous_hash and is_password_usable(previous_hash) else None,
+    )
+
+
+class TooManyResets(DomainError):
+    status = 429
+    code = "too_many_resets"
+
+
+RESET_WINDOW = timedelta(hours=1)
+
+
+@atomic
+def password_reset_accounts(*, users: list[User], address: str | None) -> list[User]:
+    """Record a request for a reset link from `address` for `users` (those the e-mail names); the accounts to
+    send one to.
+
+    An address past BAGAGE_PASSWORD_RESET_PER_ADDRESS requests in the hour is refused (TooManyResets, 429), whatever
+    the e-mail; an account that got BAGAGE_PASSWORD_RESET_PER_ACCOUNT links in the hour gets no more, silently (the
+    answer is the same whether an account exists or not). The account's row is locked while its links are counted,
+    so simultaneous requests for one account are counted one after another.
+    """
+    now = timezone.now()
+    PasswordResetRequest.objects.filter(at__lt=now - timedelta(days=1)).delete()
+    address = address or ""
+    since = now - RESET_WINDOW
+    if PasswordResetRequest.objects.filter(address=address, at__gte=since).count() >= (
+        settings.BAGAGE_PASSWORD_RESET_PER_ADDRESS
+    ):
+        raise TooManyResets(_("Too many password reset requests from this address: try again in an hour."))
+    chosen = []
+    for user in users:
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if PasswordResetRequest.objects.filter(user=user, at__gte=since).count() < (
+            settings.BAGAGE_PASSWORD_RESET_PER_ACCOUNT
+        ):
+            chosen.append(user)
+        PasswordResetRequest.objects.create(address=address, user=user, at=now)
+    if not users:
+        PasswordResetRequest.objects.create(address=address, user=None, at=now)
+    return chosen

@@ -86,6 +86,7 @@ def production_env(url: str, scratch: Path) -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         DEBUG="0",
+        BAGAGE_PUBLIC_URL="http://127.0.0.1",
         BAGAGE_VAR_DIR=str(scratch / "var"),
         STATIC_ROOT=str(scratch / "static"),
         BAGAGE_ACCESS_LOG="/dev/null",

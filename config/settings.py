@@ -277,8 +277,21 @@ BAGAGE_LABEL_STOCK_DEFAULT = os.environ.get("BAGAGE_LABEL_STOCK_DEFAULT", "broth
 BAGAGE_LABEL_STOCK_BY_SITE = {"SD": "zebra_4x2", "LY": "avery_l7163"}
 # Labels are stuck on devices at the charity's sites: they speak its language, whoever prints them.
 BAGAGE_LABEL_LANGUAGE = os.environ.get("BAGAGE_LABEL_LANGUAGE", "fr")
-# Public address of the server, printed in label QR codes; empty means "no QR code".
-BAGAGE_PUBLIC_URL = os.environ.get("BAGAGE_PUBLIC_URL", "http://127.0.0.1:8000")
+# The address people reach Bagage at: invitation and password reset links, label QR codes, the notice address
+# receipts print. Required with DEBUG off, so that nothing sent or printed cites a local address; `make run`
+# (DEBUG=1) and the tests use http://127.0.0.1:8000.
+BAGAGE_PUBLIC_URL = os.environ.get("BAGAGE_PUBLIC_URL", "").strip()
+if not BAGAGE_PUBLIC_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "BAGAGE_PUBLIC_URL must be set when DEBUG is off: the address people reach Bagage at, "
+            "e.g. https://bagage.example.org (links in e-mails and receipts use it)."
+        )
+    BAGAGE_PUBLIC_URL = "http://127.0.0.1:8000"
+# Password reset links: how many one account receives in an hour (more requests send nothing, silently), and
+# how many requests one address may make in an hour whatever the e-mail (then 429).
+BAGAGE_PASSWORD_RESET_PER_ACCOUNT = int(os.environ.get("BAGAGE_PASSWORD_RESET_PER_ACCOUNT", "3"))
+BAGAGE_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("BAGAGE_PASSWORD_RESET_PER_ADDRESS", "10"))
 # The charity's SIRET: the `pivot` of its reception points in the national file when a site has none of its own.
 BAGAGE_CHARITY_SIRET = os.environ.get("BAGAGE_CHARITY_SIRET", "82904837000011")
 # Where `manage.py backup` writes its dated files unless given --output.

@@ -9,6 +9,9 @@ deployment runs (tests/ops/test_gunicorn.py runs the real production settings un
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-key-never-used-by-a-server-0123456789-abcdefghijklmnop")
+# What `make run` uses; set here (not only defaulted in settings) so that the servers the tests start with the
+# production settings (gunicorn, runserver) inherit it.
+os.environ.setdefault("BAGAGE_PUBLIC_URL", "http://127.0.0.1:8000")
 
 from config.settings import *  # noqa: E402,F403
 

@@ -40,7 +40,7 @@ urlpatterns = [
     # Forgotten password: a one-time link by e-mail (Django's views, French templates in registration/).
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        views_accounts.ResetRequestView.as_view(
             success_url=reverse_lazy("web:password_reset_done"),
             template_name="registration/reset_request.html",
             email_template_name="registration/reset_email.txt",

@@ -83,8 +83,10 @@ def test_user_create_validates_by_default():
 
 
 @pytest.mark.parametrize("weak", WEAK_PASSWORDS)
-def test_a_password_reset_refuses_a_weak_password_and_keeps_the_old_one(weak):
+def test_a_password_reset_refuses_a_weak_password_and_keeps_the_old_one(weak, settings):
     from django.core import mail
+
+    settings.BAGAGE_PUBLIC_URL = "http://testserver"
 
     user = UserFactory(
         username="nadia.roux.ccas", first_name="Nadia", last_name="Roux", email="nadia.roux@ccas.example.org"

@@ -440,7 +440,8 @@ def test_shelf_labels_print_from_a_form_and_a_wrong_line_is_told(warehouse_user)
 # --- password reset and next ----------------------------------------------------------------------------------
 
 
-def test_a_forgotten_password_is_reset_through_an_emailed_link(db):
+def test_a_forgotten_password_is_reset_through_an_emailed_link(db, settings):
+    settings.BAGAGE_PUBLIC_URL = "http://testserver"
     user = UserFactory(email="karim@example.org", username="karim2")
     client = Client()
     assert "/password-reset/" in client.get("/").content.decode()
