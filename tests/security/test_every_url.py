@@ -218,13 +218,21 @@ def requests_for(route: str, pattern: URLPattern, samples: dict, operations: dic
             f"The page {route!r} ({key}) has no entry in PAGE_QUERY_PARAMS: record the query parameters it reads."
         )
         calls = [(["GET"], PAGE_QUERY_PARAMS.get(key, []))]
+    converters = getattr(pattern.pattern, "converters", {})
+
+    def reaches(param: str, odd: str) -> bool:
+        """Whether the path converter lets the odd value through to this view (else the URL is another's)."""
+        converter = converters.get(param)
+        return converter is None or re.fullmatch(converter.regex, odd) is not None
+
+    odd_paths = [fill(route, {**samples, param: odd}) for param in names for odd in ODD if reaches(param, odd)]
     out = []
     for methods, query in calls:
         for method in (m.lower() for m in methods):
             if method == "get":
                 out.append((method, real, {}))
                 out += [(method, real, {param: odd}) for param in query for odd in ODD]
-            out += [(method, fill(route, {**samples, param: odd}), {}) for param in names for odd in ODD]
+            out += [(method, url, {}) for url in odd_paths]
     return out
 
 
@@ -249,12 +257,19 @@ def test_every_url_answers_odd_ids_and_days_without_a_server_error(world):
         for role, user in world["users"].items():
             client = Client(raise_request_exception=False)
             client.force_login(user)
+            refused = None
             for method, url, query in every_request(world["samples"], staff=user.is_staff):
+                # A page or operation that refuses the role outright (403 on its real URL) reads nothing more of
+                # the request for it; the roles it serves walk its odd values.
+                if method == "get" and url == refused:
+                    continue
                 errors.clear()
                 if method == "get":
                     response = client.get(url, query)
                 else:
                     response = getattr(client, method)(url, {}, content_type="application/json")
+                if method == "get" and not query and response.status_code == 403:
+                    refused = url
                 throttled += response.status_code == 429
                 if response.status_code >= 500:
                     failures.append(
