@@ -7,8 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from common.exceptions import DomainError, InvalidTransition, ValidationFailed
 from distribution import policies as kit_policies
