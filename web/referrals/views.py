@@ -7,8 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from common.exceptions import DomainError, InvalidTransition, ValidationFailed
 from distribution import policies as kit_policies
@@ -151,8 +150,8 @@ def conflict_sentence(referral) -> str:
 
 # What cannot be undone, said before it is done.
 CONFIRM_REFERRAL = {
-    "reject": _lazy("Reject this referral? The social worker reads your message; a rejection cannot be undone."),
-    "cancel": _lazy("Cancel this referral? A cancelled referral cannot be reopened: a new one would be needed."),
+    "reject": gettext_lazy("Reject this referral? The social worker reads your message; a rejection cannot be undone."),
+    "cancel": gettext_lazy("Cancel this referral? A cancelled referral cannot be reopened: a new one would be needed."),
 }
 
 

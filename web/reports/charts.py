@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 import pygal
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from pygal.style import Style
 
 from inventory.enums import DeviceStatus
@@ -129,7 +130,7 @@ def sims_chart(expiry: dict) -> bytes:
             x_label_rotation=30,
         )
     )
-    labels = [_("Expired")] + [month_label(month) for month, _n in expiry["months"]] + [_("Later")]
+    labels = [pgettext("SIM cards", "Expired")] + [month_label(month) for month, _n in expiry["months"]] + [_("Later")]
     chart.x_labels = labels
     values = [expiry["expired"]] + [n for _m, n in expiry["months"]] + [expiry["later"]]
     chart.add(_("Available"), values)
