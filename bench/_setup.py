@@ -40,3 +40,15 @@ def with_identity_keys(people: list) -> list:
             postal_code=person.postal_code,
         )
     return people
+
+
+def parse_args(parser, **quick_sizes):
+    """The bench's arguments, with `--quick`: the sizes given here instead of the defaults, so that `make bench-quick`
+    runs every bench in seconds to check that each still works (its figures then mean little)."""
+    shown = ", ".join(f"--{name.replace('_', '-')} {value}" for name, value in quick_sizes.items())
+    parser.add_argument("--quick", action="store_true", help=f"a short run to check the bench works: {shown}")
+    args = parser.parse_args()
+    if args.quick:
+        for name, value in quick_sizes.items():
+            setattr(args, name, value)
+    return args
