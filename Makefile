@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-test install-prod run serve test test-fast lint bench ci messages clean
+.PHONY: install install-test install-prod install-bench run serve test test-fast lint bench bench-quick ci messages clean
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Bagage needs Python >= 3.11; set PYTHON=python3.11 or newer.")'
@@ -21,6 +21,10 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $@
 
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[bench]'
+	@touch $@
+
 $(VENV)/.installed-prod: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[prod]'
 	@touch $@
@@ -30,6 +34,8 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 install-prod: $(VENV)/.installed-prod
+
+install-bench: $(VENV)/.installed-bench
 
 # The local demo runs with Django's debug pages and a development key; a server never does (DEBUG defaults to off).
 run messages: export DEBUG ?= 1
@@ -70,9 +76,25 @@ lint: install-test
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings_test
 	DEBUG=1 $(PY) manage.py check_messages
 
-bench: install-test
-	$(PY) bench/intake.py
-	$(PY) bench/labels.py
+# Every benchmark in bench/ (they print figures; none is pass/fail). `make bench-quick` runs each with --quick, a few
+# seconds apiece, to check that they all still work. bench/load.py needs PostgreSQL (BENCH_POSTGRES_URL,
+# default postgres://postgres@127.0.0.1:5432/postgres) and the bench extras (locust); bench/reports.py also runs on
+# PostgreSQL when DATABASE_URL is set.
+BENCH_ARGS ?=
+bench: install-test install-bench
+	$(PY) bench/intake.py $(BENCH_ARGS)
+	$(PY) bench/labels.py $(BENCH_ARGS)
+	$(PY) bench/receipts.py $(BENCH_ARGS)
+	$(PY) bench/exports.py $(BENCH_ARGS)
+	$(PY) bench/distribution.py $(BENCH_ARGS)
+	$(PY) bench/matching_solver.py $(BENCH_ARGS)
+	$(PY) bench/matching.py $(BENCH_ARGS)
+	$(PY) bench/reports.py $(BENCH_ARGS)
+	$(PY) bench/load.py $(BENCH_ARGS)
+	$(PY) bench/load.py --scale $(BENCH_ARGS)
+
+bench-quick:
+	$(MAKE) --no-print-directory bench BENCH_ARGS=--quick
 
 # Rebuild the French catalogue after changing translatable strings (needs GNU gettext: apt-get install gettext).
 # The folders left out are ops/catalogue.py's IGNORED; `make messages` then lists what is left to translate

@@ -14,7 +14,7 @@ import io
 import statistics
 import time
 
-from _setup import django_on_scratch_sqlite, surname, with_identity_keys
+from _setup import django_on_scratch_sqlite, parse_args, surname, with_identity_keys
 
 
 def signature() -> str:
@@ -31,7 +31,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cycles", type=int, default=1000)
     parser.add_argument("--profile", action="store_true", help="cProfile the cycles and print the top functions")
-    args = parser.parse_args()
+    args = parse_args(parser, cycles=20)
     django_on_scratch_sqlite()
 
     from django.db import connection

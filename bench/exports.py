@@ -16,7 +16,7 @@ import resource
 import time
 import tracemalloc
 
-from _setup import django_on_scratch_sqlite
+from _setup import django_on_scratch_sqlite, parse_args
 
 
 def fill(rows: int) -> None:
@@ -69,7 +69,7 @@ def export(client, fmt: str, params: dict) -> tuple[int, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
-    args = parser.parse_args()
+    args = parse_args(parser, rows=1_000)
     scratch = django_on_scratch_sqlite()
 
     from django.test import Client

@@ -12,7 +12,7 @@ import random
 import statistics
 import time
 
-from _setup import django_on_scratch_sqlite
+from _setup import django_on_scratch_sqlite, parse_args
 
 
 def make_csv(rows: int) -> bytes:
@@ -34,7 +34,7 @@ def make_csv(rows: int) -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000)
-    args = parser.parse_args()
+    args = parse_args(parser, rows=1_000)
     scratch = django_on_scratch_sqlite()
 
     from django.db import connection

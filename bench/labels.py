@@ -16,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _setup import parse_args  # noqa: E402
 from barcode import Code128  # noqa: E402
 from barcode.writer import ImageWriter  # noqa: E402
 from reportlab.lib.utils import ImageReader  # noqa: E402
@@ -93,7 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--labels", type=int, default=1000)
     parser.add_argument("--stock", default="brother_62x29", choices=list(STOCKS))
-    args = parser.parse_args()
+    args = parse_args(parser, labels=50)
     stock = STOCKS[args.stock]
     labels = make_labels(args.labels, with_url=False)
 

@@ -46,7 +46,7 @@ from pathlib import Path  # noqa: E402
 
 import gevent  # noqa: E402
 import psycopg  # noqa: E402
-from _setup import surname, with_identity_keys  # noqa: E402
+from _setup import parse_args, surname, with_identity_keys  # noqa: E402
 from locust import FastHttpUser, between, constant, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
@@ -498,7 +498,18 @@ def main() -> None:
     parser.add_argument("--big-devices", type=int, default=1_000_000)
     parser.add_argument("--big-referrals", type=int, default=300_000)
     parser.add_argument("--repeat", type=int, default=30, help="single requests per read in scale mode")
-    args = parser.parse_args()
+    args = parse_args(
+        parser,
+        duration=5,
+        read_seconds=1,
+        users=5,
+        think=0,
+        devices=500,
+        referrals=200,
+        big_devices=20_000,
+        big_referrals=5_000,
+        repeat=3,
+    )
 
     scratch = Path(tempfile.mkdtemp(prefix="bagage-load-"))
     url = database_url(args.database)

@@ -15,7 +15,7 @@ import argparse
 import datetime as dt
 import time
 
-from _setup import django_on_scratch_sqlite, surname, with_identity_keys
+from _setup import django_on_scratch_sqlite, parse_args, surname, with_identity_keys
 from matching_solver import TODAY, instance
 
 SITE_CODES = ("LI", "SD", "PA", "AN", "LY", "GR", "MA", "MR", "NA", "TO", "BO", "ST")
@@ -178,7 +178,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=8_000)
     parser.add_argument("--sites", type=int, default=8)
     parser.add_argument("--profile", action="store_true", help="cProfile proposal_create and print the top functions")
-    args = parser.parse_args()
+    args = parse_args(parser, referrals=300, devices=300, items=200, sites=4)
     if args.sites > len(SITE_CODES):
         parser.error(f"at most {len(SITE_CODES)} sites")
     django_on_scratch_sqlite()

@@ -17,6 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _setup import parse_args  # noqa: E402
+
 from distribution.matching import GRADES, DeviceStock, ItemStock, Need, greedy_plan, plan  # noqa: E402
 from distribution.matching.network import Scoring, build_network  # noqa: E402
 from distribution.matching.planner import _bounds  # noqa: E402
@@ -69,7 +71,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=8_000)
     parser.add_argument("--sites", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+    args = parse_args(parser, referrals=300, devices=300, items=200, sites=4, repeat=1)
     needs, devices, items = instance(args.referrals, args.devices, args.items, args.sites)
     print(f"instance: {len(needs)} referrals, {len(devices)} devices, {len(items)} line items, {args.sites} sites")
 

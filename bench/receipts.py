@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _setup import parse_args  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
 from labels.certificate import CertificateData, CertificateDevice, render_certificate  # noqa: E402
@@ -99,7 +100,7 @@ def measure(label: str, datas: list, render) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--renders", type=int, default=200)
-    args = parser.parse_args()
+    args = parse_args(parser, renders=10)
     n = args.renders
     signature = signature_png()
     print(f"Bagage receipt benchmark — {n} renders each; signature PNG {len(signature):,} bytes (400 × 150)")

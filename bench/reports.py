@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from _setup import ROOT, django_on_scratch_sqlite, surname, with_identity_keys
+from _setup import ROOT, django_on_scratch_sqlite, parse_args, surname, with_identity_keys
 
 SCRATCH_DB = "bagage_bench_reports"
 
@@ -226,7 +226,7 @@ def main() -> None:
     parser.add_argument("--handovers", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--postgres-only", action="store_true", help="skip SQLite (needs DATABASE_URL)")
-    args = parser.parse_args()
+    args = parse_args(parser, handovers=1_000, runs=1)
     url = os.environ.get("DATABASE_URL")
     # Django runs on one database per process: with DATABASE_URL, PostgreSQL is a second run of this script.
     if os.environ.get("BAGAGE_BENCH_CHILD") == "postgres" or args.postgres_only:

@@ -51,6 +51,7 @@ def test_a_static_file_is_never_sniffed_into_a_script():
     assert response["Content-Type"].startswith("text/css")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+    response.close()  # WhiteNoise streams the file: an unread answer left open is a ResourceWarning
 
 
 def test_https_is_enforced_when_debug_is_off():
