@@ -140,3 +140,14 @@ def test_successes_say_what_happened(client):
     assert f"{device.asset_tag} is now “Diagnosed”." in moved.content.decode()
     saved = client.post(f"/devices/{device.asset_tag}/action/", {"action": "update", "location": "B-2"}, follow=True)
     assert f"{device.asset_tag} saved." in saved.content.decode()
+
+
+def test_the_device_edit_form_marks_every_wrong_field_at_once(client):
+    device = DeviceFactory(status="diagnosed")
+    response = client.post(
+        f"/devices/{device.asset_tag}/action/", {"action": "update", "cpu_mark": "fast", "battery_health_pct": "150"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="edit-cpu-mark-error"' in html and 'id="edit-battery-error"' in html
+    assert 'value="fast"' in html  # what was typed stays

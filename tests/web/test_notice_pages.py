@@ -48,7 +48,8 @@ def test_the_referral_records_the_version_shown_even_if_a_newer_one_is_published
     publish("2026-11")
     form_client.post("/referrals/new/", {**FORM, "consent_version": "2026-01"})
     assert Referral.objects.get().beneficiary.consent_version_id == "2026-01"
-    form_client.post("/referrals/new/", {**FORM, "first_name": "Yusuf"})  # no version sent: the current one
+    # No version sent: the current one (another person: not held back as a possible duplicate).
+    form_client.post("/referrals/new/", {**FORM, "first_name": "Yusuf", "phone": "06 98 76 54 32"})
     assert Referral.objects.get(beneficiary__first_name="Yusuf").beneficiary.consent_version_id == "2026-11"
 
 

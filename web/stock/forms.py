@@ -1,6 +1,7 @@
 """Forms of the stock pages; every value they clean is checked again by the services."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
 from common.exceptions import DomainError, ValidationFailed
@@ -125,7 +126,7 @@ class MakeReadyForm(forms.Form):
     certificate_ref = forms.CharField(label=gettext_lazy("Certificate reference"), max_length=100, required=False)
     grade = forms.ChoiceField(label=gettext_lazy("Grade"), choices=[("", "—"), *Grade.choices])
     battery_health_pct = forms.IntegerField(
-        label=gettext_lazy("Battery health (%)"),
+        label=capfirst(Device._meta.get_field("battery_health_pct").verbose_name),
         min_value=0,
         max_value=100,
         required=False,
@@ -139,17 +140,12 @@ class MakeReadyForm(forms.Form):
     def __init__(self, *args, erasure_needed: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.erasure_needed = erasure_needed
-        if not erasure_needed:
-            for name in self.ERASURE_FIELDS:
+        for name in self.ERASURE_FIELDS:
+            if not erasure_needed:
                 del self.fields[name]
-
-    def clean(self):
-        data = super().clean()
-        if self.erasure_needed:
-            for name in ("method", "tool", "result"):
-                if not data.get(name) and name not in self.errors:
-                    self.add_error(name, gettext_lazy("Required to make the device ready."))
-        return data
+            elif name != "certificate_ref":
+                # Without a passed erasure since the device came in, none can be ready: these are required.
+                self.fields[name].required = True
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data

@@ -208,6 +208,9 @@ def device_action(request, asset_tag: str):
     except DomainError as exc:
         kept["error"] = exc.message
         kept["field"] = exc.extra.get("field")
+        # Every wrong field at once, each message beside its field (ValidationFailed.items()).
+        items = exc.items() if isinstance(exc, ValidationFailed) else []
+        kept["errors"] = {item["field"]: item["detail"] for item in items if item.get("field")}
         device = selectors.device_get(asset_tag)
         return _device_page(request, device, kept=kept, status=exc.status if 400 <= exc.status < 500 else 400)
     messages.success(request, done)
