@@ -82,6 +82,11 @@ class ErasureMethod(models.TextChoices):
     DESTRUCTION = "destruction", _("Physical destruction")
 
 
+# The methods whose tools verify and report the erasure: a receipt says "certified" for these only (a factory
+# reset certifies nothing, it is named in words).
+CERTIFYING_ERASURE_METHODS = (ErasureMethod.NIST_CLEAR, ErasureMethod.NIST_PURGE, ErasureMethod.CRYPTO_ERASE)
+
+
 class ErasureResult(models.TextChoices):
     PASSED = "passed", _("Passed")
     FAILED = "failed", _("Failed")

@@ -255,6 +255,8 @@ class Offer(models.Model):
     validity_days = models.PositiveSmallIntegerField(_("validity (days)"))
     unlimited_calls = models.BooleanField(_("unlimited calls and texts"), default=False)
     price = models.DecimalField(_("price (€)"), max_digits=7, decimal_places=2)
+    # The operator's own words on how to use a voucher or SIM (dial *123*code#…): printed on the receipt.
+    instructions = models.TextField(_("how to use it"), max_length=600, blank=True, default="")
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -51,6 +51,8 @@ class ReceiptDevice:
     grade: str = ""  # "A"
     erased_on: dt.date | None = None
     erasure_method: str = ""  # "NIST 800-88 Purge"
+    erasure_code: str = ""  # "nist_purge": printed in words from labels.strings when known
+    erasure_certified: bool = True  # False for a method that certifies nothing (a factory reset)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class ReceiptConnectivity:
     iccid: str = ""
     valid_until: dt.date | None = None
     voucher_code: str = ""  # printed on the beneficiary's copy only
+    instructions: str = ""  # the offer's own words on how to use it
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,10 @@ class ReceiptData:
     signature_png: bytes | None = None
     signed_on_paper: bool = False
     language: str = "fr"
+    kind: str = "kit"  # "kit", "topup" (connectivity only: a short receipt) or "swap" (under warranty)
+    replaced_device: str = ""  # a swap: "Samsung Galaxy A52, SDTE26-0042"
+    replaced_receipt: str = ""  # a swap: the first receipt's number
+    mediator_signature_png: bytes | None = None  # where the mediator signed on the screen too
 
 
 def render_receipt(data: ReceiptData, copies: tuple[str, ...] = COPIES, duplicate: bool = False) -> bytes:
@@ -98,6 +105,9 @@ def render_receipt(data: ReceiptData, copies: tuple[str, ...] = COPIES, duplicat
     if data.signature_png is None and not data.signed_on_paper:
         raise ReceiptError("a receipt is signed: give the signature, or say it was signed on paper")
     signature = _signature_image(data.signature_png) if data.signature_png is not None else None
+    mediator_signature = (
+        _signature_image(data.mediator_signature_png) if data.mediator_signature_png is not None else None
+    )
 
     out = io.BytesIO()
     canvas = new_canvas(
@@ -106,7 +116,7 @@ def render_receipt(data: ReceiptData, copies: tuple[str, ...] = COPIES, duplicat
     for index, copy in enumerate(copies):
         if index:
             canvas.showPage()
-        _draw_copy(canvas, data, words, copy, duplicate, signature)
+        _draw_copy(canvas, data, words, copy, duplicate, signature, mediator_signature)
     canvas.showPage()
     canvas.save()
     return out.getvalue()
@@ -164,8 +174,20 @@ def _stamp(canvas: Canvas, text: str) -> None:
     canvas.restoreState()
 
 
+def voucher_groups(code: str) -> str:
+    """A voucher code in groups of four, as people read it out and type it: 7391 4420 1187 23."""
+    plain = "".join(ch for ch in code if ch.isalnum())
+    return " ".join(plain[i : i + 4] for i in range(0, len(plain), 4))
+
+
 def _draw_copy(
-    canvas: Canvas, data: ReceiptData, words: Words, copy: str, duplicate: bool, signature: ImageReader | None
+    canvas: Canvas,
+    data: ReceiptData,
+    words: Words,
+    copy: str,
+    duplicate: bool,
+    signature: ImageReader | None,
+    mediator_signature: ImageReader | None,
 ) -> None:
     copy_name = words[f"copy_{copy}"]
     pages = [0]
@@ -212,7 +234,10 @@ def _draw_copy(
         canvas.drawRightString(right, MARGIN - 10, words["page"].format(page=pages[0]))
         y = min(y, bars_y - 26) - 24
         canvas.setFont(FONT_BOLD, 14)
-        canvas.drawString(MARGIN, y, printable(words["receipt_title"]))
+        title = words["receipt_title"]
+        if data.kind in ("topup", "swap"):
+            title = f"{title} – {words[f'title_{data.kind}']}"
+        canvas.drawString(MARGIN, y, printable(title))
         return y - 8
 
     cursor = Cursor(canvas, header)
@@ -231,13 +256,18 @@ def _draw_copy(
             rows.append((words["serial"], device.serial))
         if device.imei:
             rows.append((words["imei"], device.imei))
-        grade = f"{device.grade} · {words['condition']}" if device.grade else words["condition"]
-        rows.append((words["grade"], grade))
-        erasure = (
-            words["erasure_certified"].format(date=words.date(device.erased_on), method=device.erasure_method)
-            if device.erased_on
-            else words["erasure_none"]
-        )
+        # The person's copy speaks plainly: the grade in words; the association's keeps the grade's code too.
+        grade = words.word(f"grade_{device.grade}") if device.grade else ""
+        if device.grade and copy == "association":
+            grade = f"{grade} ({words['grade']} {device.grade})"
+        rows.append((words["grade"], " · ".join(part for part in (grade, words["condition"]) if part)))
+        method = words.word(f"method_{device.erasure_code}") if device.erasure_code else device.erasure_method
+        if not device.erased_on:
+            erasure = words["erasure_none"]
+        elif device.erasure_certified:
+            erasure = words["erasure_certified"].format(date=words.date(device.erased_on), method=method)
+        else:
+            erasure = words["erasure_done"].format(date=words.date(device.erased_on), method=method)
         rows.append((words["erasure"], erasure))
         _section(cursor, words["device"], rows)
 
@@ -250,18 +280,29 @@ def _draw_copy(
         if line.valid_until:
             rows.append((words["valid_until"], words.date(line.valid_until)))
         if line.voucher_code and copy == "beneficiary":
-            rows.append((words["voucher"], line.voucher_code))
+            rows.append((words["voucher"], voucher_groups(line.voucher_code)))
+        if line.instructions:
+            rows.append((words["instructions"], line.instructions))
         _section(cursor, words["connectivity"], rows)
+
+    if data.kind == "swap" and (data.replaced_device or data.replaced_receipt):
+        rows = []
+        if data.replaced_device:
+            rows.append((words["replaces_device"], data.replaced_device))
+        if data.replaced_receipt:
+            rows.append((words["first_receipt"], data.replaced_receipt))
+        _section(cursor, words["swap"], rows)
 
     contribution = (
         words["free"]
         if data.payment == "free" or not data.contribution_eur
         else (f"{words.money(data.contribution_eur)} ({words[data.payment]})")
     )
-    rows = [
-        (words["accessories"], ", ".join(data.accessories) or words["none"]),
-        (words["contribution"], contribution),
-    ]
+    rows = []
+    # A top-up gives connectivity only: no accessories row unless some were given.
+    if data.accessories or data.device is not None:
+        rows.append((words["accessories"], ", ".join(data.accessories) or words["none"]))
+    rows.append((words["contribution"], contribution))
     if data.warranty_months:
         rows.append(
             (
@@ -276,7 +317,7 @@ def _draw_copy(
         cursor.space(6)
         cursor.text(words["notice_line"].format(version=data.notice_version, where=data.notice_where), SMALL)
 
-    _signatures(cursor, data, words, signature)
+    _signatures(cursor, data, words, signature, mediator_signature)
 
 
 def _section(cursor: Cursor, title: str, rows: list[tuple[str, str]]) -> None:
@@ -305,7 +346,14 @@ def _section(cursor: Cursor, title: str, rows: list[tuple[str, str]]) -> None:
             canvas.drawString(value_x, cursor.y + BODY * 0.25, line)
 
 
-def _signatures(cursor: Cursor, data: ReceiptData, words: Words, signature: ImageReader | None) -> None:
+def _signatures(
+    cursor: Cursor,
+    data: ReceiptData,
+    words: Words,
+    signature: ImageReader | None,
+    mediator_signature: ImageReader | None,
+) -> None:
+    """Both names on every copy; each signature as taken: drawn on the screen, or a line to sign on paper."""
     box_w, box_h = SIGNATURE_BOX
     cursor.space(10)
     cursor.need(12 + 16 + box_h + 22)
@@ -316,25 +364,36 @@ def _signatures(cursor: Cursor, data: ReceiptData, words: Words, signature: Imag
     canvas.setLineWidth(0.5)
     canvas.line(MARGIN, cursor.y, PAGE_W - MARGIN, cursor.y)
     columns = (
-        (MARGIN, words["beneficiary_signature"], data.beneficiary),
-        (PAGE_W / 2 + 5 * mm, words["mediator_signature"], data.mediator),
+        (MARGIN, words["beneficiary_signature"], data.beneficiary, signature),
+        (PAGE_W / 2 + 5 * mm, words["mediator_signature"], data.mediator, mediator_signature),
     )
     top = cursor.y - 14
-    for x, role, name in columns:
+    box_top = top - BODY * 1.3 - 6
+    for x, role, name, image in columns:
         canvas.setFont(FONT_BOLD, BODY)
         canvas.drawString(x, top, printable(role))
         canvas.setFont(FONT, BODY)
         canvas.drawString(x, top - BODY * 1.3, printable(name))
-    box_top = top - BODY * 1.3 - 6
-    # The beneficiary's: the drawn signature, or the words that say it is on paper.
-    x = columns[0][0]
-    if signature is not None:
-        canvas.drawImage(signature, x, box_top - box_h, box_w, box_h, preserveAspectRatio=True, anchor="sw")
+        if image is not None:
+            canvas.drawImage(image, x, box_top - box_h, box_w, box_h, preserveAspectRatio=True, anchor="sw")
+        elif data.signed_on_paper:
+            # On paper, each signs on a line, under a word that says so.
+            canvas.setFont(FONT, SMALL)
+            canvas.setFillGray(0.4)
+            canvas.drawString(x, box_top - box_h + 4, printable(words["sign_here"]))
+            canvas.setFillGray(0)
+            canvas.line(x, box_top - box_h, x + box_w, box_top - box_h)
+        else:
+            # The person signed on the screen; the mediator handed over under their own account, at this time.
+            canvas.setFont(FONT, SMALL)
+            recorded = words["recorded_by"].format(
+                date=words.date(data.issued_at), time=f"{data.issued_at:%H:%M}", name=data.mediator
+            )
+            for index, line in enumerate(wrap(recorded, box_w, SMALL)):
+                canvas.drawString(x, box_top - box_h / 2 - index * SMALL * 1.3, line)
+    if data.signed_on_paper:
+        canvas.setFont(FONT, SMALL)
+        canvas.drawString(MARGIN, box_top - box_h - 12, printable(words["signed_on_paper"]))
+        cursor.y = box_top - box_h - 18
     else:
-        canvas.setFont(FONT, BODY)
-        canvas.drawString(x, box_top - box_h / 2, printable(words["signed_on_paper"]))
-    # The mediator's: a line to sign on.
-    x = columns[1][0]
-    canvas.setLineWidth(0.5)
-    canvas.line(x, box_top - box_h, x + box_w, box_top - box_h)
-    cursor.y = box_top - box_h - 6
+        cursor.y = box_top - box_h - 6

@@ -24,6 +24,7 @@ class OfferIn(Schema):
     validity_days: int = Field(ge=1, le=3650)
     unlimited_calls: bool = False
     price: Decimal = Field(ge=0, max_digits=7, decimal_places=2)
+    instructions: str = Field("", max_length=600, description="How to use a voucher or SIM, printed on the receipt.")
 
 
 class OfferOut(Schema):
@@ -35,6 +36,7 @@ class OfferOut(Schema):
     validity_days: int
     unlimited_calls: bool
     price: Decimal
+    instructions: str = ""
     is_active: bool
     available: int = 0
     expiring_30_days: int = 0

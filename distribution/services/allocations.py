@@ -232,7 +232,10 @@ def allocation_reserve(
         referral=referral,
         device=chosen_device,
         line_item=chosen_item,
-        accessories=_clean_accessories(accessories if accessories is not None else referral.accessories),
+        # A top-up gives connectivity only: nothing of the referral's first kit (a charger…) is pre-ticked.
+        accessories=_clean_accessories(
+            accessories if accessories is not None else ([] if kind == AllocationKind.TOPUP else referral.accessories)
+        ),
         site=referral.site,
         transfer_from=transfer_from,
         hold_until=until,

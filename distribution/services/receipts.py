@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.exceptions import NotFound
+from distribution.enums import AllocationKind
 from distribution.models import Handover, Receipt
 from distribution.services.numbers import next_number
-from inventory.enums import ErasureMethod, ErasureResult
+from inventory.enums import CERTIFYING_ERASURE_METHODS, ErasureMethod, ErasureResult
 from inventory.models import Erasure
 from labels.receipt import ReceiptConnectivity, ReceiptData, ReceiptDevice, render_receipt
 from referrals import services as referrals
@@ -66,7 +67,16 @@ def snapshot(handover: Handover, *, number: str, language: str, signature_png: b
         "language": language,
         "device": None,
         "connectivity": None,
+        "kind": allocation.kind,
+        "replaced_device": "",
+        "replaced_receipt": "",
     }
+    returned = allocation.replaces if allocation.kind == AllocationKind.SWAP else None
+    if returned is not None:
+        old = returned.device
+        data["replaced_device"] = f"{' '.join(p for p in (old.brand, old.model) if p)}, {old.asset_tag}".lstrip(", ")
+        first = getattr(returned.handover, "receipt", None)
+        data["replaced_receipt"] = first.number if first is not None else ""
     if device is not None:
         erasure = (
             Erasure.objects.filter(device=device, result=ErasureResult.PASSED).order_by("-recorded_at", "-id").first()
@@ -81,6 +91,8 @@ def snapshot(handover: Handover, *, number: str, language: str, signature_png: b
             "grade": device.grade,
             "erased_on": timezone.localtime(erasure.finished_at).date().isoformat() if erasure else None,
             "erasure_method": str(ErasureMethod(erasure.method).label) if erasure else "",
+            "erasure_code": erasure.method if erasure else "",
+            "erasure_certified": bool(erasure) and erasure.method in CERTIFYING_ERASURE_METHODS,
         }
     item = allocation.line_item
     if item is not None:
@@ -90,6 +102,7 @@ def snapshot(handover: Handover, *, number: str, language: str, signature_png: b
             "offer": offer.name,
             "iccid": item.iccid or "",
             "valid_until": item.expires_on.isoformat(),
+            "instructions": offer.instructions,
         }
     return data
 
@@ -117,6 +130,9 @@ def receipt_data(data: dict, *, voucher_code: str = "") -> ReceiptData:
             grade=device["grade"],
             erased_on=as_date(device["erased_on"]),
             erasure_method=device["erasure_method"],
+            # Snapshots from before these keys: the method as then printed.
+            erasure_code=device.get("erasure_code", ""),
+            erasure_certified=device.get("erasure_certified", True),
         )
         if device
         else None,
@@ -126,6 +142,7 @@ def receipt_data(data: dict, *, voucher_code: str = "") -> ReceiptData:
             iccid=connectivity["iccid"],
             valid_until=as_date(connectivity["valid_until"]),
             voucher_code=voucher_code,
+            instructions=connectivity.get("instructions", ""),
         )
         if connectivity
         else None,
@@ -140,6 +157,9 @@ def receipt_data(data: dict, *, voucher_code: str = "") -> ReceiptData:
         signature_png=bytes.fromhex(data["signature_png"]) if data["signature_png"] else None,
         signed_on_paper=data["signed_on_paper"],
         language=data["language"],
+        kind=data.get("kind", "kit"),
+        replaced_device=data.get("replaced_device", ""),
+        replaced_receipt=data.get("replaced_receipt", ""),
     )
 
 

@@ -32,6 +32,7 @@ def offer_create(
     price: Decimal,
     data_gb: Decimal | None = None,
     unlimited_calls: bool = False,
+    instructions: str = "",
 ) -> Offer:
     policies.require(user, "connectivity.manage")
     if kind not in OfferKind.values:
@@ -50,8 +51,17 @@ def offer_create(
         price=price,
         data_gb=data_gb,
         unlimited_calls=unlimited_calls,
+        instructions=_clean_instructions(instructions),
         created_by=user,
     )
+
+
+def _clean_instructions(text: str) -> str:
+    text = (text or "").strip()
+    limit = Offer._meta.get_field("instructions").max_length
+    if len(text) > limit:
+        raise ValidationFailed(_("At most %(limit)s characters.") % {"limit": limit}, field="instructions")
+    return text
 
 
 @atomic

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from common.exceptions import ValidationFailed
-from distribution.enums import Payment, ReturnOutcome, ReturnReason
+from distribution.enums import AllocationKind, Payment, ReturnOutcome, ReturnReason
 from distribution.models import Allocation, Return
 from distribution.validators import CONTRIBUTION_MAX, clean_contribution, clean_signature
 from referrals.enums import Accessory
@@ -85,11 +85,23 @@ class HandoverForm(forms.Form):
 
     CHECKLIST = ("device_starts", "sim_tested", "email_account", "first_steps_session")
 
+    def __init__(self, *args, allocation=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.checks = self.CHECKLIST
+        if allocation is not None:
+            # Only what this kit gives: no device check for a top-up, no SIM test for a device alone.
+            keep = {"email_account", "first_steps_session"} if allocation.kind != AllocationKind.TOPUP else set()
+            if allocation.device_id:
+                keep.add("device_starts")
+            if allocation.line_item_id and allocation.line_item.iccid:
+                keep.add("sim_tested")
+            self.checks = tuple(name for name in self.CHECKLIST if name in keep)
+
     def checklist_fields(self):
-        return [self[name] for name in self.CHECKLIST]
+        return [self[name] for name in self.checks]
 
     def checklist(self) -> dict[str, bool]:
-        return {name: bool(self.cleaned_data.get(name)) for name in self.CHECKLIST}
+        return {name: bool(self.cleaned_data.get(name)) and name in self.checks for name in self.CHECKLIST}
 
     def clean(self):
         """Every refusal at once, beside its field (the service checks the same again)."""

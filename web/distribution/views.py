@@ -234,7 +234,7 @@ def kit_handover(request, allocation_id: int):
             % {"number": allocation.number, "status": allocation.get_status_display()},
         )
         return redirect("web:kit", allocation_id=allocation.pk)
-    form = HandoverForm(request.POST or None, initial={"accessories": allocation.accessories})
+    form = HandoverForm(request.POST or None, initial={"accessories": allocation.accessories}, allocation=allocation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

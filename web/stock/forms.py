@@ -176,6 +176,13 @@ class OfferForm(forms.Form):
     validity_days = forms.IntegerField(label=gettext_lazy("Validity (days)"), min_value=1, max_value=3650)
     unlimited_calls = forms.BooleanField(label=gettext_lazy("Unlimited calls and texts"), required=False)
     price = forms.DecimalField(label=gettext_lazy("Price (€)"), min_value=0, max_digits=7, decimal_places=2)
+    instructions = forms.CharField(
+        label=gettext_lazy("How to use it (printed on the receipt)"),
+        max_length=600,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("For example: dial *144*code# from the phone, or call 222."),
+    )
 
 
 class ShelfLabelsForm(forms.Form):
