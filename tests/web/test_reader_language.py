@@ -13,6 +13,7 @@ from django.utils import formats, timezone, translation
 
 from inventory.models import DeviceEvent, LineItemEvent
 from referrals.models import BeneficiaryAccess, ReferralEvent
+from tests.distribution.conftest import world  # noqa: F401 (a fixture)
 from tests.factories import DeviceFactory, LineItemFactory, ReferralFactory, UserFactory
 from web.reports.charts import month_label
 from web.templatetags.bagage import note_in_words
@@ -145,3 +146,19 @@ def test_times_are_shown_in_paris_time_whatever_the_storage(client):
     for language in ("fr", "en"):
         text = text_of(reader(client, UserFactory(coordinator=True), language).get(f"/referrals/{referral.pk}/"))
         assert "03/12/2026 13:43" in text, language
+
+
+def test_a_kit_label_prints_in_the_sites_language(world):  # noqa: F811
+    """The kit label used to say "Referral #157" and "Collect before 17/12/2026" on a French site."""
+    from distribution.labelling import kit_label
+    from distribution.models import Allocation
+
+    allocation_id = world["api"].post("allocations", {"referral": world["referral"].pk}).json()["id"]
+    allocation = Allocation.objects.select_related("referral__beneficiary", "site", "device", "line_item").get(
+        pk=allocation_id
+    )
+    with translation.override("en"):  # whoever prints it: the label is in BAGAGE_LABEL_LANGUAGE (fr)
+        label = kit_label(allocation)
+    hold = allocation.hold_until.strftime("%d/%m/%Y")
+    assert label.referral == f"Orientation n° {world['referral'].pk}"
+    assert label.hold == f"À retirer avant le {hold}"
