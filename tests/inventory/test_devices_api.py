@@ -181,7 +181,8 @@ def test_bad_erasures_are_refused(warehouse_api, body):
     else:
         wrong = "method" if body["method"] == "magnet" else "result"
     error = response.json()
-    assert error["code"] == "validation_error"
+    # A day out of 2000-2100 is refused by the API's day type before the service's "in the future" check.
+    assert error["code"] == ("invalid_day" if body["finished_at"].startswith("2999") else "validation_error")
     assert (error["field"] if "field" in error else error["errors"][0]["loc"][-1]) == wrong
 
 
