@@ -1,6 +1,7 @@
 """The audit trail for coordinators: every state change, filtered by who, which object and when."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from distribution.enums import AllocationStatus
 from inventory.enums import DeviceEventKind, DeviceStatus, LineItemStatus
 from referrals.enums import Authorisation, ReferralEventKind, ReferralStatus
 from web.permissions import allowed
+from web.templatetags.bagage import device_event_note
 
 PAGE_SIZE = 200
 
@@ -127,6 +129,13 @@ def _filters(query) -> tuple[dict, list[str]]:
     return filters, refused
 
 
+def _note(entry: dict) -> str:
+    """A history note with the codes some services write into it put into words, as the history pages do."""
+    if entry["object_type"] != "device":
+        return entry["note"]
+    return device_event_note(SimpleNamespace(kind=entry["action"], note=entry["note"], data={}))
+
+
 @allowed(policies, "audit.read")
 def audit_log(request):
     filters, refused = _filters(request.GET)
@@ -144,6 +153,7 @@ def audit_log(request):
                 "url": _link(ref),
                 "receipt": receipt.number if receipt else "",
                 "receipt_url": _link(receipt),
+                "note_words": _note(entry),
             }
         )
     return render(
