@@ -1,6 +1,7 @@
 """The audit trail for coordinators: every state change, filtered by who, which object and when."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from distribution.enums import AllocationStatus
 from inventory.enums import DeviceEventKind, DeviceStatus, LineItemStatus
 from referrals.enums import Authorisation, ReferralEventKind, ReferralStatus
 from web.permissions import allowed
-from web.templatetags.bagage import note_in_words
+from web.templatetags.bagage import device_event_note, note_in_words
 
 PAGE_SIZE = 200
 
@@ -61,7 +62,7 @@ def in_words(entry: dict) -> dict:
         ),
         "from_name": _status(kind, entry["from_status"]),
         "to_name": _status(kind, entry["to_status"]),
-        "note": note_in_words(entry["note"]),
+        "note": _note(entry),
     }
 
 
@@ -132,6 +133,13 @@ def _filters(query) -> tuple[dict, list[str]]:
     return filters, refused
 
 
+def _note(entry: dict) -> str:
+    """A history note with the codes some services write into it put into words, as the history pages do."""
+    if entry["object_type"] != "device":
+        return note_in_words(entry["note"])
+    return device_event_note(SimpleNamespace(kind=entry["action"], note=entry["note"], data={}))
+
+
 @allowed(policies, "audit.read")
 def audit_log(request):
     filters, refused = _filters(request.GET)
@@ -149,6 +157,7 @@ def audit_log(request):
                 "url": _link(ref),
                 "receipt": receipt.number if receipt else "",
                 "receipt_url": _link(receipt),
+                "note_words": _note(entry),
             }
         )
     return render(
