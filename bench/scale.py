@@ -150,7 +150,8 @@ def scale_mode(args, server) -> None:
 
     token = issue_tokens(1)[0]
     mediator = User.objects.get(username="mediator")
-    device = Device.objects.get(asset_tag="SDLD26-0004242")
+    # A device in the middle of the small load (--quick loads fewer than 4,243).
+    device = Device.objects.get(asset_tag=f"SDLD26-{min(4242, args.devices - 1):07d}")
     paths = reads(device.asset_tag, device.serial_number)
     connection.close()
     small = time_reads(server.url, token, paths, args.repeat)
