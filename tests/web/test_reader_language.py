@@ -87,7 +87,7 @@ def test_the_audit_log_shows_notes_and_actions_in_french(client):
 def test_the_access_log_names_a_handover_in_words(client):
     BeneficiaryAccess.objects.create(user=UserFactory(mediator=True), referral=ReferralFactory(), action="handover")
     text = text_of(reader(client, UserFactory(coordinator=True)).get("/access-log/"))
-    assert "A remis le kit" in text and " handover " not in text
+    assert "Lecture de la fiche pour remettre le kit" in text and " handover " not in text
 
 
 def test_a_referral_status_agrees_with_its_noun_in_french(client):
