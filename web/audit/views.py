@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import AccountEventKind
 from audit import policies, selectors
-from common.parsing import parse_day
+from common.parsing import day_range_message, parse_day
 from distribution.enums import AllocationStatus
 from inventory.enums import DeviceEventKind, DeviceStatus, LineItemStatus
 from referrals.enums import Authorisation, ReferralEventKind, ReferralStatus
@@ -69,7 +69,7 @@ def in_words(entry: dict) -> dict:
 def _day(value: str | None, *, end: bool = False) -> dt.datetime | None:
     day = parse_day(value)
     if day is None:
-        return None
+        raise ValueError(value)  # not a day Bagage reads (YYYY-MM-DD, 2000–2100): refused in words
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     return start + dt.timedelta(days=1) if end else start
 
@@ -127,7 +127,8 @@ def _filters(query) -> tuple[dict, list[str]]:
             try:
                 filters["until" if end else "since"] = _day(value, end=end)
             except ValueError:
-                refused.append(gettext("“%(value)s” is not a date.") % {"value": value})
+                not_a_day = gettext("“%(value)s” is not a date.") % {"value": value}
+                refused.append(f"{not_a_day} {day_range_message()}")
     if filters.get("since") and filters.get("until") and filters["since"] >= filters["until"]:
         refused.append(gettext("The start of the period comes after its end."))
     return filters, refused
