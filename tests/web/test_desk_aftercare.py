@@ -93,8 +93,11 @@ def test_the_top_up_handover_is_short_and_its_receipt_has_no_device(world):  # n
 
 
 def test_the_top_up_service_refuses_accessories_and_a_device_checklist(world):  # noqa: F811
+    world["referral"].accessories = ["charger"]
+    world["referral"].save(update_fields=["accessories"])
     handed_over(world)
     topup = services.allocation_reserve(user=world["mediator"], referral=world["referral"], kind="topup")
+    assert topup.accessories == []  # the referral's charger went with the first kit
     api = world["api"]
     with_charger = api.post(f"allocations/{topup.pk}/handover", {"signed_on_paper": True, "accessories": ["charger"]})
     assert with_charger.status_code == 422 and with_charger.json()["code"] == "accessories_not_wanted"
