@@ -216,3 +216,13 @@ def test_the_history_shows_each_event_after_the_handover_in_words(world):  # noq
     page = mediator.get(f"/referrals/{world['referral'].pk}/").content.decode()
     assert f"{world['phone'].asset_tag} brought back (faulty): swapped" in page
     assert "Warranty swap reserved: A-" in page
+
+
+def test_a_give_back_asked_as_a_swap_for_a_repair_is_recorded_as_a_repair(world):  # noqa: F811
+    """Clients written before the `repair` kind ask `swap` for both give-backs: the return's outcome decides."""
+    handed_over(world)
+    world["api"].post(f"devices/{world['phone'].asset_tag}/return", {"reason": "faulty", "outcome": "repair"})
+    Device.objects.filter(pk=world["phone"].pk).update(status="ready")  # the workshop's work, shortened
+    response = world["api"].post("allocations", {"referral": world["referral"].pk, "kind": "swap"})
+    assert response.status_code == 201, response.json()
+    assert response.json()["kind"] == "repair" and Allocation.objects.get(pk=response.json()["id"]).kind == "repair"
