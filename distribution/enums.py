@@ -13,9 +13,10 @@ class AllocationKind(models.TextChoices):
     KIT = "kit", _("Kit")
     # Connectivity for a person already equipped, within their support period: a short receipt.
     TOPUP = "topup", _("Top-up")
-    # A give-back under warranty, always linked to its return: a swap's new device (a fresh warranty), or the
-    # repaired device itself (the original warranty, extended). Each has its own receipt.
+    # A give-back under warranty, always linked to its return, each with its own receipt: a swap's new device
+    # (a fresh warranty), or the repaired device itself (the original warranty, extended).
     SWAP = "swap", _("Warranty swap")
+    REPAIR = "repair", _("Repair")
 
 
 class Payment(models.TextChoices):
@@ -42,6 +43,9 @@ class ReturnReason(models.TextChoices):
 
 # The first-steps checklist of the "bagage numérique minimum" (DESIGN.md keys).
 CHECKLIST_KEYS = ("device_starts", "sim_tested", "email_account", "first_steps_session")
+
+# Kits that give back what a return under warranty took: the return's outcome names the kind.
+GIVE_BACK_KINDS = (AllocationKind.SWAP, AllocationKind.REPAIR)
 
 # Allocations still promising stock to someone.
 ACTIVE_STATES = (AllocationStatus.HELD,)

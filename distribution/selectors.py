@@ -15,7 +15,7 @@ from distribution.models import Allocation, Handover, Proposal, Receipt, Return
 from inventory import selectors as inventory_selectors
 from inventory.enums import GRADE_ORDER, DeviceStatus, LineItemStatus, OfferKind
 from inventory.models import Device, LineItem
-from referrals.enums import Connectivity
+from referrals.enums import Connectivity, ReferralStatus
 from referrals.models import Referral
 
 # What each connectivity need takes from stock.
@@ -131,9 +131,69 @@ def ledger(referral: Referral) -> dict:
         for h in Handover.objects.filter(allocation__referral=referral).select_related("receipt", "by")
     }
     returns = list(
-        Return.objects.filter(handover__allocation__referral=referral).select_related("device").order_by("at")
+        Return.objects.filter(handover__allocation__referral=referral)
+        .select_related("device", "handover")
+        .order_by("at")
     )
     return {"allocations": allocations, "handovers": handovers, "returns": returns}
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One event of a person's ledger, in time order: a kit, top-up, swap or repair, or a device brought back."""
+
+    at: dt.datetime
+    what: str  # an allocation kind (kit, topup, swap, repair) or "return"
+    allocation: Allocation | None = None
+    handover: Handover | None = None
+    returned: Return | None = None
+
+
+def ledger_lines(referral: Referral) -> list[LedgerLine]:
+    """The ledger as one list, oldest first (the same four queries as `ledger`)."""
+    found = ledger(referral)
+    lines = [
+        LedgerLine(
+            at=found["handovers"][a.pk].at if a.pk in found["handovers"] else a.created_at,
+            what=a.kind,
+            allocation=a,
+            handover=found["handovers"].get(a.pk),
+        )
+        for a in found["allocations"]
+    ]
+    lines += [LedgerLine(at=r.at, what="return", returned=r) for r in found["returns"]]
+    return sorted(lines, key=lambda line: line.at)
+
+
+def topup_refusal(referral: Referral, today: dt.date | None = None) -> str | None:
+    """Why no top-up can be given to this person now, in words; None when one can."""
+    if referral.status != ReferralStatus.HANDED_OVER:
+        return _("A top-up is for a person who received a kit.")
+    if referral.connectivity not in ITEM_KINDS:
+        return _("This referral asked for no connectivity.")
+    support = support_until(referral)
+    if support is None:
+        return _("This person's support period is over.")
+    if support < (today or timezone.localdate()):
+        return _("The support period ended on %(date)s: no more top-ups.") % {"date": _date(support)}
+    if Allocation.objects.filter(referral=referral, status=AllocationStatus.HELD).exists():
+        return _("A kit is held for this person already: hand it over or release it first.")
+    return None
+
+
+def repair_awaiting_give_back(referral: Referral) -> Return | None:
+    """The latest repair under warranty whose device has not been given back to the person yet."""
+    return (
+        returns_awaiting_give_back(referral)
+        .filter(outcome=ReturnOutcome.REPAIR)
+        .select_related("device", "handover")
+        .first()
+    )
+
+
+def replacement_devices(referral: Referral, kind: str, limit: int = 20) -> QuerySet[Device]:
+    """Ready devices of this kind at the person's reception point, best first: what a swap can give now."""
+    return fitting_devices(referral).filter(kind=kind, site_id=referral.site_id)[:limit]
 
 
 def last_handover_of(device: Device) -> Handover | None:

@@ -95,3 +95,5 @@ class ReferralEventKind(models.TextChoices):
     TRANSITION = "transition", _("Status change")
     # Retention applied: the person's details anonymised, or old entries of the access log deleted.
     RETENTION = "retention", _("Data retention")
+    # After the handover, written by distribution: a device brought back, a top-up, a swap or a repair given back.
+    AFTERCARE = "aftercare", _("After the handover")

@@ -30,11 +30,15 @@ class AllocationIn(Schema):
     device: str | None = Field(None, max_length=32, description="Asset tag; the best fitting one when omitted.")
     line_item: Id | None = Field(None, description="SIM card or voucher; the first to expire that fits when omitted.")
     accessories: list[Accessory] | None = Field(None, max_length=10, description="Defaults to the referral's.")
-    kind: AllocationKind = Field(AllocationKind.KIT, description="kit; topup or swap for people already equipped.")
+    kind: AllocationKind = Field(
+        AllocationKind.KIT,
+        description="kit; for people already equipped: topup, or a give-back under warranty, swap (a new device) or "
+        "repair (the device itself). A give-back takes the kind of the return it answers (swap accepts both).",
+    )
     replaces: Id | None = Field(
         None,
-        description="swap only: the return under warranty this kit answers (a new device for a swap, the device "
-        "itself for a repair); the person's latest one not answered yet when omitted.",
+        description="swap or repair only: the return under warranty this kit answers; the person's latest one not "
+        "answered yet when omitted.",
     )
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from common.exceptions import AlreadyReserved, Conflict, InvalidTransition, NotFound, ValidationFailed
 from common.integrity import atomic
 from distribution import policies
-from distribution.enums import AllocationKind, AllocationStatus, ReturnOutcome
+from distribution.enums import GIVE_BACK_KINDS, AllocationKind, AllocationStatus, ReturnOutcome
 from distribution.models import Allocation, AllocationEvent, Return
 from distribution.selectors import (
     ITEM_KINDS,
@@ -74,19 +74,39 @@ def _clean_accessories(accessories) -> list[str]:
     return extras
 
 
-def _give_back_of(referral: Referral, replaces: Return | int | None) -> Return:
-    """The return under warranty a give-back kit answers (row-locked: one give-back per return)."""
+def _give_back_of(referral: Referral, replaces: Return | int | None, kind: str) -> Return:
+    """The return under warranty a give-back kit answers (row-locked: one give-back per return).
+
+    Kind `repair` answers a repair only; kind `swap` answers either (clients written before the `repair` kind
+    ask `swap` for both), and the kit takes the kind of the return it answers.
+    """
     waiting = returns_awaiting_give_back(referral).select_for_update(of=("self",)).select_related("device")
+    if kind == AllocationKind.REPAIR:
+        waiting = waiting.filter(outcome=ReturnOutcome.REPAIR)
     if replaces is not None:
         waiting = waiting.filter(pk=replaces if isinstance(replaces, int) else replaces.pk)
     found = waiting.first()
     if found is None:
         raise ValidationFailed(
-            _("A swap or a repaired device is given back only for a return under warranty not answered yet."),
-            "swap_needs_return",
+            _("A repaired device is given back only for a repair under warranty not answered yet.")
+            if kind == AllocationKind.REPAIR
+            else _("A swap or a repaired device is given back only for a return under warranty not answered yet."),
+            "repair_needs_return" if kind == AllocationKind.REPAIR else "swap_needs_return",
             field="replaces" if replaces is not None else "kind",
         )
     return found
+
+
+def _aftercare(user, allocation: Allocation, event: str, receipt: str = "") -> None:
+    """A top-up, swap or repair kit in the person's history (a first kit's steps are status changes there)."""
+    data = {"kind": allocation.kind, "allocation": allocation.number}
+    if allocation.device_id:
+        data["device"] = allocation.device.asset_tag
+    if receipt:
+        data["receipt"] = receipt
+    referrals.referral_aftercare_record(
+        user=user, referral=allocation.referral_id, event=event, note=allocation.number, data=data
+    )
 
 
 def _repaired_device(returned: Return, device: Device | str | None) -> str:
@@ -111,6 +131,7 @@ def allocation_reserve(
     accessories: list[str] | None = None,
     kind: str = AllocationKind.KIT,
     replaces: Return | int | None = None,
+    present: bool = False,
 ) -> Allocation:
     """Reserve a kit for an accepted referral: its device and connectivity both, or nothing.
 
@@ -120,7 +141,9 @@ def allocation_reserve(
 
     A give-back (kind `swap`) exists only through a return under warranty of this person's device
     (`replaces`, else their latest one not yet answered; none → 422 `swap_needs_return`): a swap's
-    new device, or the repaired device itself, whose handover keeps the extended warranty.
+    new device, or the repaired device itself, whose handover keeps the extended warranty (kind `repair`).
+    A top-up or a give-back takes no accessories unless named. With `present` (the person is at the desk), the
+    hold ends today.
     """
     policies.require(user, "kit.reserve", _("Only mediators and coordinators reserve kits."))
     pk = referral if isinstance(referral, int) else referral.pk
@@ -143,17 +166,18 @@ def allocation_reserve(
         )
     if kind != AllocationKind.KIT and referral.status != ReferralStatus.HANDED_OVER:
         raise InvalidTransition(_("Top-ups and swaps are for people already equipped."), from_status=referral.status)
-    if kind == AllocationKind.SWAP:
-        replaces = _give_back_of(referral, replaces)
-        if replaces.outcome == ReturnOutcome.REPAIR:
+    if kind in GIVE_BACK_KINDS:
+        replaces = _give_back_of(referral, replaces, kind)
+        kind = AllocationKind.REPAIR if replaces.outcome == ReturnOutcome.REPAIR else AllocationKind.SWAP
+        if kind == AllocationKind.REPAIR:
             device = _repaired_device(replaces, device)
     elif replaces is not None:
         raise ValidationFailed(
             _("Only a warranty give-back answers a return."), "replaces_not_wanted", field="replaces"
         )
-    until = hold_until()
+    until = timezone.localdate() if present else hold_until()
     wants_device = bool(referral.device_kinds) and kind != AllocationKind.TOPUP
-    wants_item = referral.connectivity in ITEM_KINDS and kind != AllocationKind.SWAP
+    wants_item = referral.connectivity in ITEM_KINDS and kind not in GIVE_BACK_KINDS
     if kind == AllocationKind.TOPUP:
         support = support_until(referral)
         if support is None or support < timezone.localdate():
@@ -232,9 +256,9 @@ def allocation_reserve(
         referral=referral,
         device=chosen_device,
         line_item=chosen_item,
-        # A top-up gives connectivity only: nothing of the referral's first kit (a charger…) is pre-ticked.
+        # The referral's accessories go with the first kit; a top-up or a give-back brings none unless named.
         accessories=_clean_accessories(
-            accessories if accessories is not None else ([] if kind == AllocationKind.TOPUP else referral.accessories)
+            accessories if accessories is not None else referral.accessories if kind == AllocationKind.KIT else []
         ),
         site=referral.site,
         transfer_from=transfer_from,
@@ -245,6 +269,8 @@ def allocation_reserve(
     _event(allocation, user, "", note)
     if kind == AllocationKind.KIT:
         referrals.referral_allocate(user=user, referral=referral, note=number)
+    else:
+        _aftercare(user, allocation, "reserved")
     return allocation
 
 

@@ -12,7 +12,7 @@ from distribution import policies
 from distribution.enums import AllocationKind, AllocationStatus, ReturnOutcome
 from distribution.models import Handover
 from distribution.selectors import add_months
-from distribution.services.allocations import _event, lock_allocation
+from distribution.services.allocations import _aftercare, _event, lock_allocation
 from distribution.services.receipts import receipt_issue
 from distribution.validators import clean_checklist, clean_contribution, clean_signature
 from inventory import services as stock
@@ -56,6 +56,15 @@ def handover_record(
     extras = list(dict.fromkeys(accessories if accessories is not None else allocation.accessories))
     if any(item not in Accessory.values for item in extras):
         raise ValidationFailed(_("Among: %(values)s.") % {"values": ", ".join(Accessory.values)}, field="accessories")
+    if allocation.kind == AllocationKind.TOPUP:
+        # A short handover: connectivity only, no device to check and nothing else in the bag.
+        if extras:
+            raise ValidationFailed(
+                _("A top-up comes without accessories."), "accessories_not_wanted", field="accessories"
+            )
+        if any(checks.values()):
+            raise ValidationFailed(_("A top-up has no device checklist."), "checklist_not_wanted", field="checklist")
+        checks = {}
     signature = clean_signature(signature_png, bool(signed_on_paper))
     note = _("kit %(number)s handed over") % {"number": allocation.number}
     if allocation.device_id:
@@ -83,5 +92,7 @@ def handover_record(
         warranty_until=_warranty_until(allocation, timezone.localdate()),
         notice_version=allocation.referral.beneficiary.consent_version_id,
     )
-    receipt_issue(user=user, handover=handover, signature_png=signature)
+    receipt = receipt_issue(user=user, handover=handover, signature_png=signature)
+    if allocation.kind != AllocationKind.KIT:
+        _aftercare(user, allocation, "handed_over", receipt=receipt.number)
     return handover

@@ -48,6 +48,8 @@ def snapshot(handover: Handover, *, number: str, language: str, signature_png: b
     notice_version, notice_where = notice_for_receipt(handover.notice_version, language)
     data: dict = {
         "number": number,
+        # A top-up's receipt is the short one (connectivity only); a give-back's says what it answers.
+        "kind": allocation.kind,
         "issued_at": timezone.localtime(handover.at).isoformat(),
         "charity": settings.BAGAGE_CHARITY_NAME,
         "site_name": f"{site.code} {site.name}",
@@ -67,7 +69,6 @@ def snapshot(handover: Handover, *, number: str, language: str, signature_png: b
         "language": language,
         "device": None,
         "connectivity": None,
-        "kind": allocation.kind,
         "replaced_device": "",
         "replaced_receipt": "",
     }

@@ -14,11 +14,19 @@ from distribution.services.allocations import allocation_reserve
 from inventory import services as stock
 from inventory.enums import DeviceStatus
 from inventory.models import Device
+from referrals import services as referrals
 
 
 @atomic
 def device_return(
-    *, user, device: Device | str, reason: str, outcome: str, note: str = "", replacement: Device | str | None = None
+    *,
+    user,
+    device: Device | str,
+    reason: str,
+    outcome: str,
+    note: str = "",
+    replacement: Device | str | None = None,
+    present: bool = False,
 ) -> Return:
     """Take a handed-over device back: it goes to the workshop (wiped again before it is ready).
 
@@ -26,7 +34,8 @@ def device_return(
     at its handover) and a repair extends the original warranty by BAGAGE_REPAIR_EXTENSION_MONTHS
     (the repaired device is given back through a give-back kit linked to this return, whose handover
     keeps that extended warranty). Out of warranty, only a return. Scoped like the referral: a device
-    handed over to someone outside the user's referrals is not found.
+    handed over to someone outside the user's referrals is not found. With `present` (the person is at the
+    desk), a swap's new kit is held until today only. The referral's history records the return.
     """
     policies.require(user, "kit.take_back", _("Your role does not take devices back."))
     if reason not in ReturnReason.values:
@@ -67,6 +76,13 @@ def device_return(
         under_warranty=under_warranty,
         note=(note or "").strip()[:500],
     )
+    referrals.referral_aftercare_record(
+        user=user,
+        referral=handover.allocation.referral_id,
+        event="returned",
+        note=found.asset_tag,
+        data={"device": found.asset_tag, "reason": reason, "outcome": outcome, "under_warranty": under_warranty},
+    )
     if outcome == ReturnOutcome.REPAIR:
         handover.warranty_until = add_months(handover.warranty_until, settings.BAGAGE_REPAIR_EXTENSION_MONTHS)
         handover.save(update_fields=["warranty_until"])
@@ -78,5 +94,6 @@ def device_return(
             kind=AllocationKind.SWAP,
             replaces=returned,
             accessories=[],
+            present=present,
         )
     return returned

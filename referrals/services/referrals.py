@@ -289,6 +289,18 @@ def referral_no_show(*, user, referral: Referral | int, note: str = "") -> Refer
 
 
 @atomic
+def referral_aftercare_record(
+    *, user, referral: Referral | int, event: str, note: str = "", data=None
+) -> ReferralEvent:
+    """Write what happened after the handover into the referral's history (distribution's services only): a device
+    brought back, a top-up, a swap or a repair reserved or handed over. The status does not change."""
+    referral = lock_referral(referral, related=())
+    return _event(
+        referral, user, ReferralEventKind.AFTERCARE, referral.status, note, data={"event": event, **(data or {})}
+    )
+
+
+@atomic
 def referrals_expire(*, now: dt.datetime | None = None) -> int:
     """Expire referrals left without an answer longer than BAGAGE_REFERRAL_EXPIRY_DAYS; return how many."""
     now = now or timezone.now()

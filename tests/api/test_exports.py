@@ -235,7 +235,9 @@ def test_the_export_pseudonym_changes_with_the_secret_key(coordinator_user, refe
         settings.SECRET_KEY = key
         client = Client()
         client.force_login(coordinator_user)  # signed in under this key
-        return [row["beneficiary"] for row in read_csv(client.get("/api/v1/exports/referrals.csv", {"format": "codes"}))]
+        return [
+            row["beneficiary"] for row in read_csv(client.get("/api/v1/exports/referrals.csv", {"format": "codes"}))
+        ]
 
     first, second = pseudonyms("k" * 50), pseudonyms("other-key-" * 5)
     assert len(first) == 3 and all(name.startswith("B-") for name in first + second)

@@ -132,9 +132,57 @@ class ReturnForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    replacement = forms.CharField(
-        label=gettext_lazy("Replacement device (asset tag, for a swap)"),
-        max_length=32,
+    replacement = forms.ChoiceField(
+        label=gettext_lazy("Replacement device (for a swap)"),
         required=False,
-        help_text=gettext_lazy("Leave empty to take the best fitting ready device."),
+        help_text=gettext_lazy("Ready devices of the same kind at the person's reception point, best first."),
+        error_messages={
+            "invalid_choice": gettext_lazy("This device is no longer ready (reserved a moment ago?): choose another.")
+        },
+    )
+    present = forms.BooleanField(
+        label=gettext_lazy("The person is here: hand the new device over now"),
+        required=False,
+        help_text=gettext_lazy("Otherwise the new kit is held for them as usual."),
+    )
+
+    def __init__(self, *args, replacements=(), under_warranty: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        devices = list(replacements)
+        self.fields["replacement"].choices = [
+            (d.asset_tag, f"{d.asset_tag} · {d.brand} {d.model} · {d.grade}".strip()) for d in devices
+        ]
+        if devices and not self.is_bound:
+            self.initial.setdefault("replacement", devices[0].asset_tag)
+        if not under_warranty:
+            # Out of warranty only a return is possible: the other outcomes are not offered.
+            self.fields["outcome"].choices = [(ReturnOutcome.RETURN, ReturnOutcome.RETURN.label)]
+            self.initial.setdefault("outcome", ReturnOutcome.RETURN)
+            del self.fields["replacement"], self.fields["present"]
+
+
+class TopupForm(forms.Form):
+    """Pick the SIM card or voucher of a top-up: the first to expire is proposed (FEFO), another may be taken."""
+
+    line_item = forms.ChoiceField(
+        label=gettext_lazy("Connectivity"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": gettext_lazy("This one is no longer available (taken a moment ago?): choose another."),
+            "required": gettext_lazy("Choose a SIM card or voucher."),
+        },
+    )
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        self.fields["line_item"].choices = [(str(item.pk), str(item.pk)) for item in self.items]
+        if self.items and not self.is_bound:
+            self.initial.setdefault("line_item", str(self.items[0].pk))
+
+
+class GiveBackForm(forms.Form):
+    present = forms.BooleanField(
+        label=gettext_lazy("The person is here: hand it over now"),
+        required=False,
     )

@@ -3,14 +3,14 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from common.exceptions import DomainError
 from common.parsing import parse_id
 from distribution import policies, selectors, services
-from distribution.enums import AllocationStatus
+from distribution.enums import AllocationKind, AllocationStatus, ReturnOutcome
 from distribution.labelling import initials, kit_label
 from distribution.models import Allocation
 from inventory.labelling import check_label_count, default_stock_name
@@ -22,7 +22,15 @@ from referrals import services as referral_services
 from referrals.enums import ReferralStatus
 from referrals.policies import referrals_for
 from sites.selectors import site_list
-from web.distribution.forms import HandoverForm, ReleaseForm, ReserveForm, ReturnForm, choice_key
+from web.distribution.forms import (
+    GiveBackForm,
+    HandoverForm,
+    ReleaseForm,
+    ReserveForm,
+    ReturnForm,
+    TopupForm,
+    choice_key,
+)
 from web.forms import show_error
 from web.permissions import allowed
 
@@ -93,6 +101,9 @@ def kit_reserve(request, referral_id: int):
             return redirect("web:kit", allocation_id=allocation.pk)
     elif data is not None and not accepted:
         form.add_error(None, _("A kit is reserved for an accepted referral."))
+    if referral.status == ReferralStatus.HANDED_OVER:
+        # The person has their kit: what the desk can still give is a top-up.
+        return redirect("web:kit_topup", referral_id=referral.pk)
     return render(
         request,
         "web/kit_reserve.html",
@@ -193,6 +204,7 @@ def kit_detail(request, allocation_id: int):
             "can_hand_over": policies.allows(request.user, "kit.hand_over"),
             "stocks": STOCKS.values(),
             "default_stock": default_stock_name(allocation.site),
+            **aftercare_context(request.user, allocation.referral),
         },
     )
 
@@ -234,29 +246,40 @@ def kit_handover(request, allocation_id: int):
             % {"number": allocation.number, "status": allocation.get_status_display()},
         )
         return redirect("web:kit", allocation_id=allocation.pk)
-    form = HandoverForm(request.POST or None, initial={"accessories": allocation.accessories}, allocation=allocation)
+    topup = allocation.kind == AllocationKind.TOPUP
+    form = HandoverForm(
+        request.POST or None, initial={"accessories": [] if topup else allocation.accessories}, allocation=allocation
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             handover = services.handover_record(
                 user=request.user,
                 allocation=allocation.pk,
-                checklist=form.checklist(),
+                # A top-up's handover is short: no device to check, nothing else in the bag.
+                checklist=None if topup else form.checklist(),
                 contribution_eur=data["contribution_eur"],
                 payment=data["payment"],
-                accessories=data["accessories"],
+                accessories=[] if topup else data["accessories"],
                 signature_png=data["signature_png"] or None,
                 signed_on_paper=data["signed_on_paper"],
             )
         except DomainError as exc:
             show_error(form, exc)
         else:
-            messages.success(request, _("Kit %(number)s handed over.") % {"number": allocation.number})
+            done = {
+                AllocationKind.TOPUP: _("Top-up %(number)s handed over."),
+                AllocationKind.SWAP: _("Replacement %(number)s handed over."),
+                AllocationKind.REPAIR: _("Repaired device %(number)s given back."),
+            }.get(allocation.kind, _("Kit %(number)s handed over."))
+            messages.success(request, done % {"number": allocation.number})
             return redirect("web:receipt", number=handover.receipt.number)
     # The person's full name is shown to check who takes the kit: a read of personal data, logged.
     referral_services.beneficiary_access_record(user=request.user, referral=allocation.referral, action="handover")
     return render(
-        request, "web/kit_handover.html", {"kit": allocation, "person": allocation.referral.beneficiary, "form": form}
+        request,
+        "web/kit_handover.html",
+        {"kit": allocation, "person": allocation.referral.beneficiary, "form": form, "topup": topup},
     )
 
 
@@ -294,8 +317,23 @@ def receipt_pdf(request, number: str):
 # --- returns ---------------------------------------------------------------------------------------
 
 
+def _return_answer(request, returned, person_present: bool):
+    """Where the desk goes after a return: the swap's handover when the person is here, else what happens next."""
+    if not policies.allows(request.user, "kit.read"):
+        return redirect("web:device", asset_tag=returned.device.asset_tag)
+    referral_id = returned.handover.allocation.referral_id
+    if returned.outcome == ReturnOutcome.SWAP:
+        kit = Allocation.objects.filter(replaces=returned, status=AllocationStatus.HELD).first()
+        if kit is not None:
+            if person_present and policies.allows(request.user, "kit.hand_over"):
+                return redirect("web:kit_handover", allocation_id=kit.pk)
+            return redirect("web:kit", allocation_id=kit.pk)
+    return redirect("web:referral", referral_id=referral_id)
+
+
 @allowed(policies, "kit.take_back")
 def device_return(request, asset_tag: str):
+    """Take a device back at the desk: who has it, its receipt and warranty, and for a swap the new device."""
     device = Device.objects.select_related("site").filter(asset_tag=asset_tag.strip().upper()).first()
     if device is None:
         raise Http404(_("No such device."))
@@ -303,7 +341,11 @@ def device_return(request, asset_tag: str):
     if handover is not None and not policies.may_take_back(request.user, handover):
         # Scoped like the person's referral, as the service is: another site's person's device is not here.
         raise Http404(_("No such device."))
-    form = ReturnForm(request.POST or None)
+    referral = handover.allocation.referral if handover is not None else None
+    held = handover is not None and device.status == "handed_over"
+    under_warranty = bool(held and handover.warranty_until and handover.warranty_until >= timezone.localdate())
+    replacements = selectors.replacement_devices(referral, device.kind) if under_warranty else []
+    form = ReturnForm(request.POST or None, replacements=replacements, under_warranty=under_warranty or not held)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -313,16 +355,144 @@ def device_return(request, asset_tag: str):
                 reason=data["reason"],
                 outcome=data["outcome"],
                 note=data["note"],
-                replacement=data["replacement"].strip() or None,
+                replacement=data.get("replacement") or None,
+                present=bool(data.get("present")),
             )
         except DomainError as exc:
             # A swap reserves the replacement: its refusals name the device.
             show_error(form, exc, {"device": "replacement"})
         else:
-            messages.success(
-                request,
-                _("%(tag)s taken back (%(outcome)s).")
-                % {"tag": device.asset_tag, "outcome": returned.get_outcome_display()},
+            kit = Allocation.objects.filter(replaces=returned, status=AllocationStatus.HELD).first()
+            if kit is not None:
+                text = _("%(tag)s taken back; %(new)s is reserved for the person (kit %(number)s).") % {
+                    "tag": device.asset_tag,
+                    "new": kit.device.asset_tag if kit.device_id else "—",
+                    "number": kit.number,
+                }
+            elif returned.outcome == ReturnOutcome.REPAIR:
+                text = _(
+                    "%(tag)s taken back for repair: the warranty now runs until %(date)s. Once ready again, give it "
+                    "back from the person's referral page."
+                ) % {"tag": device.asset_tag, "date": formats.date_format(returned.handover.warranty_until)}
+            else:
+                text = _("%(tag)s taken back (%(outcome)s).") % {
+                    "tag": device.asset_tag,
+                    "outcome": returned.get_outcome_display(),
+                }
+            messages.success(request, text)
+            return _return_answer(request, returned, bool(data.get("present")))
+    receipt = getattr(handover, "receipt", None) if handover is not None else None
+    return render(
+        request,
+        "web/device_return.html",
+        {
+            "device": device,
+            "form": form,
+            "handover": handover if held else None,
+            # Whose device it is: for the desk (kit readers); the workshop learns only the warranty.
+            "initials": initials(referral.beneficiary.first_name, referral.beneficiary.last_name)
+            if held and policies.allows(request.user, "kit.read")
+            else "",
+            "referral": referral if held and policies.allows(request.user, "kit.read") else None,
+            "receipt": receipt
+            if held and receipt and policies.receipts_for(request.user).filter(pk=receipt.pk).exists()
+            else None,
+            "under_warranty": under_warranty,
+            "may_read_kits": policies.allows(request.user, "kit.read"),
+        },
+    )
+
+
+# --- after the handover: top-ups and repaired devices given back -----------------------------------
+
+
+def aftercare_context(user, referral) -> dict:
+    """What the referral and kit pages show after the handover: the ledger, a top-up, a repaired device to give
+    back. Empty for whoever does not handle kits, or outside their scope."""
+    if not policies.allows(user, "kit.read") or not policies.allocations_for(user).filter(referral=referral).exists():
+        return {}
+    may_reserve = policies.allows(user, "kit.reserve")
+    refusal = selectors.topup_refusal(referral)
+    repair = selectors.repair_awaiting_give_back(referral) if may_reserve else None
+    return {
+        "ledger": selectors.ledger_lines(referral),
+        "support_until": selectors.support_until(referral),
+        "can_topup": may_reserve and refusal is None,
+        "topup_refusal": refusal if may_reserve and referral.status == ReferralStatus.HANDED_OVER else None,
+        "repair": repair,
+        "repair_ready": repair is not None and repair.device.status == "ready",
+        "give_back_form": GiveBackForm(),
+        "aftercare_referral": referral,
+    }
+
+
+def _decidable_referral(user, referral_id: int):
+    referral = (
+        referrals_for(user, "referral.decide").select_related("site", "beneficiary").filter(pk=referral_id).first()
+    )
+    if referral is None:
+        raise Http404(_("No such referral."))
+    return referral
+
+
+@allowed(policies, "kit.reserve")
+def kit_topup(request, referral_id: int):
+    """A top-up at the desk: pick the SIM card or voucher (the first to expire proposed), then the short handover."""
+    referral = _decidable_referral(request.user, referral_id)
+    refusal = selectors.topup_refusal(referral)
+    today = timezone.localdate()
+    items = list(selectors.fitting_line_items(referral, today)[:10]) if refusal is None else []
+    form = TopupForm(request.POST or None, items=items)
+    status = 200
+    if request.method == "POST" and refusal is None and form.is_valid():
+        try:
+            allocation = services.allocation_reserve(
+                user=request.user,
+                referral=referral.pk,
+                kind=AllocationKind.TOPUP,
+                line_item=int(form.cleaned_data["line_item"]),
+                accessories=[],
+                present=True,
             )
-            return redirect("web:device", asset_tag=device.asset_tag)
-    return render(request, "web/device_return.html", {"device": device, "form": form})
+        except DomainError as exc:
+            show_error(form, exc)
+            status = exc.status if 400 <= exc.status < 500 else 400
+        else:
+            return redirect("web:kit_handover", allocation_id=allocation.pk)
+    elif request.method == "POST" and refusal is not None:
+        status = 409
+    return render(
+        request,
+        "web/kit_topup.html",
+        {
+            "referral": referral,
+            "initials": initials(referral.beneficiary.first_name, referral.beneficiary.last_name),
+            "form": form,
+            "items": [(str(item.pk), item) for item in form.items],
+            "refusal": refusal,
+            "support_until": selectors.support_until(referral),
+        },
+        status=status,
+    )
+
+
+@allowed(policies, "kit.reserve")
+def kit_give_back(request, referral_id: int):
+    """Give a repaired device back to its person: a repair kit, handed over now when the person is here."""
+    referral = _decidable_referral(request.user, referral_id)
+    if request.method != "POST":
+        return redirect("web:referral", referral_id=referral.pk)
+    form = GiveBackForm(request.POST)
+    present = form.is_valid() and form.cleaned_data["present"]
+    try:
+        allocation = services.allocation_reserve(
+            user=request.user, referral=referral.pk, kind=AllocationKind.REPAIR, present=present
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:referral", referral_id=referral.pk)
+    if present and policies.allows(request.user, "kit.hand_over"):
+        return redirect("web:kit_handover", allocation_id=allocation.pk)
+    held = _("Repaired device held for the person (kit %(number)s).")
+    messages.success(request, held % {"number": allocation.number})
+    return redirect("web:kit", allocation_id=allocation.pk)

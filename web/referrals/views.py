@@ -23,6 +23,7 @@ from referrals.validators import BENEFICIARY_FIELDS
 from referrals.workflows import DECISIONS
 from sites.selectors import reception_points
 from web.confirm import confirmation, confirmed
+from web.distribution.views import aftercare_context
 from web.errors import add_field_errors
 from web.forms import show_error
 from web.permissions import allowed
@@ -302,6 +303,7 @@ def referral_detail(request, referral_id: int):
             else None,
             "handed_over_at": handed_over_at,
             "can_reserve": referral.status == ReferralStatus.ACCEPTED and kit_policies.allows(user, "kit.reserve"),
+            **aftercare_context(user, referral),
         },
         status=status,
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from common.validators import DEFAULT_PHONE_REGION
-from distribution.enums import AllocationStatus, ReturnReason
+from distribution.enums import AllocationKind, AllocationStatus, ReturnOutcome, ReturnReason
 from inventory.enums import DeviceKind, DeviceStatus, ErasureMethod, ErasureResult, LineItemStatus
 from inventory.models import Device
 from labels.stocks import STOCKS
@@ -259,7 +259,31 @@ def device_event_note(event) -> str:
 @register.filter
 def referral_event_note(event) -> str:
     """A referral history note, with the ones Bagage writes itself (expiry, kits not collected) put into words."""
+    if getattr(event, "kind", "") == "aftercare":
+        return aftercare_in_words(event.data or {}) or event.note
     return note_in_words(event.note)
+
+
+def aftercare_in_words(data: dict) -> str:
+    """What happened after the handover (a referral's aftercare event), in the reader's language."""
+    event, kind = data.get("event"), data.get("kind")
+    if event == "returned" and data.get("outcome") in ReturnOutcome.values:
+        text = gettext("%(tag)s brought back (%(reason)s): %(outcome)s") % {
+            "tag": data.get("device", ""),
+            "reason": _label(ReturnReason, data.get("reason", "")).lower(),
+            "outcome": _label(ReturnOutcome, data["outcome"]).lower(),
+        }
+        return text if data.get("under_warranty") else f"{text} · {gettext('out of warranty')}"
+    if kind not in AllocationKind.values:
+        return ""
+    what = _label(AllocationKind, kind)
+    where = " · ".join(part for part in (data.get("allocation", ""), data.get("device", "")) if part)
+    if event == "reserved":
+        return gettext("%(what)s reserved: %(where)s") % {"what": what, "where": where}
+    if event == "handed_over":
+        text = gettext("%(what)s handed over: %(where)s") % {"what": what, "where": where}
+        return f"{text} · {data['receipt']}" if data.get("receipt") else text
+    return ""
 
 
 @register.filter
