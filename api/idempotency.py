@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Callable
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -129,7 +130,11 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         client = client_key(user, token_id)
         # Read before anything parses a form: the digest covers multipart imports too.
-        digest = hashlib.sha256(request.body).hexdigest()
+        try:
+            digest = hashlib.sha256(request.body).hexdigest()
+        except RequestDataTooBig:
+            # Answered here as the API answers it without a key (413, JSON), not by Django's HTML 400 page.
+            return JsonResponse(error_body(413, "The request is too large."), status=413)
         now = timezone.now()
         IdempotencyRecord.objects.filter(client=client, key=key, created_at__lt=now - LIFETIME).delete()
         try:

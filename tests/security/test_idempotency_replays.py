@@ -183,3 +183,12 @@ def test_a_social_worker_who_left_the_organisation_is_not_replayed_the_person_s_
     again = api.post("referrals", referral_payload(), headers={"Idempotency-Key": "r-2"})
     assert again.status_code == 404 and "Diallo" not in again.content.decode()
     assert Referral.objects.filter(beneficiary__last_name="Diallo").count() == 1
+
+
+def test_a_request_too_large_with_a_key_is_a_json_413_as_without_one(warehouse_api):
+    too_large = {**PHONE, "brand": "x" * 3_000_000}
+    for headers in ({}, {"Idempotency-Key": "big"}):
+        answer = warehouse_api.post("devices", too_large, headers=headers)
+        assert answer.status_code == 413, (headers, answer.status_code, answer.content[:80])
+        assert answer.json()["code"] == "too_large"
+    assert not IdempotencyRecord.objects.exists() and not Device.objects.exists()
