@@ -63,7 +63,7 @@ class User(AbstractUser):
         ]
 
     def save(self, *args, **kwargs):
-        """Save; a new password on an existing account ends every token and session it had.
+        """Save; a new password on an existing account, or its deactivation, ends every token and session it had.
 
         Whatever set it (the reset link, the admin, `manage.py changepassword`): someone who stole the old
         password, or a token or a session opened with it, is out once the owner chooses a new one.
@@ -72,11 +72,24 @@ class User(AbstractUser):
         password_changed = self._password is not None and self.pk is not None
         if password_changed:
             previous_hash = User.objects.filter(pk=self.pk).values_list("password", flat=True).first()
+        # A deactivation however it is made (the admin's "active" box too): its tokens and sessions end for good,
+        # so that reactivating the account later does not bring back those of whoever it was closed against.
+        update_fields = kwargs.get("update_fields")
+        deactivated = (
+            not self.is_active
+            and self.pk is not None
+            and (update_fields is None or "is_active" in update_fields)
+            and User.objects.filter(pk=self.pk, is_active=True).exists()
+        )
         super().save(*args, **kwargs)
         if password_changed:
             from accounts.services import password_changed as credentials_end
 
             credentials_end(self, previous_hash)
+        if deactivated:
+            from accounts.services import credentials_revoke
+
+            credentials_revoke(user=self)
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

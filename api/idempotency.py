@@ -9,14 +9,18 @@ Keys belong to the caller as the API authenticates it (api.auth.caller): an acco
 was used. Nothing else in the request names the caller: a proxy's `Authorization: Basic …` shared by everyone,
 a session cookie that no longer signs anyone in, a revoked token. A stored answer is replayed only to the
 account that got it, through the same live token (or a session), and only while the account may still do
-the operation; a request nobody is signed in for goes to the operation, which refuses it.
+the operation; a request nobody is signed in for goes to the operation, which refuses it. What a stored answer
+created (a kit, a referral naming a person) is shown again only while the account may still read it: moved to
+another site or out of the organisation, the retry answers 404, as reading it would, and creates nothing.
 """
 
 import datetime as dt
 import hashlib
+import json
 import re
 from collections.abc import Callable
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -42,6 +46,35 @@ def _handover_allowed(user: User, allocation_id: str) -> bool:
         distribution_policies.allows(user, "kit.hand_over")
         and distribution_policies.allocations_for(user, "kit.hand_over").filter(pk=int(allocation_id)).exists()
     )
+
+
+def _allocation_readable(user: User, allocation_id: int) -> bool:
+    return distribution_policies.allocations_for(user, "kit.read").filter(pk=allocation_id).exists()
+
+
+def _referral_readable(user: User, referral_id: int) -> bool:
+    return referral_policies.referrals_for(user).filter(pk=referral_id).exists()
+
+
+# What a stored answer names, by the path that created it: a replay shows it only to whom may still read it
+# (a mediator moved to another site, a social worker who left the organisation: 404, as a read would answer).
+READABLE: list[tuple[re.Pattern, Callable[[User, int], bool]]] = [
+    (re.compile(r"^/api/v1/allocations$"), _allocation_readable),
+    (re.compile(r"^/api/v1/referrals$"), _referral_readable),
+]
+
+
+def still_readable(user: User, path: str, body: bytes) -> bool:
+    """Whether `user` may still read what the stored answer `body` of a write to `path` names (its `id`)."""
+    check = next((readable for pattern, readable in READABLE if pattern.match(path)), None)
+    if check is None:
+        return True
+    try:
+        created = json.loads(body)
+    except ValueError:
+        return True
+    created_id = created.get("id") if isinstance(created, dict) else None
+    return not isinstance(created_id, int) or check(user, created_id)
 
 
 # The writes that create something and that a flaky connection may make a client send twice, each with the
@@ -97,7 +130,11 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         client = client_key(user, token_id)
         # Read before anything parses a form: the digest covers multipart imports too.
-        digest = hashlib.sha256(request.body).hexdigest()
+        try:
+            digest = hashlib.sha256(request.body).hexdigest()
+        except RequestDataTooBig:
+            # Answered here as the API answers it without a key (413, JSON), not by Django's HTML 400 page.
+            return JsonResponse(error_body(413, "The request is too large."), status=413)
         now = timezone.now()
         IdempotencyRecord.objects.filter(client=client, key=key, created_at__lt=now - LIFETIME).delete()
         try:
@@ -106,7 +143,7 @@ class IdempotencyMiddleware:
                     client=client, key=key, method=request.method, path=request.path, request_sha256=digest
                 )
         except IntegrityError:
-            return self.replay(client, key, request, digest)
+            return self.replay(client, key, request, digest, user)
         try:
             response = self.get_response(request)
         except Exception:
@@ -124,7 +161,7 @@ class IdempotencyMiddleware:
         return response
 
     @staticmethod
-    def replay(client: str, key: str, request: HttpRequest, digest: str) -> HttpResponse:
+    def replay(client: str, key: str, request: HttpRequest, digest: str, user: User) -> HttpResponse:
         record = IdempotencyRecord.objects.filter(client=client, key=key).first()
         if record is None or record.status is None:
             return JsonResponse(
@@ -140,6 +177,12 @@ class IdempotencyMiddleware:
                 error_body(422, "This Idempotency-Key was used for another request.", "idempotency_key_reused"),
                 status=422,
             )
-        response = HttpResponse(bytes(record.body), status=record.status, content_type=record.content_type)
+        body = bytes(record.body)
+        if 200 <= record.status < 300 and not still_readable(user, record.path, body):
+            # What it created is out of the caller's scope now: not shown again, and not created twice.
+            return JsonResponse(
+                error_body(404, "What this request created is no longer yours to read.", "not_found"), status=404
+            )
+        response = HttpResponse(body, status=record.status, content_type=record.content_type)
         response["Idempotent-Replayed"] = "true"
         return response

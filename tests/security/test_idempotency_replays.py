@@ -150,3 +150,45 @@ def test_a_request_that_failed_with_a_5xx_keeps_no_record_and_its_retry_does_the
     retried = warehouse_api.post("devices", PHONE, headers={"Idempotency-Key": "flaky"})
     assert retried.status_code == 201 and "Idempotent-Replayed" not in retried
     assert Device.objects.filter(imei=PHONE["imei"]).count() == 1 and len(calls) == 2
+
+
+# --- second attacker's pass: a replay shows what was created only to whom may still read it ------------------
+
+
+def test_a_mediator_moved_to_another_site_is_not_replayed_the_kit_they_can_no_longer_read(world):
+    mediator = world["mediator"]
+    api = ApiClient(mediator)
+    first = api.post("allocations", {"referral": world["referral"].pk}, headers={"Idempotency-Key": KEY})
+    assert first.status_code == 201, first.content
+    mediator.site = world["ly"]
+    mediator.save(update_fields=["site"])
+    assert api.get(f"allocations/{first.json()['id']}").status_code == 404
+    again = api.post("allocations", {"referral": world["referral"].pk}, headers={"Idempotency-Key": KEY})
+    assert again.status_code == 404 and again.json()["code"] == "not_found"
+    assert "Idempotent-Replayed" not in again and first.json()["number"] not in again.content.decode()
+    assert Allocation.objects.count() == 1
+
+
+def test_a_social_worker_who_left_the_organisation_is_not_replayed_the_person_s_details(world):
+    from referrals.models import Membership
+    from tests.factories import OrganisationFactory
+
+    social_worker = world["social_worker"]
+    api = ApiClient(social_worker)
+    first = api.post("referrals", referral_payload(), headers={"Idempotency-Key": "r-2"})
+    assert first.status_code == 201, first.content
+    assert "Diallo" in first.content.decode()
+    Membership.objects.filter(user=social_worker).update(organisation=OrganisationFactory(name="Autre CCAS"))
+    assert api.get(f"referrals/{first.json()['id']}").status_code == 404
+    again = api.post("referrals", referral_payload(), headers={"Idempotency-Key": "r-2"})
+    assert again.status_code == 404 and "Diallo" not in again.content.decode()
+    assert Referral.objects.filter(beneficiary__last_name="Diallo").count() == 1
+
+
+def test_a_request_too_large_with_a_key_is_a_json_413_as_without_one(warehouse_api):
+    too_large = {**PHONE, "brand": "x" * 3_000_000}
+    for headers in ({}, {"Idempotency-Key": "big"}):
+        answer = warehouse_api.post("devices", too_large, headers=headers)
+        assert answer.status_code == 413, (headers, answer.status_code, answer.content[:80])
+        assert answer.json()["code"] == "too_large"
+    assert not IdempotencyRecord.objects.exists() and not Device.objects.exists()

@@ -143,3 +143,29 @@ def test_make_serve_refuses_to_start_without_a_public_url():
     env.update(DATABASE_URL="postgres://bagage@127.0.0.1:5432/bagage", SECRET_KEY="x" * 50)
     refused = subprocess.run(["make", "-s", "serve"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert refused.returncode != 0 and "BAGAGE_PUBLIC_URL" in refused.stderr
+
+
+def test_a_deactivation_through_the_admin_revokes_tokens_and_sessions_for_good(coordinator_user):
+    """Unticking "active" on the admin's user form is a deactivation too: the stolen token and session that were
+    refused meanwhile must not come back when a coordinator reactivates the account."""
+    user = UserFactory(mediator=True)
+    tokens, browser = thief_of(user)
+    admin = Client()
+    admin.force_login(UserFactory(coordinator=True, is_staff=True, is_superuser=True))
+    form = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+        "role": user.role,
+        "site": user.site_id,
+        "phone": "",
+    }  # no "is_active": the box unticked
+    answer = admin.post(f"/admin/accounts/user/{user.pk}/change/", form)
+    assert answer.status_code == 302, answer.context["adminform"].form.errors if answer.context else answer
+    user.refresh_from_db()
+    assert not user.is_active
+    user_reactivate(by=coordinator_user, user=user)
+    assert_locked_out(tokens, browser)
