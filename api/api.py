@@ -10,14 +10,17 @@ from api.routers import (
     accounts,
     audit,
     devices,
-    distribution,
     exports,
+    kits,
     labels,
+    matching,
     notice,
     offers,
     organisations,
+    receipts,
     referrals,
     reports,
+    returns,
     sites,
     stock,
 )
@@ -70,7 +73,11 @@ api.add_router("", offers.router)
 api.add_router("", labels.router)
 api.add_router("", organisations.router)
 api.add_router("", referrals.router)
-api.add_router("", distribution.router)
+# Distribution's four resources, mounted where the one distribution router was.
+api.add_router("", kits.router)
+api.add_router("", receipts.router)
+api.add_router("", returns.router)
+api.add_router("", matching.router)
 api.add_router("", notice.router)
 api.add_router("", exports.router)
 api.add_router("", reports.router)

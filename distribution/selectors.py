@@ -11,12 +11,14 @@ from django.utils.translation import gettext as _
 from common.parsing import check_period
 from distribution import policies
 from distribution.enums import AllocationStatus, ReturnOutcome
-from distribution.models import Allocation, Handover, Proposal, Receipt, Return
+from distribution.models import Allocation, Handover, Proposal, ProposalLine, Receipt, Return
 from inventory import selectors as inventory_selectors
 from inventory.enums import GRADE_ORDER, DeviceStatus, LineItemStatus, OfferKind
 from inventory.models import Device, LineItem
 from referrals.enums import Connectivity, ReferralStatus
 from referrals.models import Referral
+from referrals.policies import referrals_for
+from sites.models import Site
 
 # What each connectivity need takes from stock.
 ITEM_KINDS = {Connectivity.SIM: (OfferKind.SIM,), Connectivity.TOPUP: (OfferKind.TOPUP,)}
@@ -66,6 +68,11 @@ class Suggestion:
     device: Device | None
     line_item: LineItem | None
     reasons: list[str] = field(default_factory=list)
+
+    @property
+    def transfer_from(self) -> Site | None:
+        """The device's site when the device must move to the referral's (fitting_devices' `same_site`)."""
+        return self.device.site if self.device is not None and self.device.same_site else None
 
 
 def _date(value: dt.date) -> str:
@@ -119,8 +126,28 @@ def shelf(
     return allocations.order_by("hold_until", "id")
 
 
-def ledger(referral: Referral) -> dict:
-    """Everything the person received or gave back: kits, top-ups, receipts, returns (four queries)."""
+@dataclass(frozen=True)
+class LedgerEntry:
+    """A kit, top-up or give-back the person was reserved, and its handover once given."""
+
+    allocation: Allocation
+    handover: Handover | None
+
+
+@dataclass(frozen=True)
+class Ledger:
+    referral: Referral
+    allocations: list[Allocation]
+    handovers: dict[int, Handover]
+    returns: list[Return]
+
+    @property
+    def entries(self) -> list[LedgerEntry]:
+        return [LedgerEntry(allocation, self.handovers.get(allocation.pk)) for allocation in self.allocations]
+
+
+def ledger(referral: Referral) -> Ledger:
+    """Everything the person received or gave back: kits, top-ups, receipts, returns (three queries)."""
     allocations = list(
         Allocation.objects.filter(referral=referral)
         .select_related("device", "line_item__offer", "site")
@@ -135,7 +162,7 @@ def ledger(referral: Referral) -> dict:
         .select_related("device", "handover")
         .order_by("at")
     )
-    return {"allocations": allocations, "handovers": handovers, "returns": returns}
+    return Ledger(referral, allocations, handovers, returns)
 
 
 @dataclass(frozen=True)
@@ -216,6 +243,33 @@ def returns_awaiting_give_back(referral: Referral) -> QuerySet[Return]:
         .exclude(Exists(answered))
         .order_by("-at", "-id")
     )
+
+
+def allocation_for(user, allocation_id: int, action: str = "kit.read") -> Allocation | None:
+    """One kit within `user`'s scope for `action`, whatever its state, with what its pages and the API show."""
+    return (
+        shelf(policies.allocations_for(user, action), status=",".join(AllocationStatus.values))
+        .select_related("handover__receipt", "replaces")
+        .filter(pk=allocation_id)
+        .first()
+    )
+
+
+def receipt_of(allocation: Allocation) -> Receipt | None:
+    """The receipt of a handed-over kit (None for any other; read through `handover__receipt` when selected)."""
+    if allocation.status != AllocationStatus.HANDED_OVER:
+        return None
+    handover = getattr(allocation, "handover", None)
+    return getattr(handover, "receipt", None) if handover else None
+
+
+def decidable_referral(user, referral_id: int) -> Referral | None:
+    """A referral `user` may decide on (and so plan and equip), or None."""
+    return referrals_for(user, "referral.decide").select_related("site", "beneficiary").filter(pk=referral_id).first()
+
+
+def return_get(return_id: int) -> Return:
+    return Return.objects.select_related("device", "handover").get(pk=return_id)
 
 
 def receipt_by_number(receipts: QuerySet[Receipt], number: str) -> Receipt | None:
@@ -304,6 +358,10 @@ def proposal_for(user, proposal_id: int) -> Proposal | None:
     if proposal is None or not (proposal.created_by_id == user.pk or policies.allows(user, "plan.any")):
         return None
     return proposal
+
+
+def proposal_lines(proposal: Proposal) -> QuerySet[ProposalLine]:
+    return proposal.lines.select_related("device").order_by("id")
 
 
 def handover_export_list(user, *, site: str | None = None, start: dt.date | None = None, end: dt.date | None = None):

@@ -55,36 +55,10 @@ def device_list(
     return devices.order_by("-id")
 
 
-# What a list shows of a device: its own columns, the site's code and the batch's id (no model instance).
-DEVICE_ROW_FIELDS = (
-    "asset_tag",
-    "kind",
-    "brand",
-    "model",
-    "serial_number",
-    "imei",
-    "imei2",
-    "ram_gb",
-    "storage_gb",
-    "storage_type",
-    "cpu",
-    "cpu_mark",
-    "os",
-    "battery_health_pct",
-    "grade",
-    "status",
-    "location",
-    "batch_id",
-    "notes",
-    "created_at",
-    "updated_at",
-)
-
-
 def device_rows(devices: QuerySet[Device]) -> QuerySet:
-    """Devices (a page of device_list's) as dicts of DEVICE_ROW_FIELDS and `site_code`: what the API's list
-    answers."""
-    return devices.values(*DEVICE_ROW_FIELDS, site_code=F("site__code"))
+    """Devices (a page of device_list's) as dicts of the device table's own columns and `site_code`, no model
+    instance: the API's DeviceOut reads its fields from them, as from a device."""
+    return devices.values(*(field.attname for field in Device._meta.concrete_fields), site_code=F("site__code"))
 
 
 def device_get(asset_tag: str) -> Device | None:

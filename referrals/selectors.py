@@ -187,6 +187,20 @@ def referral_rows(referrals: QuerySet[Referral]) -> QuerySet:
     return referrals.values(*REFERRAL_ROW_FIELDS)
 
 
+def referral_row(referral: Referral) -> dict:
+    """A referral (with its duplicate flags, mark_duplicates) as a row of referral_rows, with_duplicate_flags()
+    done: the detail's summary is the list's, built once."""
+    row = {}
+    for name in REFERRAL_ROW_FIELDS:
+        value = referral
+        for part in name.split("__"):
+            value = getattr(value, part)
+        row[name] = value
+    row["possible_duplicate"] = referral.possible_duplicate
+    row["duplicate_elsewhere"] = referral.duplicate_elsewhere
+    return row
+
+
 def referral_export_list(user: User, **filters) -> QuerySet[Referral]:
     """What `user` may export (staff: their scope), with the list's filters, oldest first."""
     return referral_filter(policies.referrals_for(user, "referral.export"), user, **filters).order_by("id")

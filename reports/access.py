@@ -57,8 +57,8 @@ def person_export(user, referral: Referral) -> dict:
     person = referral.beneficiary
     found = distribution_selectors.ledger(referral)
     kits = []
-    for allocation in found["allocations"]:
-        handover = found["handovers"].get(allocation.pk)
+    for allocation in found.allocations:
+        handover = found.handovers.get(allocation.pk)
         receipt = getattr(handover, "receipt", None) if handover else None
         item = allocation.line_item
         kits.append(
@@ -101,7 +101,7 @@ def person_export(user, referral: Referral) -> dict:
             "outcome": r.outcome,
             "under_warranty": r.under_warranty,
         }
-        for r in found["returns"]
+        for r in found.returns
     ]
     history = [
         {"at": e.at, "kind": e.kind, "from_status": e.from_status, "to_status": e.to_status, "note": e.note}

@@ -217,41 +217,13 @@ class AccessOut(Schema):
     action: str
 
 
-def needs_of(referral: Referral) -> dict:
-    return {
-        "device_kinds": referral.device_kinds,
-        "connectivity": referral.connectivity,
-        "accessories": referral.accessories,
-    }
-
-
 def summary(referral: Referral, user: User) -> dict:
-    person = referral.beneficiary
-    # Staff lists show an initial: the full name is a read of personal data, logged on the detail.
-    initial_only = policies.is_staff_reader(user)
-    return {
-        "id": referral.pk,
-        "status": referral.status,
-        "needs": needs_of(referral),
-        "reason": referral.reason,
-        "urgency": referral.urgency,
-        "site": referral.site.code,
-        "decision_reason": referral.decision_reason,
-        "organisation": {"id": referral.organisation_id, "name": referral.organisation.name},
-        "submitted_at": referral.submitted_at,
-        "possible_duplicate": referral.possible_duplicate,
-        "duplicate_elsewhere": referral.duplicate_elsewhere,
-        "beneficiary": {
-            "first_name": person.first_name,
-            "last_name": f"{person.last_name[:1]}." if initial_only else person.last_name,
-            "postal_code": person.postal_code,
-            "birth_year": person.birth_year,
-        },
-    }
+    """The list's answer for one referral, from the model instance read as the list reads its rows."""
+    return summary_row(selectors.referral_row(referral), user)
 
 
 def summary_row(row: dict, user: User) -> dict:
-    """summary() of a row of selectors.referral_rows: the same answer, from a dict instead of a model instance."""
+    """A referral as the list shows it, from a row of selectors.referral_rows (and the duplicate flags)."""
     initial_only = policies.is_staff_reader(user)
     last_name = row["beneficiary__last_name"]
     return {

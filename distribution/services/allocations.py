@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from common.exceptions import AlreadyReserved, Conflict, InvalidTransition, NotFound, ValidationFailed
 from common.integrity import atomic
+from common.workflows import Transition, advance
 from distribution import policies
 from distribution.enums import GIVE_BACK_KINDS, AllocationKind, AllocationStatus, ReturnOutcome
 from distribution.models import Allocation, AllocationEvent, Return
@@ -26,6 +27,7 @@ from distribution.selectors import (
     support_until,
 )
 from distribution.services.numbers import next_number
+from distribution.workflows import ALLOCATION_WORKFLOW
 from inventory import services as stock
 from inventory.enums import DeviceStatus, LineItemStatus
 from inventory.models import Device, LineItem
@@ -288,24 +290,36 @@ def lock_allocation(allocation: Allocation | int, user=None, action: str | None 
     return locked
 
 
-def _put_back(user, allocation: Allocation, status: str, note: str) -> Allocation:
-    """Return a held kit's device and SIM card or voucher to stock and close the allocation."""
-    if allocation.status != AllocationStatus.HELD:
-        raise InvalidTransition(
-            _("Kit %(number)s is %(status)s.")
-            % {"number": allocation.number, "status": AllocationStatus(allocation.status).label},
-            from_status=allocation.status,
-        )
+def _refused(allocation: Allocation, transition: Transition) -> str:
+    words = {"number": allocation.number, "status": AllocationStatus(allocation.status).label}
+    if transition.name == "hand_over":
+        return _("Kit %(number)s is %(status)s: it cannot be handed over.") % words
+    return _("Kit %(number)s is %(status)s.") % words
+
+
+def allocation_close(*, user, allocation: Allocation, transition: str, note: str, close_note: str = "") -> Allocation:
+    """Move a locked held kit along ALLOCATION_WORKFLOW (hand over, release, expire), or refuse (409).
+
+    The one place a kit's state changes after its reservation: the check that it is held, the new state, who
+    and when, and the history row. The caller moves stock and the referral in the same transaction, after it.
+    """
+    step = ALLOCATION_WORKFLOW.get(transition)
+    from_status = advance(allocation, step, refused=lambda: _refused(allocation, step), blocked="; ".join)
+    allocation.closed_at = timezone.now()
+    allocation.closed_by = user
+    allocation.close_note = close_note[:500]
+    allocation.save(update_fields=["status", "closed_at", "closed_by", "close_note"])
+    _event(allocation, user, from_status, note)
+    return allocation
+
+
+def _put_back(user, allocation: Allocation, transition: str, note: str) -> Allocation:
+    """Close a held kit (released or expired) and return its device and SIM card or voucher to stock."""
+    allocation_close(user=user, allocation=allocation, transition=transition, note=note, close_note=note)
     if allocation.device_id:
         stock.device_release(user=user, device=allocation.device, note=note)
     if allocation.line_item_id:
         stock.line_item_release(user=user, item=allocation.line_item.pk, note=note)
-    allocation.status = status
-    allocation.closed_at = timezone.now()
-    allocation.closed_by = user
-    allocation.close_note = note[:500]
-    allocation.save(update_fields=["status", "closed_at", "closed_by", "close_note"])
-    _event(allocation, user, AllocationStatus.HELD, note)
     return allocation
 
 
@@ -315,7 +329,7 @@ def allocation_release(*, user, allocation: Allocation | int, note: str = "") ->
     policies.require(user, "kit.reserve", _("Only mediators and coordinators release kits."))
     allocation = lock_allocation(allocation, user, "kit.reserve")
     note = (note or "").strip() or _("released")
-    _put_back(user, allocation, AllocationStatus.RELEASED, note)
+    _put_back(user, allocation, "release", note)
     if allocation.kind == AllocationKind.KIT:
         referrals.referral_release(user=user, referral=allocation.referral_id, note=f"{allocation.number}: {note}")
     return allocation
@@ -338,7 +352,7 @@ def holds_expire(*, today: dt.date | None = None) -> dict[str, int]:
     )
     for allocation in stale:
         note = f"not collected by {allocation.hold_until.isoformat()}"  # a fact, put into words by the pages
-        _put_back(None, allocation, AllocationStatus.EXPIRED, note)
+        _put_back(None, allocation, "expire", note)
         counts["released"] += 1
         if allocation.kind != AllocationKind.KIT:
             continue

@@ -6,13 +6,13 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.exceptions import InvalidTransition, ValidationFailed
+from common.exceptions import ValidationFailed
 from common.integrity import atomic
 from distribution import policies
-from distribution.enums import AllocationKind, AllocationStatus, ReturnOutcome
+from distribution.enums import AllocationKind, ReturnOutcome
 from distribution.models import Handover
 from distribution.selectors import add_months
-from distribution.services.allocations import _aftercare, _event, lock_allocation
+from distribution.services.allocations import _aftercare, allocation_close, lock_allocation
 from distribution.services.receipts import receipt_issue
 from distribution.validators import clean_checklist, clean_contribution, clean_signature
 from inventory import services as stock
@@ -45,12 +45,9 @@ def handover_record(
     """Hand a held kit over: device, SIM card or voucher and referral become handed over; a receipt is issued."""
     policies.require(user, "kit.hand_over", _("Only mediators and coordinators hand kits over."))
     allocation = lock_allocation(allocation, user, "kit.hand_over")
-    if allocation.status != AllocationStatus.HELD:
-        raise InvalidTransition(
-            _("Kit %(number)s is %(status)s: it cannot be handed over.")
-            % {"number": allocation.number, "status": AllocationStatus(allocation.status).label},
-            from_status=allocation.status,
-        )
+    note = _("kit %(number)s handed over") % {"number": allocation.number}
+    # Refused (409) before anything else when the kit is not held; undone with the rest if a check below fails.
+    allocation_close(user=user, allocation=allocation, transition="hand_over", note=note)
     checks = clean_checklist(checklist)
     amount, payment = clean_contribution(contribution_eur, payment)
     extras = list(dict.fromkeys(accessories if accessories is not None else allocation.accessories))
@@ -66,19 +63,13 @@ def handover_record(
             raise ValidationFailed(_("A top-up has no device checklist."), "checklist_not_wanted", field="checklist")
         checks = {}
     signature = clean_signature(signature_png, bool(signed_on_paper))
-    note = _("kit %(number)s handed over") % {"number": allocation.number}
     if allocation.device_id:
         stock.device_hand_over(user=user, device=allocation.device, note=note)
     if allocation.line_item_id:
         stock.line_item_hand_over(user=user, item=allocation.line_item.pk, note=note)
     if allocation.kind == AllocationKind.KIT:
         referrals.referral_hand_over(user=user, referral=allocation.referral_id, note=allocation.number)
-    now = timezone.now()
-    allocation.status = AllocationStatus.HANDED_OVER
-    allocation.closed_at = now
-    allocation.closed_by = user
-    allocation.save(update_fields=["status", "closed_at", "closed_by"])
-    _event(allocation, user, AllocationStatus.HELD, note)
+    now = allocation.closed_at
     handover = Handover.objects.create(
         allocation=allocation,
         at=now,

@@ -20,7 +20,6 @@ from labels.pdf import render_pdf
 from labels.stocks import STOCKS
 from referrals import services as referral_services
 from referrals.enums import ReferralStatus
-from referrals.policies import referrals_for
 from sites.selectors import site_list
 from web.distribution.forms import (
     GiveBackForm,
@@ -37,20 +36,14 @@ from web.permissions import allowed
 
 def _allocation(user, allocation_id: int, action: str = "kit.read") -> Allocation:
     """One kit of the user's scope with everything its pages show, or 404."""
-    allocation = (
-        selectors.shelf(policies.allocations_for(user, action), status=",".join(AllocationStatus.values))
-        .select_related("handover__receipt", "replaces")
-        .filter(pk=allocation_id)
-        .first()
-    )
+    allocation = selectors.allocation_for(user, allocation_id, action)
     if allocation is None:
         raise Http404(_("No such kit."))
     return allocation
 
 
 def _receipt(allocation: Allocation):
-    handover = getattr(allocation, "handover", None) if allocation.status == AllocationStatus.HANDED_OVER else None
-    return getattr(handover, "receipt", None) if handover else None
+    return selectors.receipt_of(allocation)
 
 
 # --- reserve ---------------------------------------------------------------------------------------
@@ -58,12 +51,7 @@ def _receipt(allocation: Allocation):
 
 @allowed(policies, "kit.reserve")
 def kit_reserve(request, referral_id: int):
-    referral = (
-        referrals_for(request.user, "referral.decide")
-        .select_related("site", "beneficiary")
-        .filter(pk=referral_id)
-        .first()
-    )
+    referral = selectors.decidable_referral(request.user, referral_id)
     if referral is None:
         raise Http404(_("No such referral."))
     accepted = referral.status == ReferralStatus.ACCEPTED
@@ -427,9 +415,7 @@ def aftercare_context(user, referral) -> dict:
 
 
 def _decidable_referral(user, referral_id: int):
-    referral = (
-        referrals_for(user, "referral.decide").select_related("site", "beneficiary").filter(pk=referral_id).first()
-    )
+    referral = selectors.decidable_referral(user, referral_id)
     if referral is None:
         raise Http404(_("No such referral."))
     return referral
