@@ -7,9 +7,11 @@ reader's language; in French a CSV with `;`, decimal commas and dd/mm/yyyy that 
 as it is). Without `format`, a signed-in browser gets `people` and a script with an API token gets `codes`.
 """
 
+import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -62,6 +64,29 @@ DEVICE_COLUMNS = (
     Column("updated_at", label=_("Last changed on")),
 )
 
+
+def _day_column(lookup: str, label) -> Column:
+    """The day (Paris time) of a moment: a pseudonymised row must not carry a time that joins it back to the
+    referral (the API gives every referral's `submitted_at` to the millisecond)."""
+
+    def day(row: dict) -> dt.date | None:
+        return timezone.localdate(row[lookup]) if row[lookup] else None
+
+    return Column(lookup, compute=day, needs=(lookup,), label=label)
+
+
+REFERRAL_DAY_COLUMNS = (
+    _day_column("submitted_at", _("Submitted on")),
+    _day_column("decided_at", _("Decided on")),
+    _day_column("status_changed_at", _("Status changed on")),
+)
+# With names (logged, coordinators only) the moments themselves.
+REFERRAL_MOMENT_COLUMNS = (
+    Column("submitted_at", label=_("Submitted on")),
+    Column("decided_at", label=_("Decided on")),
+    Column("status_changed_at", label=_("Status changed on")),
+)
+
 # Pseudonymised: no referral id beside the pseudonym (anyone who may open referrals would go back from it to
 # the person); the beneficiary's pseudonym is already one per referral.
 REFERRAL_COLUMNS = (
@@ -85,9 +110,7 @@ REFERRAL_COLUMNS = (
         needs=("beneficiary__postal_code",),
         label=_("Département"),
     ),
-    Column("submitted_at", label=_("Submitted on")),
-    Column("decided_at", label=_("Decided on")),
-    Column("status_changed_at", label=_("Status changed on")),
+    *REFERRAL_DAY_COLUMNS,
 )
 # With ?names=1 (coordinators, logged): who the person is and how to reach them.
 REFERRAL_NAME_COLUMNS = (
@@ -139,7 +162,8 @@ def export_devices(request: HttpRequest, fmt: Format, options: Query[ExportOptio
 def export_referrals(request: HttpRequest, fmt: Format, options: Query[ReferralExportOptions]):
     """Referrals you may see (mediators: your site's; coordinators: all), with the list's filters.
 
-    Pseudonymised: a stable pseudonym per beneficiary, no name, no contact, no referral id. A coordinator may ask
+    Pseudonymised: a stable pseudonym per beneficiary, no name, no contact, no referral id, days rather than
+    moments (a moment to the second would join a row back to its referral). A coordinator may ask
     for names (`?names=1`): the referral id, names and contacts, and every referral exported is then written to
     the access log first."""
     user = referral_policies.require(request.auth, "referral.export")
@@ -156,7 +180,8 @@ def export_referrals(request: HttpRequest, fmt: Format, options: Query[ReferralE
             Column("id", label=_("Referral")),
             REFERRAL_COLUMNS[0],
             *REFERRAL_NAME_COLUMNS,
-            *REFERRAL_COLUMNS[1:],
+            *REFERRAL_COLUMNS[1 : -len(REFERRAL_DAY_COLUMNS)],
+            *REFERRAL_MOMENT_COLUMNS,
         )
     return export_response(
         referrals,

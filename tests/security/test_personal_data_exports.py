@@ -5,10 +5,12 @@ the pseudonym (anyone who may open referrals would go back from it to the name).
 """
 
 import csv
+import datetime as dt
 import io
 
 import openpyxl
 import pytest
+from django.utils import timezone
 
 from referrals.selectors import beneficiary_pseudonym
 from tests.conftest import ApiClient
@@ -110,6 +112,26 @@ def test_the_pseudonymised_referrals_export_carries_no_referral_id(coordinator_a
 def test_with_names_asked_the_referral_id_comes_back(coordinator_api, referrals):
     rows = rows_of(coordinator_api.get("exports/referrals.csv", {"names": "1"}), "csv")
     assert [int(row["id"]) for row in rows] == [r.pk for r in referrals]
+    # The moments themselves, as the referrals' API gives them.
+    moments = [r.submitted_at.replace(microsecond=0) for r in referrals]
+    assert [dt.datetime.fromisoformat(row["submitted_at"]) for row in rows] == moments
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_pseudonymised_referrals_export_cannot_be_joined_back_by_its_moments(coordinator_api, referrals, fmt):
+    """`GET /referrals` gives each referral's id and `submitted_at` to the millisecond: a pseudonymised row that
+    carried the same moment would name its referral. It carries the day only."""
+    rows = rows_of(coordinator_api.get(f"exports/referrals.{fmt}", {"format": "codes"}), fmt)
+    for row, referral in zip(rows, referrals, strict=True):
+        for column in ("submitted_at", "status_changed_at"):
+            value = row[column]
+            if isinstance(value, dt.datetime):  # a date cell of the XLSX: midnight, no time of day
+                assert value.time() == dt.time(0), (column, value)
+                day = value.date()
+            else:
+                assert isinstance(value, str) and len(value) == 10, (column, value)
+                day = dt.date.fromisoformat(value)
+            assert day == timezone.localdate(getattr(referral, column)), column
 
 
 def test_the_handovers_export_carries_no_referral_id(world):  # noqa: F811
