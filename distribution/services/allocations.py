@@ -16,6 +16,7 @@ from common.exceptions import AlreadyReserved, Conflict, InvalidTransition, NotF
 from common.integrity import atomic
 from distribution import policies
 from distribution.enums import AllocationKind, AllocationStatus, ReturnOutcome
+from distribution.messaging import kit_ready_notify
 from distribution.models import Allocation, AllocationEvent, Return
 from distribution.selectors import (
     ITEM_KINDS,
@@ -242,6 +243,7 @@ def allocation_reserve(
     _event(allocation, user, "", note)
     if kind == AllocationKind.KIT:
         referrals.referral_allocate(user=user, referral=referral, note=number)
+    kit_ready_notify(allocation)
     return allocation
 
 

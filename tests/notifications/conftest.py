@@ -1,0 +1,30 @@
+import pytest
+
+from tests.distribution.conftest import world as kit_world  # noqa: F401
+
+
+@pytest.fixture
+def world(kit_world):  # noqa: F811
+    """The kit's world (site, mediator, accepted referral, phone, SIMs), its social worker with an address."""
+    kit_world["social_worker"].email = "sophie.durand@ccas-sd.example.org"
+    kit_world["social_worker"].save()
+    return kit_world
+
+
+@pytest.fixture
+def folders(tmp_path, settings):
+    """The folder backends: one file per e-mail, one JSON file per SMS."""
+    mail, sms = tmp_path / "mail", tmp_path / "sms"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(mail)
+    settings.SMS_URL = f"file://{sms}"
+    return {"mail": mail, "sms": sms}
+
+
+def consenting(referral, phone="+33698765432", language="fr"):
+    person = referral.beneficiary
+    person.sms_consent = True
+    person.sms_phone = phone
+    person.language = language
+    person.save()
+    return referral
