@@ -28,3 +28,19 @@ def consenting(referral, phone="+33698765432", language="fr"):
     person.language = language
     person.save()
     return referral
+
+
+def read_mail(path):
+    """A mail the file backend wrote: its subject, text, HTML and attachments {filename: bytes}."""
+    import email
+    from email.header import decode_header, make_header
+
+    raw = path.read_bytes().rsplit(b"\n" + b"-" * 79, 1)[0]
+    message = email.message_from_bytes(raw)
+    parts = {"subject": str(make_header(decode_header(message["Subject"]))), "attachments": {}, "to": message["To"]}
+    for part in message.walk():
+        if part.get_filename():
+            parts["attachments"][part.get_filename()] = part.get_payload(decode=True)
+        elif part.get_content_type() in ("text/plain", "text/html"):
+            parts[part.get_content_subtype()] = part.get_payload(decode=True).decode(part.get_content_charset())
+    return parts

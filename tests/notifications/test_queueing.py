@@ -11,7 +11,7 @@ from notifications.models import Message
 from notifications.services import message_deliver
 from referrals.services import referral_decide
 from tests.factories import ReferralFactory
-from tests.notifications.conftest import consenting
+from tests.notifications.conftest import consenting, read_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_a_decision_emails_the_social_worker_with_the_reason(folders, mediator_u
     assert (message.kind, message.referral_id) == ("needs_info", referral.pk)
     assert message_deliver(message_id=message.pk) == "sent"
     (mail,) = folders["mail"].iterdir()
-    text = mail.read_text()
+    text = read_mail(mail)["plain"]
     assert "Quel justificatif ?" in text
     person = referral.beneficiary
     assert f"{person.first_name} {person.last_name[0].upper()}." in text
