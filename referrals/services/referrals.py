@@ -334,3 +334,17 @@ def beneficiary_accesses_record(*, user, referral_ids, action: str = "export") -
         BeneficiaryAccess.objects.bulk_create(chunk)
         count += len(chunk)
     return count
+
+
+@atomic
+def beneficiary_sms_stop(*, user, referral: Referral | int) -> Referral:
+    """The person said "stop": no more SMS to them (a mediator records it; the history keeps who and when)."""
+    policies.require(user, "referral.decide", _("Only mediators and coordinators record a stop."))
+    referral = lock_referral(referral, user, "referral.decide")
+    person = referral.beneficiary
+    if person.sms_consent:
+        person.sms_consent = False
+        person.sms_stopped_at = timezone.now()
+        person.save(update_fields=["sms_consent", "sms_stopped_at"])
+        _event(referral, user, ReferralEventKind.UPDATED, referral.status, data={"changed": ["sms_consent"]})
+    return referral
