@@ -51,3 +51,17 @@ def test_the_referral_form_explains_the_sms(world):
     page = signed_in(world["social_worker"]).get("/referrals/new/")
     html = page.content.decode()
     assert 'name="sms_consent"' in html and 'name="sms_phone"' in html
+
+
+def test_a_social_worker_turns_kit_ready_emails_off_for_themselves(world, folders):
+    from notifications.services import message_deliver
+
+    client = signed_in(world["social_worker"])
+    page = client.get("/messages/settings/")
+    assert page.status_code == 200 and 'value="kit_ready"' in page.content.decode()
+    wanted = ["referral_accepted", "needs_info", "referral_rejected", "handed_over", "no_show"]
+    assert client.post("/messages/settings/", {"wanted": wanted}).status_code == 302
+    allocation_reserve(user=world["mediator"], referral=world["referral"])
+    email = Message.objects.get(channel="email")
+    assert message_deliver(message_id=email.pk) == "skipped"
+    assert 'value="kit_ready"' in client.get("/messages/settings/").content.decode()
