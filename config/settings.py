@@ -208,6 +208,7 @@ if EMAIL_URL:
     _email = dj_email_url.parse(EMAIL_URL)
     if EMAIL_URL.startswith("file:"):
         _email["EMAIL_FILE_PATH"] = EMAIL_URL.removeprefix("file://") or str(VAR_DIR / "mail")
+        _email["EMAIL_BACKEND"] = "notifications.mail.FolderEmailBackend"  # one file per message
     globals().update({key: value for key, value in _email.items() if value is not None})
 # SMS to the people who consented: `console:` (the default, `make run`), a folder `file:///path` (one JSON file
 # per message), or OVHcloud `ovh://APPLICATION_KEY:APPLICATION_SECRET@ovh-eu/SERVICE?consumer_key=…&sender=…`.

@@ -41,7 +41,7 @@ def kit_ready_notify(allocation: Allocation) -> None:
     messages_queue(
         [
             social_worker_email(referral, MessageKind.KIT_READY, context),
-            person_sms(referral, MessageKind.KIT_READY, context, dedupe_key=f"kit_ready:{allocation.pk}"),
+            person_sms(referral, MessageKind.KIT_READY, context),
         ]
     )
 

@@ -81,7 +81,8 @@ def messages_queue(outgoing: Iterable[Outgoing | None]) -> list[Message]:
         rows = _without_repeats(rows)
         if not rows:
             return []
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction (two queries saved); atomic on its own when called outside one.
+    with transaction.atomic(savepoint=False):
         created = Message.objects.bulk_create(rows)
         _enqueue([row.pk for row in created])
     return created

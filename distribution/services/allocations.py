@@ -128,7 +128,7 @@ def allocation_reserve(
     referral = (
         referrals_for(user, "referral.decide")
         .select_for_update(of=("self",))
-        .select_related("site", "beneficiary")
+        .select_related("site", "beneficiary", "social_worker")
         .filter(pk=pk)
         .first()
     )

@@ -15,7 +15,7 @@ def world(kit_world):  # noqa: F811
 def folders(tmp_path, settings):
     """The folder backends: one file per e-mail, one JSON file per SMS."""
     mail, sms = tmp_path / "mail", tmp_path / "sms"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_BACKEND = "notifications.mail.FolderEmailBackend"
     settings.EMAIL_FILE_PATH = str(mail)
     settings.SMS_URL = f"file://{sms}"
     return {"mail": mail, "sms": sms}
