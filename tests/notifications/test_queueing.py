@@ -29,6 +29,10 @@ def test_reserving_a_kit_queues_an_email_and_an_sms_to_a_consenting_person(world
 
 
 def test_no_sms_without_consent(world):
+    consenting(world["referral"])
+    person = world["referral"].beneficiary
+    person.sms_consent = False  # a number on file, but no consent
+    person.save()
     allocation_reserve(user=world["mediator"], referral=world["referral"])
     assert list(Message.objects.values_list("channel", flat=True)) == ["email"]
 
