@@ -45,7 +45,10 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo "Bagage: http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/v1/docs)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Messages: a worker sends them (e-mails and SMS printed here: EMAIL_URL=console: SMS_URL=console:)."
+	@EMAIL_URL=$${EMAIL_URL:-console:} SMS_URL=$${SMS_URL:-console:} $(PY) manage.py db_worker --interval 2 & \
+	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	EMAIL_URL=$${EMAIL_URL:-console:} SMS_URL=$${SMS_URL:-console:} $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production: PostgreSQL, DEBUG off, gunicorn with several workers (gunicorn.conf.py; BAGAGE_BIND, BAGAGE_WORKERS),
 # static files served by WhiteNoise. See the README's "Deploying on PostgreSQL (production)".
@@ -59,6 +62,9 @@ serve:
 	$(PY) manage.py ensure_database
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "make serve: messages are sent by worker processes beside gunicorn; run at least one, e.g. under systemd:"
+	@echo "    $(PY) manage.py db_worker --no-reload   (same environment: DATABASE_URL, EMAIL_URL, SMS_URL)"
+	@echo "and 'manage.py expire_holds' every few minutes (holds, no-shows, SMS reminders). See the README."
 	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py config.wsgi
 
 test: install-test

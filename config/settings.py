@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "web",
     "demo",
     "ops",
+    "django_tasks",
+    "django_tasks_db",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +199,27 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# EMAIL_URL, when set, says it all at once (dj-email-url): `console:`, `smtp://user:password@host:587/?tls=True`,
+# `submission://…` (STARTTLS on 587), or a folder `file:///var/lib/bagage/mail` (one file per message).
+EMAIL_URL = os.environ.get("EMAIL_URL", "").strip()
+if EMAIL_URL:
+    import dj_email_url
+
+    _email = dj_email_url.parse(EMAIL_URL)
+    if EMAIL_URL.startswith("file:"):
+        _email["EMAIL_FILE_PATH"] = EMAIL_URL.removeprefix("file://") or str(VAR_DIR / "mail")
+        _email["EMAIL_BACKEND"] = "notifications.mail.FolderEmailBackend"  # one file per message
+    globals().update({key: value for key, value in _email.items() if value is not None})
+# SMS to the people who consented: `console:` (the default, `make run`), a folder `file:///path` (one JSON file
+# per message), or OVHcloud `ovh://APPLICATION_KEY:APPLICATION_SECRET@ovh-eu/SERVICE?consumer_key=…&sender=…`.
+SMS_URL = os.environ.get("SMS_URL", "console:").strip()
+
+# The background worker (django-tasks with its database backend): messages are queued in the database in the
+# transaction of their event and sent by `manage.py db_worker` processes (make run starts one; README).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A message that fails for a reason that may pass is tried this many times in all, after 30 s, 2 min, 8 min…
+BAGAGE_MESSAGE_ATTEMPTS = int(os.environ.get("BAGAGE_MESSAGE_ATTEMPTS", "5"))
+BAGAGE_MESSAGE_RETRY_SECONDS = int(os.environ.get("BAGAGE_MESSAGE_RETRY_SECONDS", "30"))
 
 # Browser protections, on every answer (pages, API, static files), written out although they are Django's
 # defaults so that no upgrade or edit drops one unnoticed (tests/security/test_headers.py checks them):

@@ -161,6 +161,11 @@ class Beneficiary(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=5)
     birth_year = models.PositiveSmallIntegerField(_("birth year"))
     language = models.CharField(_("language"), max_length=3, default="fr")
+    # Text messages about the kit (ready, reminders), only with the person's consent, to the number they chose
+    # (may be a relative's). A mediator records a "stop" by turning the consent off (sms_stopped_at says when).
+    sms_consent = models.BooleanField(_("agrees to receive SMS"), default=False)
+    sms_phone = models.CharField(_("phone for SMS"), max_length=20, blank=True)
+    sms_stopped_at = models.DateTimeField(_("SMS stopped at"), null=True, blank=True)
     accessibility_needs = models.CharField(_("accessibility needs"), max_length=200, blank=True)
     eligibility = models.JSONField(_("eligibility criteria"), default=list)
     eligibility_note = models.CharField(_("eligibility note"), max_length=200, blank=True)
@@ -186,6 +191,9 @@ class Beneficiary(models.Model):
         verbose_name_plural = _("beneficiaries")
         constraints = [
             models.CheckConstraint(name="beneficiary_phone_or_email", condition=~Q(phone="") | ~Q(email="")),
+            models.CheckConstraint(
+                name="beneficiary_sms_consent_has_phone", condition=Q(sms_consent=False) | ~Q(sms_phone="")
+            ),
         ]
 
     def __str__(self) -> str:

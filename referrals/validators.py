@@ -26,6 +26,8 @@ BENEFICIARY_FIELDS = (
     "accessibility_needs",
     "eligibility",
     "eligibility_note",
+    "sms_consent",
+    "sms_phone",
 )
 
 
@@ -90,6 +92,17 @@ def clean_beneficiary(data: Mapping[str, Any], *, partial_of: Beneficiary | None
     clean["email"] = email
     if clean["phone"] == "" and not email:
         fail("phone", _("Give a phone number or an e-mail address, or both."), "contact_required")
+    clean["sms_phone"] = errors.check(clean_phone, merged.get("sms_phone") or "", "beneficiary.sms_phone")
+    consent = merged.get("sms_consent") or False
+    if not isinstance(consent, bool):
+        fail("sms_consent", _("Yes or no."))
+        consent = False
+    clean["sms_consent"] = consent
+    if consent and not clean["sms_phone"]:
+        # The person's own number unless another (a relative's) is given.
+        clean["sms_phone"] = clean["phone"] or ""
+        if not clean["sms_phone"]:
+            fail("sms_phone", _("Give the number the SMS should go to."), "sms_phone_required")
     clean["postal_code"] = errors.check(clean_postal_code, merged.get("postal_code") or "", "beneficiary.postal_code")
     year = merged.get("birth_year")
     this_year = timezone.localdate().year

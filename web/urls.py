@@ -7,6 +7,7 @@ from web.accounts import views as views_accounts
 from web.audit import views as views_audit
 from web.distribution import views as views_kits
 from web.matching import views as views_matching
+from web.notifications import views as views_notifications
 from web.partners import views as views_partners
 from web.referrals import views as views_referrals
 from web.reports import views as views_reports
@@ -37,6 +38,7 @@ urlpatterns = [
     path("", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("home/", views.home, name="home"),
+    path("messages/settings/", views_notifications.message_settings, name="message_settings"),
     # Forgotten password: a one-time link by e-mail (Django's views, French templates in registration/).
     path(
         "password-reset/",

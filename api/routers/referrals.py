@@ -10,6 +10,9 @@ from api.schemas import Id, blank_or, one_of
 from common.exceptions import NotFound
 from distribution import selectors as distribution_selectors
 from inventory.enums import DeviceKind
+from notifications import services as message_selectors
+from notifications.enums import Channel, MessageKind, MessageStatus
+from notifications.services import reason_words
 from referrals import policies, selectors, services, workflows
 from referrals.enums import (
     Accessory,
@@ -39,6 +42,10 @@ class BeneficiaryIn(Schema):
     accessibility_needs: str = Field("", max_length=200)
     eligibility: list[Eligibility] = Field(default_factory=list, max_length=10)
     eligibility_note: str = Field("", max_length=200)
+    sms_consent: bool = Field(False, description="The person agreed to SMS about the kit (ready, reminders).")
+    sms_phone: str = Field(
+        "", max_length=30, description="The number for those SMS, may be a relative's; the person's phone if empty."
+    )
 
 
 class BeneficiaryPatch(Schema):
@@ -52,6 +59,8 @@ class BeneficiaryPatch(Schema):
     accessibility_needs: str | None = Field(None, max_length=200)
     eligibility: list[Eligibility] | None = Field(None, max_length=10)
     eligibility_note: str | None = Field(None, max_length=200)
+    sms_consent: bool | None = None
+    sms_phone: str | None = Field(None, max_length=30)
 
 
 class NeedsIn(Schema):
@@ -124,6 +133,8 @@ class BeneficiaryOut(Schema):
     eligibility_note: str
     consent_given_at: datetime
     consent_version: str = Field(description="The information notice the person was given (GET /notice).")
+    sms_consent: bool
+    sms_phone: str
 
     @staticmethod
     def resolve_consent_version(person) -> str:
@@ -208,6 +219,24 @@ class EventOut(Schema):
     from_status: blank_or(ReferralStatus) = Field(description='"" for the submission.')
     to_status: ReferralStatus
     note: str
+
+
+class MessageOut(Schema):
+    channel: Channel
+    to: str = Field(alias="recipient_masked", description="Masked: enough to recognise, not to copy.")
+    kind: MessageKind
+    status: one_of("queued", "sent", "failed", "skipped")
+    at: datetime = Field(description="When it was sent, failed, or was queued.")
+    reason: str = Field(alias="error", description='Why it failed or was skipped (a code), else "".')
+    reason_text: str = Field(description="The reason in words.")
+
+    @staticmethod
+    def resolve_status(message) -> str:
+        return MessageStatus.QUEUED if message.status == MessageStatus.SENDING else message.status
+
+    @staticmethod
+    def resolve_reason_text(message) -> str:
+        return reason_words(message.error) if message.status in (MessageStatus.FAILED, MessageStatus.SKIPPED) else ""
 
 
 class AccessOut(Schema):
@@ -395,6 +424,20 @@ def referral_events(request: HttpRequest, referral_id: Id):
         }
         for e in selectors.referral_events(referral)
     ]
+
+
+@router.get("/referrals/{referral_id}/messages", response=list[MessageOut])
+def referral_messages(request: HttpRequest, referral_id: Id):
+    """The e-mails and SMS about this referral, oldest first (whoever may read the referral)."""
+    policies.require(request.auth, "referral.read")
+    return message_selectors.referral_messages(get_referral(request, referral_id).pk)
+
+
+@router.post("/referrals/{referral_id}/sms-stop", response=ReferralOut)
+def referral_sms_stop(request: HttpRequest, referral_id: Id):
+    """The person said "stop": no more SMS to them (mediators, coordinators)."""
+    services.beneficiary_sms_stop(user=request.auth, referral=get_referral(request, referral_id))
+    return detail(request, referral_id, action="sms_stop")
 
 
 @router.get("/access-log", response=list[AccessOut])

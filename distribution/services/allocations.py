@@ -17,6 +17,7 @@ from common.integrity import atomic
 from common.workflows import Transition, advance
 from distribution import policies
 from distribution.enums import GIVE_BACK_KINDS, AllocationKind, AllocationStatus, ReturnOutcome
+from distribution.messaging import kit_ready_notify
 from distribution.models import Allocation, AllocationEvent, Return
 from distribution.selectors import (
     ITEM_KINDS,
@@ -152,7 +153,7 @@ def allocation_reserve(
     referral = (
         referrals_for(user, "referral.decide")
         .select_for_update(of=("self",))
-        .select_related("site", "beneficiary")
+        .select_related("site", "beneficiary", "social_worker")
         .filter(pk=pk)
         .first()
     )
@@ -273,6 +274,7 @@ def allocation_reserve(
         referrals.referral_allocate(user=user, referral=referral, note=number)
     else:
         _aftercare(user, allocation, "reserved")
+    kit_ready_notify(allocation)
     return allocation
 
 

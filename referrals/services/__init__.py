@@ -9,6 +9,7 @@ from referrals.services.organisations import organisation_authorise, organisatio
 from referrals.services.referrals import (
     beneficiary_access_record,
     beneficiary_accesses_record,
+    beneficiary_sms_stop,
     lock_referral,
     referral_aftercare_record,
     referral_allocate,
@@ -30,6 +31,7 @@ __all__ = [
     "beneficiary_anonymise",
     "beneficiary_access_record",
     "beneficiary_accesses_record",
+    "beneficiary_sms_stop",
     "lock_referral",
     "member_invitation_resend",
     "member_invite",

@@ -17,6 +17,7 @@ from common.workflows import Transition, advance
 from referrals import policies
 from referrals.enums import EDITABLE_STATES, OPEN_STATES, Authorisation, ReferralEventKind, ReferralStatus, Urgency
 from referrals.exceptions import Conflict, NotAllowed, NotFound, QuotaReached, ValidationFailed
+from referrals.messaging import referral_event_notify
 from referrals.models import Beneficiary, BeneficiaryAccess, NoticeVersion, Organisation, Referral, ReferralEvent
 from referrals.notices import current_notice, notice_get
 from referrals.validators import clean_beneficiary, clean_consent, clean_needs, clean_request, referral_field_errors
@@ -229,6 +230,7 @@ def _run(referral: Referral, transition: Transition, user, *, note: str = "", de
         fields += ["decision_reason", "decided_at", "decided_by"]
     referral.save(update_fields=fields)
     _event(referral, user, ReferralEventKind.TRANSITION, from_status, note, data={"transition": transition.name})
+    referral_event_notify(referral, transition.name, note)
     return referral
 
 
@@ -344,3 +346,17 @@ def beneficiary_accesses_record(*, user, referral_ids, action: str = "export") -
         BeneficiaryAccess.objects.bulk_create(chunk)
         count += len(chunk)
     return count
+
+
+@atomic
+def beneficiary_sms_stop(*, user, referral: Referral | int) -> Referral:
+    """The person said "stop": no more SMS to them (a mediator records it; the history keeps who and when)."""
+    policies.require(user, "referral.decide", _("Only mediators and coordinators record a stop."))
+    referral = lock_referral(referral, user, "referral.decide")
+    person = referral.beneficiary
+    if person.sms_consent:
+        person.sms_consent = False
+        person.sms_stopped_at = timezone.now()
+        person.save(update_fields=["sms_consent", "sms_stopped_at"])
+        _event(referral, user, ReferralEventKind.UPDATED, referral.status, data={"changed": ["sms_consent"]})
+    return referral

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from common.integrity import atomic
+from notifications.services import messages_forget
 from referrals.departments import anonymous_postal_code
 from referrals.enums import CLOSED_WITHOUT_HANDOVER_STATES, ReferralEventKind
 from referrals.models import Beneficiary, BeneficiaryAccess, Referral, ReferralEvent
@@ -81,6 +82,8 @@ def beneficiary_anonymise(*, referral: Referral | int, now: dt.datetime | None =
     # Unique per row: anonymised people must not look like one another's duplicates.
     person.identity_key = f"anonymised|{person.pk}"
     person.phone_key = ""
+    person.sms_consent = False
+    person.sms_phone = ""
     person.anonymised_at = now
     person.save()
     row.notes = ""
@@ -88,6 +91,7 @@ def beneficiary_anonymise(*, referral: Referral | int, now: dt.datetime | None =
     row.decision_reason = REMOVED_TEXT if row.decision_reason else ""
     row.save(update_fields=["notes", "urgency_justification", "decision_reason", "updated_at"])
     ReferralEvent.objects.filter(referral=row).exclude(note="").update(note="")
+    messages_forget(referral_id=row.pk)
     ReferralEvent.objects.create(
         referral=row,
         at=now,

@@ -37,6 +37,22 @@ class ReferralForm(forms.Form):
     )
     birth_year = forms.IntegerField(label=_("Birth year"), widget=forms.TextInput(attrs=inputs.YEAR))
     language = forms.ChoiceField(label=_("Language spoken"), choices=LANGUAGES, initial="fr")
+    sms_consent = forms.BooleanField(
+        label=_("The person agrees to receive SMS about the kit"),
+        required=False,
+        help_text=_(
+            "Three SMS at most, with their first name only: when the kit is ready (where, until when), two days "
+            "before the hold ends, and the day before an appointment. In their language when we have the text "
+            "(French and English), else in French. They can say stop at any time to a mediator."
+        ),
+    )
+    sms_phone = forms.CharField(
+        label=_("Phone for the SMS"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs=inputs.PHONE),
+        help_text=_("Theirs if empty; may be a relative's."),
+    )
     accessibility_needs = forms.CharField(
         label=_("Accessibility needs"),
         max_length=200,

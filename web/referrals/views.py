@@ -14,6 +14,7 @@ from distribution import policies as kit_policies
 from distribution import selectors as kit_selectors
 from distribution.enums import AllocationStatus
 from inventory.enums import DeviceKind
+from notifications.services import referral_messages
 from referrals import policies, selectors, services
 from referrals.enums import Accessory, Eligibility, ReferralStatus
 from referrals.models import Organisation
@@ -246,6 +247,8 @@ def referral_detail(request, referral_id: int):
                     services.referral_answer(user=user, referral=referral, answer=note)
                 elif action == "cancel":
                     services.referral_cancel(user=user, referral=referral, reason=note)
+                elif action == "sms_stop":
+                    services.beneficiary_sms_stop(user=user, referral=referral)
                 else:
                     raise ValidationFailed(gettext("Unknown action."))
             except InvalidTransition:
@@ -304,6 +307,8 @@ def referral_detail(request, referral_id: int):
             "handed_over_at": handed_over_at,
             "can_reserve": referral.status == ReferralStatus.ACCEPTED and kit_policies.allows(user, "kit.reserve"),
             **aftercare_context(user, referral),
+            "messages_sent": referral_messages(referral.pk),
+            "can_stop_sms": referral.beneficiary.sms_consent and can_decide_any(user),
         },
         status=status,
     )
@@ -356,3 +361,8 @@ def notice_versions_page(request):
         "web/notice_versions.html",
         {"form": form, "versions": notice_versions().select_related("created_by"), "current": current},
     )
+
+
+def can_decide_any(user) -> bool:
+    """Mediators and coordinators record a person's "stop"."""
+    return policies.allows(user, "referral.decide")

@@ -357,3 +357,11 @@ def phone_national(value: str) -> str:
     if number.country_code == phonenumbers.country_code_for_region(DEFAULT_PHONE_REGION):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+@register.filter
+def message_reason(code: str) -> str:
+    """Why a message failed or was not sent, in words."""
+    from notifications.services import reason_words
+
+    return reason_words(code)

@@ -1,0 +1,82 @@
+"""What a kit tells people: ready (e-mail to the social worker, SMS to a consenting person) and the reminders.
+
+Plain data for notifications; one call from the reservation service, one from the scheduler (expire_holds).
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from distribution.enums import AllocationKind, AllocationStatus
+from distribution.models import Allocation
+from notifications.enums import MessageKind
+from notifications.services import messages_queue
+from referrals.messaging import person_sms, referral_context, social_worker_email
+
+# The reminder before a hold ends goes this many days before its last day.
+HOLD_REMINDER_DAYS = 2
+
+
+def kit_context(allocation: Allocation) -> dict:
+    referral = allocation.referral
+    site = allocation.site
+    address = ", ".join(p for p in (site.address, f"{site.postal_code} {site.city}".strip()) if p)
+    pickup_at = getattr(allocation, "pickup_at", None)
+    return {
+        **referral_context(referral),
+        "kit": allocation.number,
+        "site": {"name": site.name, "address": address, "opening_hours": site.opening_hours},
+        "hold_until": allocation.hold_until.isoformat(),
+        "pickup_at": pickup_at.isoformat() if pickup_at else "",
+    }
+
+
+def kit_ready_notify(allocation: Allocation) -> None:
+    """A kit is held: tell the social worker, and the person if they agreed to SMS (in the reservation's
+    transaction: a reservation that rolls back sends nothing)."""
+    if allocation.kind != AllocationKind.KIT:
+        return
+    context = kit_context(allocation)
+    referral = allocation.referral
+    messages_queue(
+        [
+            social_worker_email(referral, MessageKind.KIT_READY, context),
+            person_sms(referral, MessageKind.KIT_READY, context),
+        ]
+    )
+
+
+def reminders_queue(*, today: dt.date | None = None) -> int:
+    """Queue the SMS reminders due today, once each however often it runs: two days before a hold ends, and the
+    day before an appointment. Returns how many were queued."""
+    today = today or timezone.localdate()
+    held = Allocation.objects.filter(status=AllocationStatus.HELD, kind=AllocationKind.KIT).select_related(
+        "referral__beneficiary", "referral__social_worker", "site"
+    )
+    outgoing = []
+    for allocation in held.filter(
+        hold_until=today + dt.timedelta(days=HOLD_REMINDER_DAYS), referral__beneficiary__sms_consent=True
+    ):
+        outgoing.append(
+            person_sms(
+                allocation.referral,
+                MessageKind.HOLD_REMINDER,
+                kit_context(allocation),
+                dedupe_key=f"hold_reminder:{allocation.pk}:{allocation.hold_until.isoformat()}",
+            )
+        )
+    if hasattr(Allocation, "pickup_at"):
+        tomorrow = today + dt.timedelta(days=1)
+        for allocation in held.filter(pickup_at__date=tomorrow, referral__beneficiary__sms_consent=True):
+            when = timezone.localtime(allocation.pickup_at)
+            if when.date() != tomorrow:
+                continue
+            outgoing.append(
+                person_sms(
+                    allocation.referral,
+                    MessageKind.PICKUP_REMINDER,
+                    kit_context(allocation),
+                    dedupe_key=f"pickup_reminder:{allocation.pk}:{when.isoformat()}",
+                )
+            )
+    return len(messages_queue([o for o in outgoing if o is not None]))

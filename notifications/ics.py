@@ -1,0 +1,46 @@
+"""An appointment as an iCalendar file (RFC 5545): one event, in UTC, that any calendar imports."""
+
+import datetime as dt
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets continue on the next line after a space."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts, current = [], b""
+    for ch in line:
+        encoded = ch.encode("utf-8")
+        if len(current) + len(encoded) > (75 if not parts else 74):
+            parts.append(current.decode("utf-8"))
+            current = b""
+        current += encoded
+    parts.append(current.decode("utf-8"))
+    return "\r\n ".join(parts)
+
+
+def appointment_ics(*, uid: str, start: dt.datetime, minutes: int, summary: str, location: str) -> bytes:
+    """The .ics of one appointment (`start` timezone-aware)."""
+    utc = dt.UTC
+    fmt = "%Y%m%dT%H%M%SZ"
+    end = start + dt.timedelta(minutes=minutes)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Bagage//notifications//FR",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        f"DTSTAMP:{dt.datetime.now(utc).strftime(fmt)}",
+        f"DTSTART:{start.astimezone(utc).strftime(fmt)}",
+        f"DTEND:{end.astimezone(utc).strftime(fmt)}",
+        f"SUMMARY:{_escape(summary)}",
+        f"LOCATION:{_escape(location)}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
