@@ -38,7 +38,8 @@ CLIPPED = """(tablet) => {
       if (!box.checkVisibility()) continue;
       if (box.scrollWidth > box.clientWidth + 1) {
         const table = box.querySelector("table");
-        found.push(`table ${where(table.querySelector("th, td") || table)}: ${box.scrollWidth}px in a ${box.clientWidth}px box`);
+        const first = where(table.querySelector("th, td") || table);
+        found.push(`table ${first}: ${box.scrollWidth}px in a ${box.clientWidth}px box`);
       }
     }
   }
