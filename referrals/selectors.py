@@ -10,11 +10,11 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
 from common.parsing import parse_id
 from referrals import policies
-from referrals.enums import Urgency
+from referrals.enums import ReferralStatus, Urgency
 from referrals.models import BeneficiaryAccess, Organisation, Referral, ReferralEvent
 
 User = get_user_model()
@@ -49,8 +49,21 @@ def referral_filter(
     urgency: str | None = None,
     organisation: int | None = None,
     q: str | None = None,
+    answered: bool = False,
 ) -> QuerySet[Referral]:
-    """The list's filters, on a queryset already scoped to what `user` may see (the list, the exports)."""
+    """The list's filters, on a queryset already scoped to what `user` may see (the list, the exports).
+    `answered`: only the referrals whose social worker answered a question (back to "submitted" from "needs
+    info"), which wait for a new decision."""
+    if answered:
+        referrals = referrals.filter(status=ReferralStatus.SUBMITTED).filter(
+            Exists(
+                ReferralEvent.objects.filter(
+                    referral=OuterRef("pk"),
+                    from_status=ReferralStatus.NEEDS_INFO,
+                    to_status=ReferralStatus.SUBMITTED,
+                )
+            )
+        )
     if status:
         referrals = referrals.filter(status__in=status.split(","))
     if site:
@@ -77,6 +90,7 @@ def referral_list(
     urgency: str | None = None,
     organisation: int | None = None,
     q: str | None = None,
+    answered: bool = False,
 ) -> QuerySet[Referral]:
     """The referrals `user` may read, with the list's filters, most urgent then longest waiting first. A page of
     them gets its duplicate flags from mark_duplicates()."""
@@ -88,6 +102,7 @@ def referral_list(
         urgency=urgency,
         organisation=organisation,
         q=q,
+        answered=answered,
     )
     return referrals.order_by(*QUEUE_ORDER)
 

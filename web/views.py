@@ -68,6 +68,8 @@ def waiting_work(user, can: dict) -> list[tuple[str, int, str | None, bool]]:
         if can["decide_referrals"]:
             link = _link("web:referrals", "status=submitted")
             work.append((gettext("Referrals to decide"), counts["submitted"], link, False))
+            # Its own list: the referrals of the first card whose social worker answered a question.
+            link = _link("web:referrals", "status=submitted&answered=1")
             work.append((gettext("Answers received (to decide again)"), counts["answered"], link, False))
         else:
             link = _link("web:referrals", "status=needs_info")

@@ -210,6 +210,9 @@ class ReferralFilters(Schema):
     urgency: str | None = Field(None, description=f"One of: {', '.join(Urgency.values)}.")
     organisation: Id | None = None
     q: str | None = Field(None, description="Part of the beneficiary's first or last name.")
+    answered: bool = Field(
+        False, description="Only the submitted referrals whose social worker answered a question (to decide again)."
+    )
 
 
 class EventOut(Schema):

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy
 
 from common.exceptions import DomainError, InvalidTransition, ValidationFailed
@@ -61,7 +62,8 @@ def referral_list(request):
     if status is None and policies.allows(request.user, "referral.decide"):
         # A mediator's queue opens on what waits for their decision; every other status is one click away.
         status = ReferralStatus.SUBMITTED
-    filters = {"status": status or None, "q": request.GET.get("q") or None}
+    answered = request.GET.get("answered") == "1"
+    filters = {"status": status or None, "q": request.GET.get("q") or None, "answered": answered}
     page = Paginator(selectors.referral_list(request.user, **filters), 50).get_page(request.GET.get("page"))
     page.object_list = selectors.mark_duplicates(request.user, list(page.object_list))
     return render(
@@ -72,6 +74,8 @@ def referral_list(request):
             "filters": filters,
             "statuses": ReferralStatus.choices,
             "own": not policies.is_staff_reader(request.user),
+            # The export takes the filters the list shows, including the status it opened on by default.
+            "export_query": urlencode({k: "1" if v is True else v for k, v in filters.items() if v}),
         },
     )
 

@@ -31,7 +31,18 @@ def _filters(request):
         raise PermissionDenied(exc.message) from exc
     except ValidationFailed as exc:
         form.add_error(None, exc.message)
-        filters = report_filters(request.user)
+        return form, report_filters(request.user)
+    if not form.errors:
+        # The fields show the period the page states (the defaults fill what was left empty), so that a
+        # reader changes one end of it without retyping the other.
+        any_site = policies.allows(request.user, "report.any_site")
+        data = request.GET.copy()
+        data.setdefault("date_from", "")
+        data.setdefault("date_to", "")
+        data["date_from"] = data["date_from"] or filters.date_from.isoformat()
+        data["date_to"] = data["date_to"] or filters.date_to.isoformat()
+        form = DashboardFilterForm(data, any_site=any_site)
+        form.is_valid()
     return form, filters
 
 
