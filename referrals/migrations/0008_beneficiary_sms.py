@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0006_beneficiary_name_trigram_indexes'),
+        ('referrals', '0007_referralevent_kind_aftercare'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
