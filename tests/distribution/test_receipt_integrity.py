@@ -60,7 +60,8 @@ def test_the_duplicate_of_a_tampered_receipt_is_drawn_again_and_stamped(world):
     rewrite(receipt, one_byte_changed)
     duplicate = world["api"].get(f"receipts/{receipt.number}.pdf", {"copy": "duplicate"})
     assert duplicate.status_code == 200 and duplicate.content.startswith(b"%PDF")
-    assert duplicate.content != receipts_storage().open(receipt.file, "rb").read()
+    with receipts_storage().open(receipt.file, "rb") as stored:
+        assert duplicate.content != stored.read()
 
 
 def test_a_receipt_whose_file_is_gone_is_refused_not_a_server_error(world):
