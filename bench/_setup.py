@@ -52,3 +52,24 @@ def parse_args(parser, **quick_sizes):
         for name, value in quick_sizes.items():
             setattr(args, name, value)
     return args
+
+
+def django_on_scratch_postgres(url: str) -> str:
+    """Start Django on a PostgreSQL database made afresh for the bench: the URL's database name + "_bench"."""
+    import psycopg
+
+    sys.path.insert(0, str(ROOT))
+    base, _slash, name = url.rpartition("/")
+    scratch = f"{name.split('?')[0]}_bench"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+        admin.execute(f'CREATE DATABASE "{scratch}"')
+    os.environ["DATABASE_URL"] = f"{base}/{scratch}"
+    os.environ["BAGAGE_VAR_DIR"] = tempfile.mkdtemp(prefix="bagage-bench-")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    return scratch

@@ -52,7 +52,7 @@ def receipts_due(now: dt.datetime | None = None) -> QuerySet[Receipt]:
 def receipt_purge(*, receipt: Receipt, now: dt.datetime | None = None) -> bool:
     """Delete a receipt's PDF and what it showed; keep its number, digest and date. False if done already."""
     now = now or timezone.now()
-    row = Receipt.objects.select_for_update().select_related("handover__allocation").get(pk=receipt.pk)
+    row = Receipt.objects.select_for_update(of=("self",)).select_related("handover__allocation").get(pk=receipt.pk)
     if not row.file:
         return False
     name = row.file

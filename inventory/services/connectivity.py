@@ -152,7 +152,8 @@ def status_label(status: str) -> str:
 
 def lock_line_item(item: LineItem | int) -> LineItem:
     pk = item if isinstance(item, int) else item.pk
-    locked = LineItem.objects.select_for_update().select_related("offer", "site").filter(pk=pk).first()
+    # Only the item's row, not its offer's nor its site's (shared by every kit at the site).
+    locked = LineItem.objects.select_for_update(of=("self",)).select_related("offer", "site").filter(pk=pk).first()
     if locked is None:
         raise NotFound(_("No SIM card or voucher #%(id)s.") % {"id": pk})
     return locked

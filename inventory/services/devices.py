@@ -97,7 +97,8 @@ def device_event(
 
 def lock_device(device: Device | str) -> Device:
     asset_tag = device if isinstance(device, str) else device.asset_tag
-    locked = Device.objects.select_for_update().select_related("site").filter(asset_tag=asset_tag).first()
+    # Only the device's row: a join locks the joined rows too (its site's, so every kit at the site would queue).
+    locked = Device.objects.select_for_update(of=("self",)).select_related("site").filter(asset_tag=asset_tag).first()
     if locked is None:
         raise NotFound(_("No device %(tag)s.") % {"tag": asset_tag})
     return locked

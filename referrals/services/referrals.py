@@ -96,7 +96,7 @@ def referral_submit(
     errors.raise_if_any()
     person, needs, request = clean["beneficiary"], clean["needs"], clean["request"]
     # Lock the organisation so that two referrals at once cannot both slip under the quota.
-    organisation = Organisation.objects.select_for_update().filter(memberships__user=user).first()
+    organisation = Organisation.objects.select_for_update(of=("self",)).filter(memberships__user=user).first()
     if organisation is None:
         raise NotAllowed(_("Your account belongs to no partner organisation."), "no_organisation")
     if organisation.authorisation == Authorisation.REFUSED:
