@@ -177,7 +177,7 @@ def find_object(number: str, object_type: str | None = None) -> tuple[str, int] 
     number (R-…, its kit), a referral's #number, or with `object_type` that object's plain number."""
     text = number.strip()
     plain = text.lstrip("#")
-    if plain.isdigit() and len(plain) < 18:
+    if plain.isascii() and plain.isdigit() and len(plain) < 18:  # "²".isdigit() is true
         return (object_type or "referral", int(plain)) if object_type != "device" else _device(text)
     if object_type in (None, "device") and (found := _device(text)):
         return found

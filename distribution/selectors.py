@@ -181,14 +181,14 @@ def ledger_lines(referral: Referral) -> list[LedgerLine]:
     found = ledger(referral)
     lines = [
         LedgerLine(
-            at=found["handovers"][a.pk].at if a.pk in found["handovers"] else a.created_at,
+            at=found.handovers[a.pk].at if a.pk in found.handovers else a.created_at,
             what=a.kind,
             allocation=a,
-            handover=found["handovers"].get(a.pk),
+            handover=found.handovers.get(a.pk),
         )
-        for a in found["allocations"]
+        for a in found.allocations
     ]
-    lines += [LedgerLine(at=r.at, what="return", returned=r) for r in found["returns"]]
+    lines += [LedgerLine(at=r.at, what="return", returned=r) for r in found.returns]
     return sorted(lines, key=lambda line: line.at)
 
 

@@ -44,7 +44,7 @@ PAGE_QUERY_PARAMS = {
     "web:password_reset_confirm": [],
     "web:password_reset_complete": [],
     "web:invitation": [],
-    "web:referrals": ["status", "q", "page"],
+    "web:referrals": ["status", "q", "page", "answered"],
     "web:referral_new": [],
     "web:referral": [],
     "web:referral_edit": [],
@@ -57,6 +57,9 @@ PAGE_QUERY_PARAMS = {
     "web:kit": [],
     "web:kit_release": [],
     "web:kit_handover": [],
+    "web:kit_topup": [],
+    "web:kit_give_back": [],
+    "web:message_settings": [],
     "web:receipt_pdf": ["copy"],
     "web:receipt": [],
     "web:device_return": [],
@@ -87,7 +90,10 @@ PAGE_QUERY_PARAMS = {
 ADMIN_QUERY_PARAMS = ["q", "o", "p", "_changelist_filters"]
 # URLs that are patterns of regular expressions, written out by hand.
 REGEX_URLS = {
-    r"^(?P<app_label>auth|axes|sites|accounts|inventory|referrals)/$": ["/admin/inventory/", "/admin/²/"],
+    r"^(?P<app_label>auth|axes|sites|accounts|inventory|referrals|django_tasks_database)/$": [
+        "/admin/inventory/",
+        "/admin/²/",
+    ],
     r"(?P<url>.*)$": ["/admin/nowhere/", "/admin/99999999999999999999/"],
     r"^api/v1/.*$": ["/api/v1/nowhere", "/api/v1/devices/%C2%B2/nowhere"],
 }
