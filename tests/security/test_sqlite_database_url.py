@@ -114,6 +114,7 @@ def test_concurrent_reservations_of_one_device_on_sqlite_named_by_database_url(t
     finally:
         server.terminate()
         server.wait(timeout=30)
+        server.stdout.close()
     statuses = sorted(status for status, _ in answers)
     assert statuses == [201] + [409] * (REQUESTS - 1), answers
     assert {code for status, code in answers if status == 409} == {"already_reserved"}
