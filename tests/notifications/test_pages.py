@@ -26,7 +26,7 @@ def test_the_referral_page_lists_the_messages_with_the_reason_in_words(world):
     html = page.content.decode()
     assert page.status_code == 200
     assert "+33 6••••••32" in html
-    assert "Le fournisseur de SMS a refusé le numéro." in html or "The SMS provider refused the phone number." in html
+    assert "Le prestataire SMS a refusé le numéro de téléphone." in html
 
 
 def test_a_mediator_records_stop_from_the_page(world):

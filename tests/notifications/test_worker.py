@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -54,7 +55,7 @@ def test_a_worker_process_delivers_the_queued_email_and_sms_to_the_folders(world
     sent = read_mail(email_file)
     assert sent["to"] == world["social_worker"].email
     assert world["sd"].name in sent["plain"] and world["sd"].name in sent["html"]
-    assert f"#{world['referral'].pk}" in sent["subject"]
+    assert re.search(rf"n°\s{world['referral'].pk}\b", sent["subject"])  # French first: « Orientation n° 51 »
     (sms_file,) = sms.iterdir()
     assert json.loads(sms_file.read_text())["to"] == "+33698765432"
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"

@@ -101,8 +101,9 @@ def test_a_day_out_of_range_in_the_api_is_422_invalid_day(coordinator_api, path,
     assert response.json()["code"] == "invalid_day"
 
 
-def test_the_audit_page_ignores_a_day_out_of_range(coordinator_user):
-    assert signed_in(coordinator_user).get("/audit/", {"to": "9999-12-31"}).status_code == 200
+def test_the_audit_page_refuses_a_day_out_of_range_in_words(coordinator_user):
+    answer = signed_in(coordinator_user).get("/audit/", {"to": "9999-12-31"})
+    assert answer.status_code == 400 and "2000-01-01" in answer.content.decode()
 
 
 def test_a_batch_received_out_of_range_is_refused(warehouse_api):
