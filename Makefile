@@ -67,8 +67,9 @@ serve:
 	@echo "and 'manage.py expire_holds' every few minutes (holds, no-shows, SMS reminders). See the README."
 	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py config.wsgi
 
+# The whole suite, browser tests included, on every core (pytest-xdist: one database per worker).
 test: install-test
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 # Everything but the browser tests, on every core (pytest-xdist): the quick check before a commit.
 test-fast: install-test
