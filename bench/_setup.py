@@ -42,6 +42,52 @@ def with_identity_keys(people: list) -> list:
     return people
 
 
+def accepted_referrals(
+    phones: list[str], *, site, organisation, social, connectivity: str, offset: int = 0, **person
+) -> list:
+    """One accepted referral per phone number, for made-up people with their identity keys (bulk inserts)."""
+    from django.utils import timezone
+
+    from referrals.models import Beneficiary, Referral
+
+    now = timezone.now()
+    people = Beneficiary.objects.bulk_create(
+        with_identity_keys(
+            [
+                Beneficiary(
+                    first_name="Amina",
+                    last_name=surname("T", offset + i),
+                    phone=phone,
+                    postal_code="93200",
+                    birth_year=1980,
+                    eligibility=["rsa"],
+                    consent_given_at=now,
+                    consent_recorded_by=social,
+                    consent_version_id="2026-01",
+                    phone_key=phone,
+                    **{name: value(phone) if callable(value) else value for name, value in person.items()},
+                )
+                for i, phone in enumerate(phones)
+            ]
+        )
+    )
+    return Referral.objects.bulk_create(
+        [
+            Referral(
+                beneficiary=beneficiary,
+                organisation=organisation,
+                social_worker=social,
+                site=site,
+                device_kinds=["smartphone"],
+                connectivity=connectivity,
+                reason="administrative",
+                status="accepted",
+            )
+            for beneficiary in people
+        ]
+    )
+
+
 def parse_args(parser, **quick_sizes):
     """The bench's arguments, with `--quick`: the sizes given here instead of the defaults, so that `make bench-quick`
     runs every bench in seconds to check that each still works (its figures then mean little)."""

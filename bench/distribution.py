@@ -15,7 +15,7 @@ import os
 import statistics
 import time
 
-from _setup import django_on_scratch_postgres, django_on_scratch_sqlite, parse_args, surname, with_identity_keys
+from _setup import accepted_referrals, django_on_scratch_postgres, django_on_scratch_sqlite, parse_args
 
 
 def signature() -> str:
@@ -45,14 +45,13 @@ def main() -> None:
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
     from stdnum import luhn
 
     from accounts.services import user_create
     from distribution.models import Receipt
     from distribution.services import allocation_reserve, handover_record
     from inventory.models import Device, LineItem, Offer
-    from referrals.models import Beneficiary, Membership, Organisation, Referral
+    from referrals.models import Membership, Organisation
     from sites.models import Site
 
     n = args.cycles
@@ -87,40 +86,13 @@ def main() -> None:
             username=f"lea{number}", password=None, role="mediator", site=site, first_name="Léa", last_name="M"
         )
         base = number * 100_000
-        now = timezone.now()
-        people = Beneficiary.objects.bulk_create(
-            with_identity_keys(
-                [
-                    Beneficiary(
-                        first_name="Amina",
-                        last_name=surname("T", base + i),
-                        phone=f"+337{base + i:08d}",
-                        postal_code="93200",
-                        birth_year=1980,
-                        eligibility=["rsa"],
-                        consent_given_at=now,
-                        consent_recorded_by=social,
-                        consent_version_id="2026-01",
-                        phone_key=f"+337{base + i:08d}",
-                    )
-                    for i in range(count)
-                ]
-            )
-        )
-        referrals = Referral.objects.bulk_create(
-            [
-                Referral(
-                    beneficiary=person,
-                    organisation=organisation,
-                    social_worker=social,
-                    site=site,
-                    device_kinds=["smartphone"],
-                    connectivity="sim",
-                    reason="administrative",
-                    status="accepted",
-                )
-                for person in people
-            ]
+        referrals = accepted_referrals(
+            [f"+337{base + i:08d}" for i in range(count)],
+            site=site,
+            organisation=organisation,
+            social=social,
+            connectivity="sim",
+            offset=base,
         )
         devices = Device.objects.bulk_create(
             [

@@ -16,16 +16,15 @@ import subprocess
 import sys
 import time
 
-from _setup import ROOT, django_on_scratch_sqlite, parse_args, surname, with_identity_keys
+from _setup import ROOT, accepted_referrals, django_on_scratch_sqlite, parse_args
 
 
 def world(n: int):
-    from django.utils import timezone
     from stdnum import luhn
 
     from accounts.services import user_create
     from inventory.models import Device
-    from referrals.models import Beneficiary, Membership, Organisation, Referral
+    from referrals.models import Membership, Organisation
     from sites.models import Site
 
     site = Site.objects.create(
@@ -48,42 +47,14 @@ def world(n: int):
     )
     social = user_create(username="sophie", password=None, role="social_worker", email="sophie@ccas.example.org")
     Membership.objects.create(user=social, organisation=organisation)
-    now = timezone.now()
-    people = Beneficiary.objects.bulk_create(
-        with_identity_keys(
-            [
-                Beneficiary(
-                    first_name="Amina",
-                    last_name=surname("T", i),
-                    phone=f"+3375600{i:04d}",
-                    sms_consent=True,
-                    sms_phone=f"+3375600{i:04d}",
-                    postal_code="93200",
-                    birth_year=1980,
-                    eligibility=["rsa"],
-                    consent_given_at=now,
-                    consent_recorded_by=social,
-                    consent_version_id="2026-01",
-                    phone_key=f"+3375600{i:04d}",
-                )
-                for i in range(n)
-            ]
-        )
-    )
-    referrals = Referral.objects.bulk_create(
-        [
-            Referral(
-                beneficiary=person,
-                organisation=organisation,
-                social_worker=social,
-                site=site,
-                device_kinds=["smartphone"],
-                connectivity="none",
-                reason="administrative",
-                status="accepted",
-            )
-            for person in people
-        ]
+    referrals = accepted_referrals(
+        [f"+3375600{i:04d}" for i in range(n)],
+        site=site,
+        organisation=organisation,
+        social=social,
+        connectivity="none",
+        sms_consent=True,
+        sms_phone=lambda phone: phone,
     )
 
     def imei(i: int) -> str:
