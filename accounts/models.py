@@ -89,7 +89,7 @@ class User(AbstractUser):
         if deactivated:
             from accounts.services import credentials_revoke
 
-            credentials_revoke(user=self)
+            credentials_revoke(account=self)
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -54,9 +54,9 @@ def user_create(
     validate: bool = True,
     is_active: bool = True,
     opens_admin: bool = False,
-    by: User | None = None,
+    user: User | None = None,
 ) -> User:
-    """Create an account with one role.
+    """Create an account with one role (`user`: who creates it, None for a command or the demo).
 
     A social worker's organisation is a membership the referrals domain adds
     (`referrals.services.social_worker_create`), in the same transaction.
@@ -70,7 +70,7 @@ def user_create(
         )
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict(_("The username %(name)s is taken.") % {"name": username}, "username_taken")
-    user = User(
+    account = User(
         username=username,
         role=role,
         site=site,
@@ -83,14 +83,14 @@ def user_create(
         is_superuser=opens_admin,
     )
     if password is None:
-        user.set_unusable_password()
+        account.set_unusable_password()
     else:
         if validate:
-            _check_password(password, user)
-        user.set_password(password)
-    user.save()
-    AccountEvent.objects.create(user=user, by=by, kind=AccountEventKind.CREATED)
-    return user
+            _check_password(password, account)
+        account.set_password(password)
+    account.save()
+    AccountEvent.objects.create(user=account, by=user, kind=AccountEventKind.CREATED)
+    return account
 
 
 def _check_password(password: str, user: User) -> None:
@@ -157,22 +157,22 @@ class IssuedInvitation:
     link: str
 
 
-def invitation_issue(*, by: User, user: User) -> IssuedInvitation:
+def invitation_issue(*, user: User, account: User) -> IssuedInvitation:
     """A one-time link for an invited, inactive account to choose its password; only its digest is kept."""
     secret = secrets.token_urlsafe(32)
     Invitation.objects.update_or_create(
-        user=user,
+        user=account,
         defaults={
             "digest": token_digest(secret),
-            "created_by": by,
+            "created_by": user,
             "expires_at": timezone.now() + INVITATION_VALIDITY,
             "accepted_at": None,
             "revoked_at": None,
         },
     )
-    AccountEvent.objects.create(user=user, by=by, kind=AccountEventKind.INVITED)
+    AccountEvent.objects.create(user=account, by=user, kind=AccountEventKind.INVITED)
     link = f"{settings.BAGAGE_PUBLIC_URL.rstrip('/')}/invitation/{secret}/"
-    return IssuedInvitation(user=user, secret=secret, link=link)
+    return IssuedInvitation(user=account, secret=secret, link=link)
 
 
 def invitation_find(secret: str):
@@ -212,78 +212,78 @@ def invitation_accept(*, secret: str, password: str) -> User:
 
 
 @atomic
-def user_deactivate(*, by: User, user: User) -> User:
+def user_deactivate(*, user: User, account: User) -> User:
     """Close an account: it can no longer sign in or use its tokens; its history stays.
 
     A pending invitation is revoked with it: its link answers 404 from now on.
     """
-    policies.require(by, "account.manage", _("Only coordinators deactivate accounts."))
-    if user.pk == by.pk:
+    policies.require(user, "account.manage", _("Only coordinators deactivate accounts."))
+    if account.pk == user.pk:
         raise Conflict(_("You cannot deactivate your own account."), "self_deactivation")
-    user = User.objects.select_for_update().get(pk=user.pk)
+    account = User.objects.select_for_update().get(pk=account.pk)
     now = timezone.now()
-    revoked = Invitation.objects.filter(user=user, accepted_at__isnull=True, revoked_at__isnull=True).update(
-        revoked_at=now, revoked_by=by
+    revoked = Invitation.objects.filter(user=account, accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now, revoked_by=user
     )
     # Its tokens and sessions end for good: reactivating the account later does not bring them back.
-    credentials_revoke(user=user)
-    if user.is_active or revoked:
-        user.is_active = False
-        user.deactivated_at = now
-        user.deactivated_by = by
-        user.save(update_fields=["is_active", "deactivated_at", "deactivated_by"])
-        AccountEvent.objects.create(user=user, by=by, at=now, kind=AccountEventKind.DEACTIVATED)
-    return user
+    credentials_revoke(account=account)
+    if account.is_active or revoked:
+        account.is_active = False
+        account.deactivated_at = now
+        account.deactivated_by = user
+        account.save(update_fields=["is_active", "deactivated_at", "deactivated_by"])
+        AccountEvent.objects.create(user=account, by=user, at=now, kind=AccountEventKind.DEACTIVATED)
+    return account
 
 
 @atomic
-def user_reactivate(*, by: User, user: User) -> User:
+def user_reactivate(*, user: User, account: User) -> User:
     """Open a deactivated account again (not a revoked invitation: invite the person anew)."""
-    policies.require(by, "account.manage", _("Only coordinators reactivate accounts."))
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if not user.has_usable_password():
+    policies.require(user, "account.manage", _("Only coordinators reactivate accounts."))
+    account = User.objects.select_for_update().get(pk=account.pk)
+    if not account.has_usable_password():
         raise Conflict(_("This person never chose a password: send a new invitation."), "never_activated")
-    if not user.is_active:
-        user.is_active = True
-        user.deactivated_at = None
-        user.deactivated_by = None
-        user.save(update_fields=["is_active", "deactivated_at", "deactivated_by"])
-        AccountEvent.objects.create(user=user, by=by, kind=AccountEventKind.REACTIVATED)
-    return user
+    if not account.is_active:
+        account.is_active = True
+        account.deactivated_at = None
+        account.deactivated_by = None
+        account.save(update_fields=["is_active", "deactivated_at", "deactivated_by"])
+        AccountEvent.objects.create(user=account, by=user, kind=AccountEventKind.REACTIVATED)
+    return account
 
 
-def sessions_end(user: User) -> int:
-    """Delete every unexpired session signed in as `user`; how many.
+def sessions_end(account: User) -> int:
+    """Delete every unexpired session signed in as `account`; how many.
 
     Sessions are stored signed and encoded, not by user: each live one is read (a few hundred at most here)."""
     ended = [
         session.pk
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk)
+        if str(session.get_decoded().get(SESSION_KEY)) == str(account.pk)
     ]
     Session.objects.filter(pk__in=ended).delete()
     return len(ended)
 
 
 @atomic
-def credentials_revoke(*, user: User, kind: str | None = None, by: User | None = None) -> tuple[int, int]:
+def credentials_revoke(*, account: User, kind: str | None = None, user: User | None = None) -> tuple[int, int]:
     """End every API token and every session of the account (a new password, a deactivation); with `kind`,
-    record it as an account event. Returns (tokens revoked, sessions ended)."""
+    record it as an account event (`user`: who did it, if anyone). Returns (tokens revoked, sessions ended)."""
     now = timezone.now()
-    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
-    sessions = sessions_end(user)
+    tokens = ApiToken.objects.filter(user=account, revoked_at__isnull=True).update(revoked_at=now)
+    sessions = sessions_end(account)
     if kind:
         AccountEvent.objects.create(
-            user=user, by=by, at=now, kind=kind, note=f"tokens_revoked={tokens} sessions_ended={sessions}"
+            user=account, by=user, at=now, kind=kind, note=f"tokens_revoked={tokens} sessions_ended={sessions}"
         )
     return tokens, sessions
 
 
-def password_changed(user: User, previous_hash: str | None) -> None:
+def password_changed(account: User, previous_hash: str | None) -> None:
     """What a new password on an existing account entails (User.save calls it): the end of its tokens and
     sessions, and an account event when it replaced a usable password (not the first one, by invitation)."""
     credentials_revoke(
-        user=user,
+        account=account,
         kind=AccountEventKind.PASSWORD_CHANGED if previous_hash and is_password_usable(previous_hash) else None,
     )
 

@@ -29,6 +29,7 @@ from accounts.models import User
 from api.auth import caller
 from api.errors import error_body
 from api.models import IdempotencyRecord
+from common.urls import API_PREFIX
 from distribution import policies as distribution_policies
 from inventory import policies as inventory_policies
 from referrals import policies as referral_policies
@@ -39,6 +40,11 @@ MAX_KEY = 200
 # Answers given before the operation ran: not signed in, not allowed, over a rate limit. Not kept, so that the
 # retry they call for does the work (and a stranger's requests leave no record behind).
 NOT_RUN = {401, 403, 429}
+
+
+def _under_api(rest: str) -> re.Pattern:
+    """A path pattern under the API's prefix (common.urls.API_PREFIX, the one place it is written)."""
+    return re.compile("^" + re.escape(API_PREFIX) + rest)
 
 
 def _handover_allowed(user: User, allocation_id: str) -> bool:
@@ -59,8 +65,8 @@ def _referral_readable(user: User, referral_id: int) -> bool:
 # What a stored answer names, by the path that created it: a replay shows it only to whom may still read it
 # (a mediator moved to another site, a social worker who left the organisation: 404, as a read would answer).
 READABLE: list[tuple[re.Pattern, Callable[[User, int], bool]]] = [
-    (re.compile(r"^/api/v1/allocations$"), _allocation_readable),
-    (re.compile(r"^/api/v1/referrals$"), _referral_readable),
+    (_under_api(r"allocations$"), _allocation_readable),
+    (_under_api(r"referrals$"), _referral_readable),
 ]
 
 
@@ -80,12 +86,12 @@ def still_readable(user: User, path: str, body: bytes) -> bool:
 # The writes that create something and that a flaky connection may make a client send twice, each with the
 # check its operation makes before doing anything: a replay is given only to whom the operation would serve now.
 OPERATIONS: list[tuple[re.Pattern, Callable[..., bool]]] = [
-    (re.compile(r"^/api/v1/devices$"), lambda user: inventory_policies.allows(user, "stock.write")),
-    (re.compile(r"^/api/v1/referrals$"), lambda user: referral_policies.allows(user, "referral.submit")),
-    (re.compile(r"^/api/v1/allocations$"), lambda user: distribution_policies.allows(user, "kit.reserve")),
-    (re.compile(r"^/api/v1/allocations/([0-9]{1,18})/handover$"), _handover_allowed),
+    (_under_api(r"devices$"), lambda user: inventory_policies.allows(user, "stock.write")),
+    (_under_api(r"referrals$"), lambda user: referral_policies.allows(user, "referral.submit")),
+    (_under_api(r"allocations$"), lambda user: distribution_policies.allows(user, "kit.reserve")),
+    (_under_api(r"allocations/([0-9]{1,18})/handover$"), _handover_allowed),
     (
-        re.compile(r"^/api/v1/batches/[0-9]{1,18}/devices/import$"),
+        _under_api(r"batches/[0-9]{1,18}/devices/import$"),
         lambda user: inventory_policies.allows(user, "stock.write"),
     ),
 ]

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from common.middleware import API_PREFIX
+from common.urls import API_PREFIX
 
 logger = logging.getLogger("bagage.security")
 

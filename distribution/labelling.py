@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from distribution.models import Allocation
 from inventory.models import mask_secret
 from labels.data import KitLabel
+from referrals.models import initial
 
 
 def initials(first_name: str, last_name: str) -> str:
-    return " ".join(f"{name.strip()[:1].upper()}." for name in (first_name, last_name) if name.strip())
+    return " ".join(part for part in (initial(first_name), initial(last_name)) if part)
 
 
 def kit_label(allocation: Allocation) -> KitLabel:

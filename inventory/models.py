@@ -328,6 +328,11 @@ class LineItem(models.Model):
         """The SIM's last four digits, enough to find its pack on a kit label or a shelf."""
         return mask_secret(self.iccid)
 
+    @property
+    def masked_code(self) -> str | None:
+        """The SIM card's ICCID or the voucher's code, whichever it has, masked to its last four characters."""
+        return mask_secret(self.iccid or self.voucher_code)
+
 
 class LineItemEvent(AppendOnly, models.Model):
     """One status change of a SIM card or voucher, with who and when."""

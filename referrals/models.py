@@ -148,6 +148,12 @@ class NoticeVersion(models.Model):
         return self.label
 
 
+def initial(name: str) -> str:
+    """A name's initial as staff see it ("D."), or nothing for no name: the one way Bagage shortens a name."""
+    name = name.strip()
+    return f"{name[:1].upper()}." if name else ""
+
+
 class Beneficiary(models.Model):
     """The person referred, with the minimum needed to give them a kit. No identity numbers, no health data.
 
@@ -202,8 +208,7 @@ class Beneficiary(models.Model):
     @property
     def short_name(self) -> str:
         """First name and the initial of the last name ("Amina D."): all that staff lists and plans show."""
-        last = self.last_name.strip()
-        return f"{self.first_name} {last[:1].upper()}." if last else self.first_name
+        return " ".join(part for part in (self.first_name, initial(self.last_name)) if part)
 
 
 class Referral(models.Model):

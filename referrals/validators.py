@@ -155,15 +155,17 @@ def clean_needs(*, device_kinds: list[str], connectivity: str, accessories: list
         )
     elif not kinds and connectivity == Connectivity.NONE:
         errors.add(ValidationFailed(_("Ask for a device, connectivity, or both."), "empty_needs", field="needs"))
-    extras = list(dict.fromkeys(accessories or []))
-    if any(item not in Accessory.values for item in extras):
-        errors.add(
-            ValidationFailed(
-                _("Among: %(values)s.") % {"values": ", ".join(Accessory.values)}, field="needs.accessories"
-            )
-        )
+    extras = errors.check(clean_accessories, accessories, field="needs.accessories")
     errors.raise_if_any()
     return {"device_kinds": kinds, "connectivity": connectivity, "accessories": extras}
+
+
+def clean_accessories(accessories: list[str] | None, field: str = "accessories") -> list[str]:
+    """The accessories that go in a bag, each once, in the order given: known ones only."""
+    extras = list(dict.fromkeys(accessories or []))
+    if any(item not in Accessory.values for item in extras):
+        raise ValidationFailed(_("Among: %(values)s.") % {"values": ", ".join(Accessory.values)}, field=field)
+    return extras
 
 
 def clean_request(*, reason: str, urgency: str, urgency_justification: str) -> dict:

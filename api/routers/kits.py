@@ -29,7 +29,7 @@ def item_label(item: LineItem | None) -> str | None:
     """The offer and the SIM card's or voucher's last four characters."""
     if item is None:
         return None
-    return f"{item.offer} {item.masked_iccid if item.iccid else item.masked_voucher_code}"
+    return f"{item.offer} {item.masked_code}"
 
 
 class AllocationIn(Schema):

@@ -116,7 +116,7 @@ def member_invite(request: HttpRequest, organisation_id: Id, payload: Invitation
     """Invite a social worker: they get a one-time link by e-mail to choose their password."""
     user = policies.require(request.auth, "organisation.members")
     invited = services.member_invite(
-        by=user, organisation=get_organisation(request, organisation_id), **payload.model_dump()
+        user=user, organisation=get_organisation(request, organisation_id), **payload.model_dump()
     ).user
     return Status(201, member_out(invited))
 
@@ -124,9 +124,9 @@ def member_invite(request: HttpRequest, organisation_id: Id, payload: Invitation
 @router.post("/users/{user_id}/deactivate", response=MemberOut)
 def user_deactivate(request: HttpRequest, user_id: Id):
     """Close an account (coordinators). Its referrals and their history stay."""
-    by = account_policies.require(request.auth, "account.manage")
+    user = account_policies.require(request.auth, "account.manage")
     target = User.objects.select_related("invitation").filter(pk=user_id).first()
     if target is None:
         raise NotFound(f"No user #{user_id}.")
-    account_services.user_deactivate(by=by, user=target)
+    account_services.user_deactivate(user=user, account=target)
     return member_out(User.objects.select_related("invitation").get(pk=user_id))

@@ -23,7 +23,7 @@ from referrals.enums import (
     ReferralStatus,
     Urgency,
 )
-from referrals.models import Referral
+from referrals.models import Referral, initial
 from sites.selectors import site_by_code
 
 router = Router(tags=["referrals"])
@@ -276,7 +276,7 @@ def summary_row(row: dict, user: User) -> dict:
         "duplicate_elsewhere": row["duplicate_elsewhere"],
         "beneficiary": {
             "first_name": row["beneficiary__first_name"],
-            "last_name": f"{last_name[:1]}." if initial_only else last_name,
+            "last_name": initial(last_name) if initial_only else last_name,
             "postal_code": row["beneficiary__postal_code"],
             "birth_year": row["beneficiary__birth_year"],
         },

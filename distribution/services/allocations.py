@@ -29,13 +29,14 @@ from distribution.selectors import (
 )
 from distribution.services.numbers import next_number
 from distribution.workflows import ALLOCATION_WORKFLOW
-from inventory import services as stock
+from inventory import services as inventory
 from inventory.enums import DeviceStatus, LineItemStatus
 from inventory.models import Device, LineItem
 from referrals import services as referrals
-from referrals.enums import Accessory, ReferralStatus
+from referrals.enums import ReferralStatus
 from referrals.models import Referral
 from referrals.policies import referrals_for
+from referrals.validators import clean_accessories
 
 
 def _event(allocation: Allocation, user, from_status: str, note: str = "") -> None:
@@ -50,7 +51,7 @@ def _taken(what: str) -> AlreadyReserved:
 
 def _reserve_device(user, device: Device, note: str) -> Device:
     try:
-        return stock.device_reserve(user=user, device=device, note=note)
+        return inventory.device_reserve(user=user, device=device, note=note)
     except InvalidTransition as exc:
         if exc.extra.get("from_status") == DeviceStatus.RESERVED:
             raise _taken(device.asset_tag) from exc
@@ -61,20 +62,13 @@ def _reserve_device(user, device: Device, note: str) -> Device:
 
 def _reserve_item(user, item: LineItem, note: str) -> LineItem:
     try:
-        return stock.line_item_reserve(user=user, item=item, note=note)
+        return inventory.line_item_reserve(user=user, item=item, note=note)
     except InvalidTransition as exc:
         if exc.extra.get("from_status") == LineItemStatus.RESERVED:
             raise _taken(str(item)) from exc
         raise Conflict(
             _("This SIM card or voucher is not available."), "line_item_not_available", field="line_item"
         ) from exc
-
-
-def _clean_accessories(accessories) -> list[str]:
-    extras = list(dict.fromkeys(accessories or []))
-    if any(item not in Accessory.values for item in extras):
-        raise ValidationFailed(_("Among: %(values)s.") % {"values": ", ".join(Accessory.values)}, field="accessories")
-    return extras
 
 
 def _give_back_of(referral: Referral, replaces: Return | int | None, kind: str) -> Return:
@@ -250,7 +244,7 @@ def allocation_reserve(
         chosen_device = _reserve_device(user, chosen_device, stock_note)
         if chosen_device.site_id != referral.site_id:
             transfer_from = chosen_device.site
-            stock.device_transfer(user=user, device=chosen_device, site=referral.site, note=stock_note)
+            inventory.device_transfer(user=user, device=chosen_device, site=referral.site, note=stock_note)
     if chosen_item is not None:
         chosen_item = _reserve_item(user, chosen_item, stock_note)
     allocation = Allocation.objects.create(
@@ -260,7 +254,7 @@ def allocation_reserve(
         device=chosen_device,
         line_item=chosen_item,
         # The referral's accessories go with the first kit; a top-up or a give-back brings none unless named.
-        accessories=_clean_accessories(
+        accessories=clean_accessories(
             accessories if accessories is not None else referral.accessories if kind == AllocationKind.KIT else []
         ),
         site=referral.site,
@@ -319,9 +313,9 @@ def _put_back(user, allocation: Allocation, transition: str, note: str) -> Alloc
     """Close a held kit (released or expired) and return its device and SIM card or voucher to stock."""
     allocation_close(user=user, allocation=allocation, transition=transition, note=note, close_note=note)
     if allocation.device_id:
-        stock.device_release(user=user, device=allocation.device, note=note)
+        inventory.device_release(user=user, device=allocation.device, note=note)
     if allocation.line_item_id:
-        stock.line_item_release(user=user, item=allocation.line_item.pk, note=note)
+        inventory.line_item_release(user=user, item=allocation.line_item.pk, note=note)
     return allocation
 
 

@@ -15,9 +15,9 @@ from distribution.selectors import add_months
 from distribution.services.allocations import _aftercare, allocation_close, lock_allocation
 from distribution.services.receipts import receipt_issue
 from distribution.validators import clean_checklist, clean_contribution, clean_signature
-from inventory import services as stock
+from inventory import services as inventory
 from referrals import services as referrals
-from referrals.enums import Accessory
+from referrals.validators import clean_accessories
 
 
 def _warranty_until(allocation, today):
@@ -50,9 +50,7 @@ def handover_record(
     allocation_close(user=user, allocation=allocation, transition="hand_over", note=note)
     checks = clean_checklist(checklist)
     amount, payment = clean_contribution(contribution_eur, payment)
-    extras = list(dict.fromkeys(accessories if accessories is not None else allocation.accessories))
-    if any(item not in Accessory.values for item in extras):
-        raise ValidationFailed(_("Among: %(values)s.") % {"values": ", ".join(Accessory.values)}, field="accessories")
+    extras = clean_accessories(accessories if accessories is not None else allocation.accessories)
     if allocation.kind == AllocationKind.TOPUP:
         # A short handover: connectivity only, no device to check and nothing else in the bag.
         if extras:
@@ -64,9 +62,9 @@ def handover_record(
         checks = {}
     signature = clean_signature(signature_png, bool(signed_on_paper))
     if allocation.device_id:
-        stock.device_hand_over(user=user, device=allocation.device, note=note)
+        inventory.device_hand_over(user=user, device=allocation.device, note=note)
     if allocation.line_item_id:
-        stock.line_item_hand_over(user=user, item=allocation.line_item.pk, note=note)
+        inventory.line_item_hand_over(user=user, item=allocation.line_item.pk, note=note)
     if allocation.kind == AllocationKind.KIT:
         referrals.referral_hand_over(user=user, referral=allocation.referral_id, note=allocation.number)
     now = allocation.closed_at

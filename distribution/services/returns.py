@@ -11,7 +11,7 @@ from distribution.enums import AllocationKind, ReturnOutcome, ReturnReason
 from distribution.models import Handover, Return
 from distribution.selectors import add_months
 from distribution.services.allocations import allocation_reserve
-from inventory import services as stock
+from inventory import services as inventory
 from inventory.enums import DeviceStatus
 from inventory.models import Device
 from referrals import services as referrals
@@ -66,7 +66,7 @@ def device_return(
             _("The warranty ended on %(date)s: record a return.") % {"date": handover.warranty_until},
             "warranty_over",
         )
-    stock.device_take_back(user=user, device=found, note=f"returned: {reason}")
+    inventory.device_take_back(user=user, device=found, note=f"returned: {reason}")
     returned = Return.objects.create(
         device=found,
         handover=handover,

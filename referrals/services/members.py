@@ -25,15 +25,16 @@ def social_worker_create(
     first_name: str = "",
     last_name: str = "",
     email: str = "",
-    by: User | None = None,
+    user: User | None = None,
     validate: bool = True,
     is_active: bool = True,
     opens_admin: bool = False,
 ) -> User:
-    """Create a social worker's account and their membership of one partner organisation."""
+    """Create a social worker's account and their membership of one partner organisation (`user`: who creates
+    it, None for a command or the demo)."""
     if organisation is None:
         raise ValidationFailed(_("A social worker belongs to a partner organisation."), "organisation_required")
-    user = user_create(
+    account = user_create(
         username=username,
         password=password,
         role=Role.SOCIAL_WORKER,
@@ -43,10 +44,10 @@ def social_worker_create(
         validate=validate,
         is_active=is_active,
         opens_admin=opens_admin,
-        by=by,
+        user=user,
     )
-    Membership.objects.create(user=user, organisation=organisation, created_by=by)
-    return user
+    Membership.objects.create(user=account, organisation=organisation, created_by=user)
+    return account
 
 
 @atomic
@@ -61,10 +62,10 @@ def account_create(*, role: str, organisation: Organisation | None = None, site=
 
 @atomic
 def member_invite(
-    *, by: User, organisation: Organisation, email: str, first_name: str, last_name: str
+    *, user: User, organisation: Organisation, email: str, first_name: str, last_name: str
 ) -> IssuedInvitation:
     """A coordinator invites a social worker: an inactive account and a one-time link by e-mail."""
-    policies.require(by, "organisation.members", _("Only coordinators invite social workers."))
+    policies.require(user, "organisation.members", _("Only coordinators invite social workers."))
     email = email.strip().lower()
     try:
         validate_email(email)
@@ -72,44 +73,45 @@ def member_invite(
         raise ValidationFailed(_("Not a valid e-mail address."), "invalid_email", field="email") from exc
     if User.objects.filter(username__iexact=email).exists() or User.objects.filter(email__iexact=email).exists():
         raise Conflict(_("An account for %(email)s exists already.") % {"email": email}, "username_taken")
-    user = social_worker_create(
+    account = social_worker_create(
         username=email,
         password=None,
         organisation=organisation,
         first_name=first_name.strip(),
         last_name=last_name.strip(),
         email=email,
-        by=by,
+        user=user,
         is_active=False,
     )
-    issued = invitation_issue(by=by, user=user)
-    _send_invitation(issued, by=by, organisation=organisation)
+    issued = invitation_issue(user=user, account=account)
+    _send_invitation(issued, user=user, organisation=organisation)
     return issued
 
 
 @atomic
-def member_invitation_resend(*, by: User, user: User) -> IssuedInvitation:
+def member_invitation_resend(*, user: User, account: User) -> IssuedInvitation:
     """Send a pending member a fresh link (the previous one stops working)."""
-    policies.require(by, "organisation.members", _("Only coordinators invite social workers."))
-    invitation = getattr(user, "invitation", None)
-    if user.is_active or invitation is None or invitation.accepted_at is not None:
-        raise Conflict(_("%(name)s has no pending invitation.") % {"name": user}, "no_pending_invitation")
-    membership = Membership.objects.select_related("organisation").get(user=user)
-    issued = invitation_issue(by=by, user=user)
-    _send_invitation(issued, by=by, organisation=membership.organisation)
+    policies.require(user, "organisation.members", _("Only coordinators invite social workers."))
+    invitation = getattr(account, "invitation", None)
+    if account.is_active or invitation is None or invitation.accepted_at is not None:
+        raise Conflict(_("%(name)s has no pending invitation.") % {"name": account}, "no_pending_invitation")
+    membership = Membership.objects.select_related("organisation").get(user=account)
+    issued = invitation_issue(user=user, account=account)
+    _send_invitation(issued, user=user, organisation=membership.organisation)
     return issued
 
 
-def _send_invitation(issued: IssuedInvitation, *, by: User, organisation: Organisation) -> None:
-    user = issued.user
+def _send_invitation(issued: IssuedInvitation, *, user: User, organisation: Organisation) -> None:
+    account = issued.user
+    inviter = user.get_full_name() or user.username
     # French first: the people invited are the charity's French-speaking partners.
     send_mail(
         subject="Votre accès à Bagage",
         message=(
-            f"Bonjour {user.first_name},\n\n{by.get_full_name() or by.username} vous invite à orienter des personnes "
+            f"Bonjour {account.first_name},\n\n{inviter} vous invite à orienter des personnes "
             f"vers l'association au nom de {organisation.name}.\n\nChoisissez votre mot de passe avec ce lien, "
-            f"valable 7 jours et une seule fois :\n{issued.link}\n\nVotre identifiant : {user.username}\n"
+            f"valable 7 jours et une seule fois :\n{issued.link}\n\nVotre identifiant : {account.username}\n"
         ),
         from_email=None,
-        recipient_list=[user.email],
+        recipient_list=[account.email],
     )

@@ -23,7 +23,7 @@ def invited(settings):
     settings.BAGAGE_PUBLIC_URL = "http://testserver"
     coordinator = UserFactory(coordinator=True)
     return member_invite(
-        by=coordinator,
+        user=coordinator,
         organisation=OrganisationFactory(),
         email="nadia.roux@ccas.example.org",
         first_name="Nadia",

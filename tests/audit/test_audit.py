@@ -53,12 +53,12 @@ def test_every_kind_of_history_refuses_changes(model, coordinator_user):
 
 
 def test_account_services_record_each_event(coordinator_user):
-    person = user_create(username="nour", password=None, role="mediator", is_active=False, by=coordinator_user)
-    invitation_issue(by=coordinator_user, user=person)
+    person = user_create(username="nour", password=None, role="mediator", is_active=False, user=coordinator_user)
+    invitation_issue(user=coordinator_user, account=person)
     person.set_password("a-long-password-2026")
     person.save()
-    user_deactivate(by=coordinator_user, user=person)
-    user_reactivate(by=coordinator_user, user=person)
+    user_deactivate(user=coordinator_user, account=person)
+    user_reactivate(user=coordinator_user, account=person)
     kinds = list(AccountEvent.objects.filter(user=person).values_list("kind", "by__username"))
     assert kinds == [
         ("created", coordinator_user.username),
@@ -70,8 +70,8 @@ def test_account_services_record_each_event(coordinator_user):
 
 def test_a_coordinator_lists_every_change_newest_first(coordinator_user, warehouse_user):
     device, event = a_device_event(warehouse_user)
-    person = user_create(username="nour", password="a-long-password-2026", role="mediator", by=coordinator_user)
-    user_deactivate(by=coordinator_user, user=person)
+    person = user_create(username="nour", password="a-long-password-2026", role="mediator", user=coordinator_user)
+    user_deactivate(user=coordinator_user, account=person)
     answer = ApiClient(coordinator_user).get("/api/v1/audit")
     assert answer.status_code == 200, answer.json()
     items = answer.json()["items"]
@@ -87,7 +87,7 @@ def test_a_coordinator_lists_every_change_newest_first(coordinator_user, warehou
 def test_the_audit_filters_by_user_object_and_time(coordinator_user, warehouse_user):
     device, _event = a_device_event(warehouse_user)
     a_device_event(warehouse_user)
-    user_create(username="nour", password="a-long-password-2026", role="mediator", by=coordinator_user)
+    user_create(username="nour", password="a-long-password-2026", role="mediator", user=coordinator_user)
     api = ApiClient(coordinator_user)
     by_warehouse = api.get("/api/v1/audit", {"user": warehouse_user.pk}).json()
     assert by_warehouse["count"] >= 2

@@ -112,7 +112,7 @@ def test_a_one_time_link_used_twice_at_once_opens_the_account_once():
     coordinator = UserFactory(coordinator=True)
     organisation = OrganisationFactory()
     issued = referrals.member_invite(
-        by=coordinator, organisation=organisation, email="amel@example.org", first_name="Amel", last_name="K"
+        user=coordinator, organisation=organisation, email="amel@example.org", first_name="Amel", last_name="K"
     )
     results, errors = race(lambda i: invitation_accept(secret=issued.secret, password=f"Long-enough-pw-{i}-x"))
     assert len(results) == 1, errors

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 def invite(coordinator, organisation, email="amel@example.org"):
     return services.member_invite(
-        by=coordinator, organisation=organisation, email=email, first_name="Amel", last_name="Kaci"
+        user=coordinator, organisation=organisation, email=email, first_name="Amel", last_name="Kaci"
     )
 
 
@@ -69,7 +69,7 @@ def test_the_page_cancels_a_pending_invitation(coordinator_user):
 def test_a_resent_invitation_replaces_the_old_link(coordinator_user):
     organisation = OrganisationFactory()
     first = invite(coordinator_user, organisation)
-    second = services.member_invitation_resend(by=coordinator_user, user=first.user)
+    second = services.member_invitation_resend(user=coordinator_user, account=first.user)
     assert Client().get(f"/invitation/{first.secret}/").status_code == 404
     assert Client().get(f"/invitation/{second.secret}/").status_code == 200
 
@@ -84,21 +84,20 @@ def same_person_elsewhere(db):
     validated = OrganisationFactory(name="CCAS validé")
     pending = OrganisationFactory(name="Foyer en attente", pending=True)
     person = {"first_name": "Leila", "last_name": "Rahimi", "birth_year": 1990, "postal_code": "93200"}
-    key = "rahimi|leila|1990|93200"
     mine = ReferralFactory(
         social_worker=UserFactory(social_worker=True, organisation=validated),
         site=sd,
-        beneficiary=BeneficiaryFactory(**person, identity_key=key),
+        beneficiary=BeneficiaryFactory(**person),
     )
     other_site = ReferralFactory(
         social_worker=UserFactory(social_worker=True, organisation=validated),
         site=pa,
-        beneficiary=BeneficiaryFactory(**person, identity_key=key),
+        beneficiary=BeneficiaryFactory(**person),
     )
     shelter = ReferralFactory(
         social_worker=UserFactory(social_worker=True, organisation=pending),
         site=sd,
-        beneficiary=BeneficiaryFactory(**person, identity_key=key),
+        beneficiary=BeneficiaryFactory(**person),
     )
     return mine, other_site, shelter
 

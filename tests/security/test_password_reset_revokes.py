@@ -94,7 +94,7 @@ def test_a_deactivation_revokes_tokens_and_sessions_for_good(coordinator_api, co
     user = UserFactory(mediator=True)
     tokens, browser = thief_of(user)
     assert coordinator_api.post(f"users/{user.pk}/deactivate").status_code == 200
-    user_reactivate(by=coordinator_user, user=user)
+    user_reactivate(user=coordinator_user, account=user)
     # Reactivated: the old tokens and session stay dead.
     assert_locked_out(tokens, browser)
 
@@ -167,5 +167,5 @@ def test_a_deactivation_through_the_admin_revokes_tokens_and_sessions_for_good(c
     assert answer.status_code == 302, answer.context["adminform"].form.errors if answer.context else answer
     user.refresh_from_db()
     assert not user.is_active
-    user_reactivate(by=coordinator_user, user=user)
+    user_reactivate(user=coordinator_user, account=user)
     assert_locked_out(tokens, browser)

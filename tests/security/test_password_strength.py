@@ -27,7 +27,7 @@ STRONG_PASSWORD = "Un mot de passe solide 42"
 def invited(settings):
     settings.BAGAGE_PUBLIC_URL = "http://testserver"
     return member_invite(
-        by=UserFactory(coordinator=True),
+        user=UserFactory(coordinator=True),
         organisation=OrganisationFactory(),
         email="nadia.roux@ccas.example.org",
         first_name="Nadia",

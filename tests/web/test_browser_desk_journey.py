@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from distribution.models import Allocation, Handover
 from distribution.selectors import add_months
-from inventory import services as stock
+from inventory import services as inventory
 from referrals.models import ReferralEvent
 from tests.browser import page  # noqa: F401  (fixture)
 from tests.distribution.conftest import ready_phone
@@ -76,8 +76,8 @@ def hand_over_signed_on_paper(page, name: str, *words: str) -> str:  # noqa: F81
 
 def workshop_repairs(device, warehouse) -> None:
     """The workshop's part, through its own services: diagnosed, wiped again, refurbished, ready."""
-    stock.device_transition(user=warehouse, device=device.asset_tag, to="diagnosed", note="écran remplacé")
-    stock.erasure_record(
+    inventory.device_transition(user=warehouse, device=device.asset_tag, to="diagnosed", note="écran remplacé")
+    inventory.erasure_record(
         user=warehouse,
         device=device.asset_tag,
         method="factory_reset",
@@ -86,7 +86,7 @@ def workshop_repairs(device, warehouse) -> None:
         finished_at=timezone.now(),
     )
     for to in ("wiped", "refurbished", "ready"):
-        stock.device_transition(user=warehouse, device=device.asset_tag, to=to)
+        inventory.device_transition(user=warehouse, device=device.asset_tag, to=to)
 
 
 def test_a_mediator_s_day_at_the_desk_on_a_tablet(page, live_server):  # noqa: F811

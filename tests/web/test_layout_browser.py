@@ -333,7 +333,11 @@ def test_pages_without_an_account_fit_every_width_and_pass_axe(new_page, live_se
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     coordinator = UserFactory(coordinator=True, username="camille")
     invited = referral_services.member_invite(
-        by=coordinator, organisation=OrganisationFactory(), email="nadia@example.org", first_name="Nadia", last_name="K"
+        user=coordinator,
+        organisation=OrganisationFactory(),
+        email="nadia@example.org",
+        first_name="Nadia",
+        last_name="K",
     )
     settings.ROOT_URLCONF = "tests.web.boom_urls"
     page = new_page()

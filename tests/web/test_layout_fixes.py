@@ -35,7 +35,7 @@ def test_answered_referrals_have_their_own_list_and_export(client):
 def test_the_invitation_names_the_organisation_or_the_site(client):
     coordinator = UserFactory(coordinator=True)
     invited = referral_services.member_invite(
-        by=coordinator,
+        user=coordinator,
         organisation=OrganisationFactory(name="CCAS de Saint-Denis"),
         email="n@example.org",
         first_name="Nadia",

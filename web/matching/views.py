@@ -16,6 +16,7 @@ from labels.pdf import render_pdf
 from labels.stocks import STOCKS
 from referrals.models import Referral
 from sites.models import Site
+from web.forms import show_error
 from web.matching import words
 from web.matching.forms import NETWORK, ConfirmForm, ProposeForm
 from web.permissions import allowed
@@ -79,7 +80,7 @@ def propose(request):
         try:
             proposal = services.proposal_create(user=request.user, site=form.cleaned_data["site"])
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            show_error(form, exc)
         else:
             return redirect("web:matching_plan", proposal_id=proposal.pk)
     return render(request, "web/matching_propose.html", {"form": form})
@@ -102,7 +103,7 @@ def plan(request, proposal_id: int):
                 if exc.code == "proposal_expired":
                     expired = True
                 else:
-                    form.add_error(None, exc.message)
+                    show_error(form, exc)
                 status = 409
             else:
                 return redirect("web:matching_result", proposal_id=proposal.pk)

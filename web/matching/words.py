@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from inventory.enums import DeviceKind
-from inventory.models import mask_secret
 
 # Why confirming a line reserved nothing (the code allocation_reserve or proposal_confirm gave).
 REFUSALS = {
@@ -121,7 +120,7 @@ def refusal(code: str) -> str:
 
 def item_label(item) -> str:
     """A SIM card or voucher as a mediator recognises it on the shelf: offer, last four characters, expiry."""
-    code = mask_secret(item.iccid or item.voucher_code) or ""
+    code = item.masked_code or ""
     return _("%(offer)s %(code)s, expires %(date)s") % {
         "offer": item.offer.name,
         "code": code,

@@ -70,23 +70,23 @@ def partner_detail(request, organisation_id: int):
                     raise Http404
                 if action == "deactivate":
                     pending = member.invitation.is_pending if hasattr(member, "invitation") else False
-                    account_services.user_deactivate(by=request.user, user=member)
+                    account_services.user_deactivate(user=request.user, account=member)
                     done = (
                         gettext("The invitation of %(name)s is cancelled.")
                         if pending
                         else gettext("%(name)s can no longer sign in.")
                     )
                 elif action == "reactivate":
-                    account_services.user_reactivate(by=request.user, user=member)
+                    account_services.user_reactivate(user=request.user, account=member)
                     done = gettext("%(name)s can sign in again.")
                 else:
-                    services.member_invitation_resend(by=request.user, user=member)
+                    services.member_invitation_resend(user=request.user, account=member)
                     done = gettext("A new invitation was sent to %(name)s.")
                 messages.success(request, done % {"name": member})
                 return redirect("web:partner", organisation_id=organisation.pk)
             elif (invitation_form := InvitationForm(request.POST)).is_valid():
                 invited = services.member_invite(
-                    by=request.user, organisation=organisation, **invitation_form.cleaned_data
+                    user=request.user, organisation=organisation, **invitation_form.cleaned_data
                 )
                 messages.success(request, gettext("Invitation sent to %(email)s.") % {"email": invited.user.email})
                 return redirect("web:partner", organisation_id=organisation.pk)

@@ -8,7 +8,7 @@ from referrals.enums import Accessory, Connectivity, Eligibility, Reason, Urgenc
 from referrals.validators import BENEFICIARY_FIELDS, clean_consent, referral_field_errors
 from sites.selectors import reception_points
 from web import inputs
-from web.errors import add_field_errors
+from web.forms import show_error
 
 LANGUAGES = [
     ("fr", "Français"),
@@ -114,7 +114,7 @@ class ReferralForm(forms.Form):
         if "consent" in self.fields:
             errors.check(clean_consent, bool(data.get("consent")))
         self.person = clean["beneficiary"]
-        add_field_errors(self, errors, names=self.DOMAIN_FIELDS, skip_refused=True)
+        show_error(self, errors, self.DOMAIN_FIELDS, skip_refused=True)
         return data
 
     def fields_before_consent(self) -> list:

@@ -26,7 +26,6 @@ from referrals.workflows import DECISIONS
 from sites.selectors import reception_points
 from web.confirm import confirmation, confirmed
 from web.distribution.views import aftercare_context
-from web.errors import add_field_errors
 from web.forms import show_error
 from web.permissions import allowed
 from web.referrals.forms import LANGUAGES, NoticePublishForm, ReferralEditForm, ReferralForm, notice_to_plain
@@ -34,7 +33,7 @@ from web.templatetags.bagage import person
 
 
 def _form_error(form, exc: DomainError) -> None:
-    add_field_errors(form, exc, names=ReferralForm.DOMAIN_FIELDS)
+    show_error(form, exc, ReferralForm.DOMAIN_FIELDS)
 
 
 def _seen_duplicates(request) -> set[int]:
@@ -354,9 +353,7 @@ def notice_versions_page(request):
         try:
             version = services.notice_publish(user=request.user, label=form.cleaned_data["version"], texts=form.texts())
         except DomainError as exc:
-            field = str(exc.extra.get("field", ""))
-            target = {"label": "version", "texts.fr": "text_fr", "texts.en": "text_en"}.get(field)
-            form.add_error(target, exc.message)
+            show_error(form, exc, {"label": "version", "texts.fr": "text_fr", "texts.en": "text_en"})
         else:
             messages.success(request, gettext("Version %(version)s published.") % {"version": version.label})
             return redirect("web:notice_versions")

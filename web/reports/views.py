@@ -11,6 +11,7 @@ from referrals.enums import Eligibility, OrganisationKind, ReferralStatus
 from reports import dashboard, policies
 from reports.impact import impact_report
 from reports.scope import report_filters
+from web.forms import show_error
 from web.permissions import allowed
 from web.reports import charts
 from web.reports.forms import DashboardFilterForm
@@ -30,7 +31,7 @@ def _filters(request):
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
     except ValidationFailed as exc:
-        form.add_error(None, exc.message)
+        show_error(form, exc)
         return form, report_filters(request.user)
     if not form.errors:
         # The fields show the period the page states (the defaults fill what was left empty), so that a

@@ -34,7 +34,6 @@ from inventory.workflows import DEVICE_WORKFLOW, has_passed_erasure
 from labels.stocks import STOCKS
 from sites.selectors import site_list
 from web.confirm import confirmation, confirmed
-from web.errors import add_field_errors
 from web.forms import show_error
 from web.permissions import allowed
 from web.stock.forms import (
@@ -284,7 +283,7 @@ def batch_detail(request, batch_id: int):
                 try:
                     device = services.device_register(user=request.user, site=batch.site, batch=batch, **fields)
                 except DomainError as exc:
-                    add_field_errors(device_form, exc, names=device_form.domain_fields())
+                    show_error(device_form, exc, device_form.domain_fields())
                 else:
                     messages.success(request, _("%(tag)s registered.") % {"tag": device.asset_tag})
                     kept = {k: device_form.cleaned_data.get(k) or "" for k in ("kind", "brand", "model")}
@@ -420,7 +419,7 @@ def offer_detail(request, offer_id: int):
                     items=[{key: code, "expires_on": form.cleaned_data["expires_on"]} for code in lines],
                 )
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                show_error(form, exc)
                 errors = exc.extra.get("errors", [])
             else:
                 messages.success(
