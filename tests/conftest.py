@@ -49,6 +49,15 @@ class ApiClient:
         return self.client.delete(_url(path), headers=self._headers(headers))
 
 
+def client_for(user, language: str | None = None) -> Client:
+    """A page client signed in as `user` with their password; with `language`, that language's cookie."""
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    if language:
+        client.cookies["django_language"] = language
+    return client
+
+
 def _url(path: str) -> str:
     return path if path.startswith("/") else f"/api/v1/{path}"
 

@@ -108,7 +108,7 @@ def test_the_machine_format_is_asked_for_by_name_and_people_format_too(handed):
 
 
 def test_the_device_export_speaks_words_for_people_and_codes_for_machines(warehouse_user, warehouse_api):
-    DeviceFactory(asset_tag="SDTE26-0001", status="ready", grade="B", storage_type="emmc")
+    DeviceFactory(asset_tag="SDTE26-0001", ready=True, storage_type="emmc")
     people = pd.read_csv(
         io.BytesIO(body(person(warehouse_user).get("/api/v1/exports/devices.csv"))), sep=";", encoding="utf-8-sig"
     )

@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from inventory.models import DeviceEvent, Erasure
 from tests.conftest import ApiClient
 from tests.factories import (
     DeviceFactory,
@@ -31,27 +30,8 @@ def signature_b64(width: int = 400, height: int = 150) -> str:
 
 
 def ready_phone(site, user, **fields):
-    """A ready smartphone with its history and a passed erasure, as the workshop leaves it."""
-    device = DeviceFactory(status="ready", grade=fields.pop("grade", "B"), site=site, created_by=user, **fields)
-    DeviceEvent.objects.create(
-        device=device,
-        by=user,
-        kind="registered",
-        to_status="received",
-        site=site,
-        at=timezone.now() - dt.timedelta(days=3),
-    )
-    Erasure.objects.create(
-        device=device,
-        method="factory_reset",
-        tool="Android recovery",
-        operator=user,
-        result="passed",
-        finished_at=timezone.now() - dt.timedelta(days=2),
-        recorded_at=timezone.now() - dt.timedelta(days=2),
-        certificate_ref="CERT-1",
-    )
-    return device
+    """A ready smartphone with its history and a passed erasure, as the workshop leaves it (graded B unless told)."""
+    return DeviceFactory(ready=True, site=site, created_by=user, **fields)
 
 
 @pytest.fixture

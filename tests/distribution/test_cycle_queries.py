@@ -33,6 +33,6 @@ def test_a_kits_cycle_with_its_history_stays_under_the_query_ceiling(world, djan
         "held",
         "handed_over",
     ]
-    assert DeviceEvent.objects.filter(device=world["phone"], kind="transition").count() == 2
+    assert DeviceEvent.objects.filter(device=world["phone"], kind="transition", by=mediator).count() == 2
     assert LineItemEvent.objects.filter(item=allocation.line_item).count() == 2
     assert ReferralEvent.objects.filter(referral=world["referral"], kind="transition").count() == 2

@@ -223,9 +223,9 @@ def test_coordinators_write_stock(coordinator_api):
 
 
 def test_list_filters_and_paginates(warehouse_api):
-    DeviceFactory.create_batch(3, status="ready", grade="A")
+    DeviceFactory.create_batch(3, ready=True, grade="A")
     DeviceFactory.create_batch(2, laptop=True, status="received")
-    DeviceFactory(laptop=True, status="ready", grade="B", site=SiteFactory(code="LY"), model="Latitude 7490")
+    DeviceFactory(laptop=True, ready=True, site=SiteFactory(code="LY"), model="Latitude 7490")
     page = warehouse_api.get("devices", {"status": "ready", "page_size": 2}).json()
     assert (page["count"], page["pages"], len(page["items"])) == (4, 2, 2)
     assert warehouse_api.get("devices", {"kind": "laptop"}).json()["count"] == 3

@@ -1,14 +1,12 @@
 """The device life cycle, over every (state, target) pair, through the HTTP API."""
 
-import datetime as dt
-
 import pytest
 from django.utils import timezone
 
 from common.exceptions import InvalidTransition
 from inventory import services
 from inventory.enums import DeviceStatus
-from inventory.models import Device, DeviceEvent, Erasure
+from inventory.models import Device, DeviceEvent
 from tests.factories import DeviceFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,24 +37,7 @@ SERVICE_ONLY = {
 
 def device_in(state: str, user) -> Device:
     """A phone in `state` with everything its guards ask for: IMEI, grade, a passed erasure."""
-    device = DeviceFactory(status=state, grade="B", created_by=user)
-    DeviceEvent.objects.create(
-        device=device,
-        by=user,
-        kind="registered",
-        to_status="received",
-        site=device.site,
-        at=timezone.now() - dt.timedelta(days=2),
-    )
-    Erasure.objects.create(
-        device=device,
-        method="nist_purge",
-        tool="Blancco",
-        operator=user,
-        result="passed",
-        finished_at=timezone.now() - dt.timedelta(hours=1),
-    )
-    return device
+    return DeviceFactory(wiped=True, status=state, created_by=user)
 
 
 PAIRS = [(source, target) for source in S.values for target in S.values]

@@ -4,13 +4,10 @@ Each test here was checked against a hand-made mutant of the code (issue 8): it 
 mutant and passes on the code as it is.
 """
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
 from inventory.enums import DeviceStatus
-from inventory.models import Device, DeviceEvent, Erasure
+from inventory.models import Device
 from tests.factories import DeviceFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,24 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def refurbished_phone(user, **fields) -> Device:
     """A refurbished phone that meets every other guard of `ready`: a grade and a passed erasure."""
-    device = DeviceFactory(status=DeviceStatus.REFURBISHED, grade="B", created_by=user, **fields)
-    DeviceEvent.objects.create(
-        device=device,
-        by=user,
-        kind="registered",
-        to_status="received",
-        site=device.site,
-        at=timezone.now() - dt.timedelta(days=2),
-    )
-    Erasure.objects.create(
-        device=device,
-        method="nist_purge",
-        tool="Blancco",
-        operator=user,
-        result="passed",
-        finished_at=timezone.now() - dt.timedelta(hours=1),
-    )
-    return device
+    return DeviceFactory(wiped=True, status=DeviceStatus.REFURBISHED, created_by=user, **fields)
 
 
 def make_ready(api, device):

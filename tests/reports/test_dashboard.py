@@ -3,19 +3,13 @@
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.test import Client
 
-from tests.factories import PASSWORD, UserFactory
+from tests.conftest import client_for
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 CHARTS = ("handovers", "waiting", "stock", "sims")
-
-
-def client_for(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_a_coordinator_sees_the_figures_and_the_charts_in_french(network):

@@ -7,23 +7,16 @@ kit exists only through a return under warranty, and a repaired device keeps its
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from distribution.models import Allocation, Handover, Return
 from distribution.selectors import add_months
 from inventory.models import Device
-from tests.conftest import ApiClient
+from tests.conftest import ApiClient, client_for
 from tests.distribution.conftest import ready_phone, world  # noqa: F401  (fixture)
-from tests.factories import PASSWORD, LineItemFactory, ReferralFactory, SiteFactory, UserFactory, valid_imei
+from tests.factories import LineItemFactory, ReferralFactory, SiteFactory, UserFactory, valid_imei
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def hand_over(world, referral=None, api=None):  # noqa: F811

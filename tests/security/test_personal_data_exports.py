@@ -45,12 +45,9 @@ def shared_phone(db):
     """Amina, her earlier referral (same name, birth year, postal code), and her neighbour using her phone."""
     social_worker = UserFactory(social_worker=True)
     person = {"first_name": "Amina", "last_name": "Diallo", "birth_year": 1985, "postal_code": "93200"}
-    key = "diallo|amina|1985|93200"
-    amina = ReferralFactory(
-        social_worker=social_worker, beneficiary=BeneficiaryFactory(**person, identity_key=key, phone="+33612345678")
-    )
+    amina = ReferralFactory(social_worker=social_worker, beneficiary=BeneficiaryFactory(**person, phone="+33612345678"))
     earlier = ReferralFactory(
-        social_worker=social_worker, beneficiary=BeneficiaryFactory(**person, identity_key=key, phone="+33699999999")
+        social_worker=social_worker, beneficiary=BeneficiaryFactory(**person, phone="+33699999999")
     )
     neighbour = ReferralFactory(
         social_worker=social_worker,
@@ -58,7 +55,6 @@ def shared_phone(db):
             first_name="Fatou",
             last_name="Keita",
             birth_year=1962,
-            identity_key="keita|fatou|1962|93200",
             phone="+33612345678",
             phone_key="+33612345678",
             email="fatou.keita@example.org",

@@ -6,21 +6,14 @@ number resolves only within the reader's scope.
 """
 
 import pytest
-from django.test import Client
 
 from distribution.models import Handover
 from referrals.models import BeneficiaryAccess
-from tests.conftest import ApiClient
+from tests.conftest import ApiClient, client_for
 from tests.distribution.conftest import world  # noqa: F401  (fixture)
-from tests.factories import PASSWORD, SiteFactory, UserFactory
+from tests.factories import SiteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

@@ -8,17 +8,16 @@ from distribution import services
 from inventory.services import device_update
 from referrals.models import BeneficiaryAccess
 from tests.conftest import ApiClient
+from tests.conftest import client_for as signed_in
 from tests.distribution.conftest import signature_b64, world  # noqa: F401  (fixture)
-from tests.factories import PASSWORD, DeviceFactory, UserFactory
+from tests.factories import DeviceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def client_for(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    client.cookies["django_language"] = "en"
-    return client
+def client_for(user, language: str = "en") -> Client:
+    """English pages: these tests read the English words."""
+    return signed_in(user, language)
 
 
 def test_opening_a_handover_page_is_no_change_in_the_audit(world):  # noqa: F811

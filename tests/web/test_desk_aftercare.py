@@ -11,8 +11,9 @@ from distribution.models import Allocation, Handover
 from distribution.selectors import add_months
 from inventory.models import Device, LineItem
 from referrals.models import ReferralEvent
+from tests.conftest import client_for as signed_in
 from tests.distribution.conftest import ready_phone, signature_b64, world  # noqa: F401  (fixture)
-from tests.factories import PASSWORD, valid_imei
+from tests.factories import valid_imei
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +21,8 @@ SIGNATURE = "data:image/png;base64," + signature_b64()
 
 
 def client_for(user, language: str = "en") -> Client:
-    """English pages: the French words of these new strings come with the catalogue, redone at the end."""
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    client.cookies["django_language"] = language
-    return client
+    """English pages: these tests read the English words."""
+    return signed_in(user, language)
 
 
 def handed_over(world):  # noqa: F811

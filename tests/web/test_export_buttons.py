@@ -21,7 +21,7 @@ def links(html: str, dataset: str) -> list[str]:
 
 
 def test_the_device_list_exports_what_it_shows(warehouse_user):
-    DeviceFactory(asset_tag="SDTE26-0001", status="ready", grade="B")
+    DeviceFactory(asset_tag="SDTE26-0001", ready=True)
     DeviceFactory(asset_tag="SDTE26-0002", status="received")
     client = signed_in(warehouse_user)
     html = client.get("/devices/", {"status": "ready"}).content.decode()

@@ -5,7 +5,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
@@ -13,8 +12,9 @@ from distribution import selectors, services
 from distribution.models import Allocation, Handover, Return
 from inventory.models import Device, LineItem
 from referrals.models import BeneficiaryAccess, Referral
+from tests.conftest import client_for
 from tests.distribution.conftest import ready_phone, signature_b64, world  # noqa: F401  (fixture)
-from tests.factories import PASSWORD, BeneficiaryFactory, ReferralFactory, UserFactory, valid_imei
+from tests.factories import BeneficiaryFactory, ReferralFactory, UserFactory, valid_imei
 from tests.labels.reader import scan_pdf
 from web.distribution.forms import choice_key
 
@@ -30,12 +30,6 @@ HANDOVER = {
     "accessories": ["charger"],
     "signature_png": SIGNATURE,
 }
-
-
-def client_for(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def reserve(world, referral=None):  # noqa: F811

@@ -1,16 +1,10 @@
 import pytest
-from django.test import Client
 
 from inventory.models import LineItem
-from tests.factories import PASSWORD, LineItemFactory, OfferFactory, valid_iccid
+from tests.conftest import client_for
+from tests.factories import LineItemFactory, OfferFactory, valid_iccid
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    client = Client()
-    client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_a_delivery_of_scanned_iccids_is_added_whole(warehouse_user):

@@ -14,6 +14,7 @@ from distribution.models import Allocation
 from inventory.models import Device, Offer
 from referrals import services as referral_services
 from referrals.models import Organisation, ReferralEvent
+from tests.conftest import client_for
 from tests.factories import (
     PASSWORD,
     BatchFactory,
@@ -27,12 +28,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 # --- referral decisions: confirmation, conflict, Enter -----------------------------------------------
@@ -252,8 +247,8 @@ def test_the_mediator_home_counts_referrals_answers_kits_and_ready_devices(media
     answered = ReferralFactory()
     referral_services.referral_decide(user=mediator_user, referral=answered, decision="needs_info", reason="?")
     referral_services.referral_answer(user=answered.social_worker, referral=answered, answer="Oui")
-    DeviceFactory(status="ready", grade="B")
-    DeviceFactory(status="ready", grade="B", site=SiteFactory(code="PA"))
+    DeviceFactory(ready=True)
+    DeviceFactory(ready=True, site=SiteFactory(code="PA"))
     html = client_for(mediator_user).get("/home/").content.decode()
     assert re.search(
         r'<strong class="count">2</strong> <a href="/referrals/\?status=submitted">Orientations à décider', html

@@ -2,19 +2,13 @@ import re
 
 import pytest
 from django.core import mail
-from django.test import Client
 
 from accounts.models import User
 from referrals.models import AuthorisationDecision, BeneficiaryAccess, Organisation
-from tests.factories import PASSWORD, OrganisationFactory, ReferralFactory, UserFactory, valid_siret
+from tests.conftest import client_for
+from tests.factories import OrganisationFactory, ReferralFactory, UserFactory, valid_siret
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    client = Client()
-    client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_a_coordinator_registers_validates_and_invites(coordinator_user, settings):

@@ -113,7 +113,7 @@ def test_month_labels_tell_june_from_july_in_each_language():
 
 
 def test_label_stocks_are_named_in_french(client):
-    device = DeviceFactory(status="ready", grade="B")
+    device = DeviceFactory(ready=True)
     text = text_of(reader(client, UserFactory(warehouse=True)).get(f"/devices/{device.asset_tag}/"))
     assert "étiquettes prédécoupées" in text and "planche A4 de 14 étiquettes" in text
     assert "die-cut" not in text and "14 labels" not in text

@@ -4,30 +4,15 @@ the right keyboards, statuses that say whose turn it is, phone numbers as people
 import re
 
 import pytest
-from django.test import Client
 
 from referrals import services
 from referrals.models import Referral
-from tests.conftest import ApiClient
-from tests.factories import PASSWORD, BeneficiaryFactory, ReferralFactory, SiteFactory, UserFactory
+from tests.conftest import ApiClient, client_for
+from tests.factories import BeneficiaryFactory, ReferralFactory, SiteFactory, UserFactory
+from tests.web.referral_form import FORM
 
 pytestmark = pytest.mark.django_db
 
-FORM = {
-    "first_name": "Amina",
-    "last_name": "Diallo",
-    "phone": "06 12 34 56 78",
-    "postal_code": "93200",
-    "birth_year": "1984",
-    "language": "fr",
-    "eligibility": ["rsa"],
-    "device_kinds": ["smartphone"],
-    "connectivity": "sim",
-    "reason": "administrative",
-    "urgency": "normal",
-    "site": "SD",
-    "consent": "on",
-}
 FIVE_MISTAKES = {
     "phone": "06 12",
     "postal_code": "9320",
@@ -37,13 +22,6 @@ FIVE_MISTAKES = {
     "consent": "",
 }
 FIVE_FIELDS = ["phone", "postal_code", "birth_year", "urgency_justification", "consent"]
-
-
-def client_for(user, language="fr"):
-    client = Client()
-    client.login(username=user.username, password=PASSWORD)
-    client.cookies["django_language"] = language
-    return client
 
 
 def summary_targets(html: str) -> list[str]:
@@ -137,7 +115,7 @@ def test_pydantic_errors_come_in_the_same_shape(social_worker_user):
 
 def test_a_possible_duplicate_is_shown_before_sending_and_sent_only_when_confirmed(social_worker_user):
     SiteFactory(code="SD")
-    person = BeneficiaryFactory(last_name="Diallo", identity_key="diallo|amina|1984|93200", phone="+33699999999")
+    person = BeneficiaryFactory(last_name="Diallo", birth_year=1984, phone="+33699999999")
     earlier = ReferralFactory(social_worker=social_worker_user, beneficiary=person)
     client = client_for(social_worker_user)
     shown = client.post("/referrals/new/", FORM)
@@ -153,7 +131,7 @@ def test_a_possible_duplicate_is_shown_before_sending_and_sent_only_when_confirm
 def test_the_duplicate_check_stays_within_the_social_workers_scope(social_worker_user):
     SiteFactory(code="SD")
     elsewhere = UserFactory(social_worker=True)  # another organisation
-    person = BeneficiaryFactory(last_name="Diallo", identity_key="diallo|amina|1984|93200")
+    person = BeneficiaryFactory(last_name="Diallo", birth_year=1984)
     ReferralFactory(social_worker=elsewhere, beneficiary=person)
     response = client_for(social_worker_user).post("/referrals/new/", FORM)
     assert response.status_code == 302 and Referral.objects.count() == 2

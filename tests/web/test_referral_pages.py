@@ -1,33 +1,11 @@
 import pytest
-from django.test import Client
 
 from referrals.models import BeneficiaryAccess, Referral
-from tests.factories import PASSWORD, OrganisationFactory, ReferralFactory, SiteFactory, UserFactory
+from tests.conftest import client_for
+from tests.factories import OrganisationFactory, ReferralFactory, SiteFactory, UserFactory
+from tests.web.referral_form import FORM
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    client = Client()
-    client.login(username=user.username, password=PASSWORD)
-    return client
-
-
-FORM = {
-    "first_name": "Amina",
-    "last_name": "Diallo",
-    "phone": "06 12 34 56 78",
-    "postal_code": "93200",
-    "birth_year": "1984",
-    "language": "fr",
-    "eligibility": ["rsa"],
-    "device_kinds": ["smartphone"],
-    "connectivity": "sim",
-    "reason": "administrative",
-    "urgency": "normal",
-    "site": "SD",
-    "consent": "on",
-}
 
 
 def test_a_social_worker_refers_through_the_form(social_worker_user):

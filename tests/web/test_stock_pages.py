@@ -42,7 +42,7 @@ def test_the_qr_code_on_a_label_leads_to_the_device_page(warehouse_client, setti
 
 
 def test_the_device_list_filters(warehouse_client):
-    DeviceFactory(status="ready", grade="A")
+    DeviceFactory(ready=True, grade="A")
     DeviceFactory(laptop=True, status="received")
     html = warehouse_client.get("/devices/", {"kind": "laptop"}).content.decode()
     assert "SDPC26" in html and "SDTE26" not in html
