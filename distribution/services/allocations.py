@@ -313,7 +313,12 @@ def lock_allocation(
         # device and the SIM card move by an UPDATE that checks their state (stock's services).
         allocations.select_for_update(of=("self", "referral"))
         .select_related(
-            "referral__beneficiary", "referral__social_worker", "device", "line_item__offer", "site", "replaces__handover"
+            "referral__beneficiary",
+            "referral__social_worker",
+            "device",
+            "line_item__offer",
+            "site",
+            "replaces__handover",
         )
         .filter(pk=pk)
         .first()
