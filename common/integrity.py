@@ -97,3 +97,24 @@ def atomic(func: F) -> F:
             _service_depth.reset(token)
 
     return wrapper  # type: ignore[return-value]
+
+
+def mark_locked(obj: Any) -> Any:
+    """Note on a model instance just read with `select_for_update()` that this atomic block holds its row's lock.
+
+    A service handed such an instance by its caller (a referral the reservation locked, say) moves it without
+    locking and reading it again: `holds_lock(obj)` tells it so, as long as the block that locked it is open.
+    """
+    from django.db import connection
+
+    blocks = connection.atomic_blocks
+    obj._locked_by = blocks[-1] if blocks else None
+    return obj
+
+
+def holds_lock(obj: Any) -> bool:
+    """Whether `obj` was marked locked (`mark_locked`) by an atomic block still open: its row is still ours."""
+    from django.db import connection
+
+    block = getattr(obj, "_locked_by", None)
+    return block is not None and any(open_block is block for open_block in connection.atomic_blocks)

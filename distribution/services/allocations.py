@@ -9,11 +9,12 @@ one even if two requests slip past the checks at the same instant (the loser get
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.exceptions import AlreadyReserved, Conflict, InvalidTransition, NotFound, ValidationFailed
-from common.integrity import atomic
+from common.integrity import atomic, mark_locked
 from common.workflows import Transition, advance
 from distribution import policies
 from distribution.enums import GIVE_BACK_KINDS, AllocationKind, AllocationStatus, ReturnOutcome
@@ -30,8 +31,8 @@ from distribution.selectors import (
 from distribution.services.numbers import next_number
 from distribution.workflows import ALLOCATION_WORKFLOW
 from inventory import services as inventory
-from inventory.enums import DeviceStatus, LineItemStatus
-from inventory.models import Device, LineItem
+from inventory.enums import DeviceStatus, ErasureResult, LineItemStatus
+from inventory.models import Device, Erasure, LineItem
 from referrals import services as referrals
 from referrals.enums import ReferralStatus
 from referrals.models import Referral
@@ -102,7 +103,7 @@ def _aftercare(user, allocation: Allocation, event: str, receipt: str = "") -> N
     if receipt:
         data["receipt"] = receipt
     referrals.referral_aftercare_record(
-        user=user, referral=allocation.referral_id, event=event, note=allocation.number, data=data
+        user=user, referral=allocation.referral, event=event, note=allocation.number, data=data
     )
 
 
@@ -153,7 +154,12 @@ def allocation_reserve(
     )
     if referral is None:
         raise NotFound(_("No referral #%(id)s.") % {"id": pk})
-    if Allocation.objects.filter(referral=referral, status=AllocationStatus.HELD).exists():
+    mark_locked(referral)  # its move to allocated below takes it as it is
+    # An accepted referral has no kit held (reserving one makes it allocated, in the same transaction, and the
+    # partial unique constraint refuses a second held kit anyway): only another status needs the look.
+    if (kind != AllocationKind.KIT or referral.status != ReferralStatus.ACCEPTED) and Allocation.objects.filter(
+        referral=referral, status=AllocationStatus.HELD
+    ).exists():
         raise AlreadyReserved(_("A kit is held for this referral already."))
     if kind == AllocationKind.KIT and referral.status != ReferralStatus.ACCEPTED:
         raise InvalidTransition(
@@ -190,7 +196,13 @@ def allocation_reserve(
                 raise Conflict(_("No ready device of a kind this referral accepts."), "no_fitting_device")
         else:
             tag = device if isinstance(device, str) else device.asset_tag
-            chosen_device = Device.objects.select_related("site").filter(asset_tag=tag.strip().upper()).first()
+            # Locked as it is read (its row only): its reservation below moves it without reading it again.
+            chosen_device = (
+                Device.objects.select_for_update(of=("self",))
+                .select_related("site")
+                .filter(asset_tag=tag.strip().upper())
+                .first()
+            )
             if chosen_device is None:
                 raise ValidationFailed(_("No device %(tag)s.") % {"tag": tag}, "unknown_device", field="device")
             if chosen_device.kind not in referral.device_kinds:
@@ -272,17 +284,42 @@ def allocation_reserve(
     return allocation
 
 
-def lock_allocation(allocation: Allocation | int, user=None, action: str | None = None) -> Allocation:
+def lock_allocation(
+    allocation: Allocation | int, user=None, action: str | None = None, *, with_erasure: bool = False
+) -> Allocation:
+    """The allocation, row-locked (its row only), with its referral, device, SIM card or voucher and site.
+
+    With `with_erasure`, the device's latest passed erasure comes in the same query (`erasure_method`,
+    `erasure_finished_at`, None without one), as the receipt prints it.
+    """
     pk = allocation if isinstance(allocation, int) else allocation.pk
     allocations = policies.allocations_for(user, action) if action else Allocation.objects.all()
+    if with_erasure:
+        latest = Erasure.objects.filter(device=OuterRef("device_id"), result=ErasureResult.PASSED).order_by(
+            "-recorded_at", "-id"
+        )
+        allocations = allocations.annotate(
+            erasure_method=Subquery(latest.values("method")[:1]),
+            erasure_finished_at=Subquery(latest.values("finished_at")[:1]),
+        )
     locked = (
-        allocations.select_for_update(of=("self",))
-        .select_related("referral__beneficiary", "device", "line_item__offer", "site", "replaces__handover")
+        # Its row and its referral's (which moves with it), not the device's, the SIM card's nor the site's: the
+        # device and the SIM card move by an UPDATE that checks their state (stock's services).
+        allocations.select_for_update(of=("self", "referral"))
+        .select_related(
+            "referral__beneficiary",
+            "referral__social_worker",
+            "device",
+            "line_item__offer",
+            "site",
+            "replaces__handover",
+        )
         .filter(pk=pk)
         .first()
     )
     if locked is None:
         raise NotFound(_("No allocation #%(id)s.") % {"id": pk})
+    mark_locked(locked.referral)
     return locked
 
 
@@ -315,7 +352,7 @@ def _put_back(user, allocation: Allocation, transition: str, note: str) -> Alloc
     if allocation.device_id:
         inventory.device_release(user=user, device=allocation.device, note=note)
     if allocation.line_item_id:
-        inventory.line_item_release(user=user, item=allocation.line_item.pk, note=note)
+        inventory.line_item_release(user=user, item=allocation.line_item, note=note)
     return allocation
 
 
@@ -327,7 +364,7 @@ def allocation_release(*, user, allocation: Allocation | int, note: str = "") ->
     note = (note or "").strip() or _("released")
     _put_back(user, allocation, "release", note)
     if allocation.kind == AllocationKind.KIT:
-        referrals.referral_release(user=user, referral=allocation.referral_id, note=f"{allocation.number}: {note}")
+        referrals.referral_release(user=user, referral=allocation.referral, note=f"{allocation.number}: {note}")
     return allocation
 
 

@@ -44,7 +44,7 @@ def handover_record(
 ) -> Handover:
     """Hand a held kit over: device, SIM card or voucher and referral become handed over; a receipt is issued."""
     policies.require(user, "kit.hand_over", _("Only mediators and coordinators hand kits over."))
-    allocation = lock_allocation(allocation, user, "kit.hand_over")
+    allocation = lock_allocation(allocation, user, "kit.hand_over", with_erasure=True)
     note = _("kit %(number)s handed over") % {"number": allocation.number}
     # Refused (409) before anything else when the kit is not held; undone with the rest if a check below fails.
     allocation_close(user=user, allocation=allocation, transition="hand_over", note=note)
@@ -64,9 +64,9 @@ def handover_record(
     if allocation.device_id:
         inventory.device_hand_over(user=user, device=allocation.device, note=note)
     if allocation.line_item_id:
-        inventory.line_item_hand_over(user=user, item=allocation.line_item.pk, note=note)
+        inventory.line_item_hand_over(user=user, item=allocation.line_item, note=note)
     if allocation.kind == AllocationKind.KIT:
-        referrals.referral_hand_over(user=user, referral=allocation.referral_id, note=allocation.number)
+        referrals.referral_hand_over(user=user, referral=allocation.referral, note=allocation.number)
     now = allocation.closed_at
     handover = Handover.objects.create(
         allocation=allocation,

@@ -37,6 +37,16 @@ def _site_address(site) -> str:
     return "\n".join(part for part in (site.address, f"{site.postal_code} {site.city}".strip()) if part)
 
 
+def _passed_erasure(allocation, device) -> Erasure | None:
+    """The device's latest passed erasure: read with the locked allocation (lock_allocation's `with_erasure`), or
+    looked up."""
+    if hasattr(allocation, "erasure_method"):
+        if allocation.erasure_method is None:
+            return None
+        return Erasure(device=device, method=allocation.erasure_method, finished_at=allocation.erasure_finished_at)
+    return Erasure.objects.filter(device=device, result=ErasureResult.PASSED).order_by("-recorded_at", "-id").first()
+
+
 def snapshot(handover: Handover, *, number: str, language: str, signature_png: bytes | None) -> dict:
     """What the receipt shows, as plain JSON (no voucher code: it is read from stock when drawn)."""
     allocation = handover.allocation
@@ -79,9 +89,7 @@ def snapshot(handover: Handover, *, number: str, language: str, signature_png: b
         first = getattr(returned.handover, "receipt", None)
         data["replaced_receipt"] = first.number if first is not None else ""
     if device is not None:
-        erasure = (
-            Erasure.objects.filter(device=device, result=ErasureResult.PASSED).order_by("-recorded_at", "-id").first()
-        )
+        erasure = _passed_erasure(allocation, device)
         data["device"] = {
             "kind": device.kind,
             "brand": device.brand,

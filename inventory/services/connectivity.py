@@ -150,6 +150,15 @@ def status_label(status: str) -> str:
     return str(LineItemStatus(status).label)
 
 
+def _advance(item: LineItem, transition: Transition) -> str:
+    return advance(
+        item,
+        transition,
+        refused=lambda: _("This SIM card or voucher is “%(status)s”.") % {"status": status_label(item.status)},
+        blocked=lambda problems: "; ".join(problems),
+    )
+
+
 def lock_line_item(item: LineItem | int) -> LineItem:
     pk = item if isinstance(item, int) else item.pk
     # Only the item's row, not its offer's nor its site's (shared by every kit at the site).
@@ -160,16 +169,30 @@ def lock_line_item(item: LineItem | int) -> LineItem:
 
 
 def _run(item: LineItem, transition: Transition, user, *, note: str = "") -> LineItem:
-    """Apply a transition to a locked line item and write its history row: the one way it moves."""
-    from_status = advance(
-        item,
-        transition,
-        refused=lambda: _("This SIM card or voucher is “%(status)s”.") % {"status": status_label(item.status)},
-        blocked=lambda problems: "; ".join(problems),
-    )
-    item.save(update_fields=["status"])
+    """Apply a transition to a line item and write its history row: the one way it moves.
+
+    One UPDATE changes the status and checks the state it leaves (locking the row until the transaction ends), so
+    an item read a moment ago, or locked earlier in this transaction, is not read again; if the row moved
+    meanwhile, it is locked, read again and checked once more: refused, as of now.
+    """
+    moved = False
+    if item.status in transition.sources:
+        from_status = _advance(item, transition)
+        moved = LineItem.objects.filter(pk=item.pk, status=from_status).update(status=item.status)
+        if not moved:
+            item.status = from_status
+    if not moved:
+        fresh = lock_line_item(item.pk)
+        from_status = _advance(fresh, transition)
+        fresh.save(update_fields=["status"])
+        item.status = fresh.status
     LineItemEvent.objects.create(item=item, by=user, from_status=from_status, to_status=item.status, note=note)
     return item
+
+
+def _as_read(item: LineItem | int) -> LineItem:
+    """The item as the caller read it (its move checks the status it leaves), or locked and read by its id."""
+    return item if isinstance(item, LineItem) else lock_line_item(item)
 
 
 @atomic
@@ -184,19 +207,19 @@ def line_item_void(*, user, item: LineItem | int, note: str) -> LineItem:
 @atomic
 def line_item_reserve(*, user, item: LineItem | int, note: str = "") -> LineItem:
     """Reserve a SIM card or voucher for a kit (distribution's allocation service only)."""
-    return _run(lock_line_item(item), LINE_ITEM_WORKFLOW.get("reserve"), user, note=note)
+    return _run(_as_read(item), LINE_ITEM_WORKFLOW.get("reserve"), user, note=note)
 
 
 @atomic
 def line_item_release(*, user, item: LineItem | int, note: str = "") -> LineItem:
     """Put a reserved SIM card or voucher back in stock."""
-    return _run(lock_line_item(item), LINE_ITEM_WORKFLOW.get("release"), user, note=note)
+    return _run(_as_read(item), LINE_ITEM_WORKFLOW.get("release"), user, note=note)
 
 
 @atomic
 def line_item_hand_over(*, user, item: LineItem | int, note: str = "") -> LineItem:
     """A reserved SIM card or voucher given to its beneficiary (distribution's handover service only)."""
-    return _run(lock_line_item(item), LINE_ITEM_WORKFLOW.get("hand_over"), user, note=note)
+    return _run(_as_read(item), LINE_ITEM_WORKFLOW.get("hand_over"), user, note=note)
 
 
 @atomic

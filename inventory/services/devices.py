@@ -187,9 +187,30 @@ def _advance(device: Device, transition: Transition) -> str:
 
 
 def _run(device: Device, transition: Transition, user, *, note: str = "", data: dict | None = None) -> Device:
-    """Apply a transition to a locked device and write its history row: the one way a device moves."""
-    from_status = _advance(device, transition)
-    device.save(update_fields=["status", "updated_at"])
+    """Apply a transition to a device and write its history row: the one way a device moves.
+
+    The status changes by one UPDATE that also checks the state it leaves (the row is locked by it until the
+    transaction ends): a device read a moment ago, or locked earlier in this transaction, moves without being
+    read again. If the row moved meanwhile, it is locked, read again and checked once more: refused, as of now.
+    """
+    now = timezone.now()
+    moved = False
+    if device.status in transition.sources:
+        from_status = _advance(device, transition)
+        # Where the caller read it too: a ready device may have moved to another site meanwhile.
+        as_read = Device.objects.filter(pk=device.pk, status=from_status, site_id=device.site_id)
+        moved = as_read.update(status=device.status, updated_at=now)
+        if not moved:
+            device.status = from_status
+    if not moved:
+        fresh = lock_device(device.asset_tag)
+        from_status = _advance(fresh, transition)
+        fresh.save(update_fields=["status", "updated_at"])
+        for field in Device._meta.concrete_fields:  # the caller's instance, as it is now
+            setattr(device, field.attname, getattr(fresh, field.attname))
+        device.site = fresh.site
+        now = fresh.updated_at
+    device.updated_at = now
     device_event(
         device,
         user,
@@ -234,28 +255,33 @@ def device_transition(*, user, device: Device | str, to: str, note: str = "") ->
 # --- distribution's transitions: called with the allocation, receipt or return behind them --------
 
 
+def _as_read(device: Device | str) -> Device:
+    """The device as the caller read it (its move checks the status it leaves), or locked and read by its tag."""
+    return device if isinstance(device, Device) else lock_device(device)
+
+
 @atomic
 def device_reserve(*, user, device: Device | str, note: str = "", data: dict | None = None) -> Device:
     """Reserve a ready device for a kit (distribution's allocation service only)."""
-    return _run(lock_device(device), DEVICE_WORKFLOW.get("reserve"), user, note=note, data=data)
+    return _run(_as_read(device), DEVICE_WORKFLOW.get("reserve"), user, note=note, data=data)
 
 
 @atomic
 def device_release(*, user, device: Device | str, note: str = "", data: dict | None = None) -> Device:
     """Put a reserved device back on the shelf (a released or expired hold)."""
-    return _run(lock_device(device), DEVICE_WORKFLOW.get("release"), user, note=note, data=data)
+    return _run(_as_read(device), DEVICE_WORKFLOW.get("release"), user, note=note, data=data)
 
 
 @atomic
 def device_hand_over(*, user, device: Device | str, note: str = "", data: dict | None = None) -> Device:
     """A reserved device given to its beneficiary (distribution's handover service only)."""
-    return _run(lock_device(device), DEVICE_WORKFLOW.get("hand_over"), user, note=note, data=data)
+    return _run(_as_read(device), DEVICE_WORKFLOW.get("hand_over"), user, note=note, data=data)
 
 
 @atomic
 def device_take_back(*, user, device: Device | str, note: str = "", data: dict | None = None) -> Device:
     """A handed-over device back from its beneficiary (distribution's return service only)."""
-    return _run(lock_device(device), DEVICE_WORKFLOW.get("take_back"), user, note=note, data=data)
+    return _run(_as_read(device), DEVICE_WORKFLOW.get("take_back"), user, note=note, data=data)
 
 
 @atomic

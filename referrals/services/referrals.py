@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.exceptions import FieldErrors
-from common.integrity import atomic
+from common.integrity import atomic, holds_lock
 from common.workflows import Transition, advance
 from referrals import policies
 from referrals.enums import EDITABLE_STATES, OPEN_STATES, Authorisation, ReferralEventKind, ReferralStatus, Urgency
@@ -133,7 +133,12 @@ def referral_submit(
 def lock_referral(
     referral: Referral | int, user=None, action: str | None = None, related=("beneficiary", "organisation", "site")
 ) -> Referral:
-    """The referral, row-locked; with `action`, only if `user` may do it (else 404, as for a guessed id)."""
+    """The referral, row-locked; with `action`, only if `user` may do it (else 404, as for a guessed id).
+
+    A referral its caller locked in this transaction already (`common.integrity.mark_locked`) is taken as it is.
+    """
+    if action is None and isinstance(referral, Referral) and holds_lock(referral):
+        return referral
     pk = referral if isinstance(referral, int) else referral.pk
     referrals = policies.referrals_for(user, action) if action else Referral.objects.all()
     locked = referrals.select_for_update(of=("self",)).select_related(*related).filter(pk=pk).first()
