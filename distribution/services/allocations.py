@@ -27,6 +27,7 @@ from distribution.selectors import (
     returns_awaiting_give_back,
     support_until,
 )
+from distribution.services.appointments import appointment_book, appointment_note, appointment_release
 from distribution.services.numbers import next_number
 from distribution.workflows import ALLOCATION_WORKFLOW
 from inventory import services as stock
@@ -135,6 +136,7 @@ def allocation_reserve(
     kind: str = AllocationKind.KIT,
     replaces: Return | int | None = None,
     present: bool = False,
+    pickup_at: dt.datetime | None = None,
 ) -> Allocation:
     """Reserve a kit for an accepted referral: its device and connectivity both, or nothing.
 
@@ -146,7 +148,8 @@ def allocation_reserve(
     (`replaces`, else their latest one not yet answered; none → 422 `swap_needs_return`): a swap's
     new device, or the repaired device itself, whose handover keeps the extended warranty (kind `repair`).
     A top-up or a give-back takes no accessories unless named. With `present` (the person is at the desk), the
-    hold ends today.
+    hold ends today. With `pickup_at`, the kit has an appointment: a slot of the site's opening hours with a free
+    place, on or before the hold's last day (distribution/appointments.py; 422 or 409 `slot_full` otherwise).
     """
     policies.require(user, "kit.reserve", _("Only mediators and coordinators reserve kits."))
     pk = referral if isinstance(referral, int) else referral.pk
@@ -253,7 +256,7 @@ def allocation_reserve(
             stock.device_transfer(user=user, device=chosen_device, site=referral.site, note=stock_note)
     if chosen_item is not None:
         chosen_item = _reserve_item(user, chosen_item, stock_note)
-    allocation = Allocation.objects.create(
+    allocation = Allocation(
         number=number,
         kind=kind,
         referral=referral,
@@ -269,7 +272,12 @@ def allocation_reserve(
         created_by=user,
         replaces=replaces,
     )
+    if pickup_at is not None:
+        appointment_book(allocation, pickup_at)
+    allocation.save(force_insert=True)
     _event(allocation, user, "", note)
+    if pickup_at is not None:
+        _event(allocation, user, allocation.status, appointment_note(pickup_at))
     if kind == AllocationKind.KIT:
         referrals.referral_allocate(user=user, referral=referral, note=number)
     else:
@@ -312,6 +320,7 @@ def allocation_close(*, user, allocation: Allocation, transition: str, note: str
     allocation.close_note = close_note[:500]
     allocation.save(update_fields=["status", "closed_at", "closed_by", "close_note"])
     _event(allocation, user, from_status, note)
+    appointment_release(allocation)
     return allocation
 
 
