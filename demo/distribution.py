@@ -10,7 +10,6 @@ import io
 import random
 
 from django.utils import timezone
-
 from PIL import Image, ImageDraw
 
 from accounts.enums import Role

@@ -87,7 +87,11 @@ def allocation_appointment_set(
     allocation.pickup_at = pickup_at
     allocation.save(update_fields=["pickup_at"])
     AllocationEvent.objects.create(
-        allocation=allocation, by=user, from_status=allocation.status, to_status=allocation.status, note=appointment_note(pickup_at)
+        allocation=allocation,
+        by=user,
+        from_status=allocation.status,
+        to_status=allocation.status,
+        note=appointment_note(pickup_at),
     )
     kit_ready_notify(allocation)
     return allocation

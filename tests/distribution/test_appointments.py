@@ -166,9 +166,7 @@ def test_a_move_to_a_full_slot_changes_nothing(world, site):
 def test_the_appointment_is_scoped_as_the_kit_is(world, site):
     allocation = allocation_reserve(user=world["mediator"], referral=world["referral"])
     stranger = UserFactory(mediator=True, site=world["ly"])
-    answer = ApiClient(stranger).patch(
-        f"allocations/{allocation.pk}", {"pickup_at": at(tomorrow(), 10).isoformat()}
-    )
+    answer = ApiClient(stranger).patch(f"allocations/{allocation.pk}", {"pickup_at": at(tomorrow(), 10).isoformat()})
     assert answer.status_code == 404
     answer = ApiClient(world["social_worker"]).patch(
         f"allocations/{allocation.pk}", {"pickup_at": at(tomorrow(), 10).isoformat()}
@@ -266,7 +264,9 @@ def test_todays_appointments_on_the_home_and_the_shelf_in_time_order(world, site
     for n, hour in enumerate(hours):
         referral = world["referral"] if n == 0 else another_referral(world, 20 + n)
         allocation = allocation_reserve(user=world["mediator"], referral=referral)
-        allocation_appointment_set(user=world["mediator"], allocation=allocation, pickup_at=at(today, hour), now=morning)
+        allocation_appointment_set(
+            user=world["mediator"], allocation=allocation, pickup_at=at(today, hour), now=morning
+        )
     client = Client()
     client.login(username=world["mediator"].username, password=PASSWORD)
     for page in (reverse("web:home"), reverse("web:kits")):

@@ -6,6 +6,7 @@ Runs on SQLite and, with DATABASE_URL, on PostgreSQL.
 """
 
 import datetime as dt
+import io
 import json
 import os
 import subprocess
@@ -102,7 +103,7 @@ def test_a_kit_reserved_with_an_appointment_tells_both_delivers_and_reminds_once
     # The scheduler: nothing the day before that day, the reminder the day before the appointment, once.
     for today in (day - dt.timedelta(days=2), day - dt.timedelta(days=1), day - dt.timedelta(days=1)):
         monkeypatch.setattr(timezone, "localdate", lambda *a, today=today: today)
-        call_command("expire_holds", stdout=open(os.devnull, "w"))
+        call_command("expire_holds", stdout=io.StringIO())
         if today == day - dt.timedelta(days=2):
             assert not Message.objects.filter(kind="pickup_reminder").exists()
     monkeypatch.undo()

@@ -66,7 +66,7 @@ class ReserveForm(forms.Form):
 
 
 def appointment_choices(slots) -> list:
-    """"No appointment", then the free slots grouped by day (a select that the keyboard walks)."""
+    """ "No appointment", then the free slots grouped by day (a select that the keyboard walks)."""
     days: dict[str, list] = {}
     for slot in slots:
         local = timezone.localtime(slot.starts_at)

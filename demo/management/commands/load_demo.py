@@ -19,7 +19,7 @@ class Command(BaseCommand):
                 f"Demo data ready: {len(sites)} sites, {len(organisations)} organisations, {len(users)} accounts, "
                 f"{stock_counts['devices']} new devices, {stock_counts['line_items']} new SIM cards and vouchers, "
                 f"{referral_count} new referrals, {kits['held']} kits on the shelf, {kits['handed_over']} handed over "
-                f"with receipts, {kits['returns']} returns, {kits['topups']} top-ups, {appointments} pickup appointments "
-                f"(password {accounts.DEMO_PASSWORD!r})."
+                f"with receipts, {kits['returns']} returns, {kits['topups']} top-ups, "
+                f"{appointments} pickup appointments (password {accounts.DEMO_PASSWORD!r})."
             )
         )
