@@ -111,6 +111,10 @@ def load_distribution(users) -> dict[str, int]:
     return counts
 
 
+# How many kits the demo's day of appointments has, at most.
+DEMO_APPOINTMENTS = 7
+
+
 def load_appointments(users, today: dt.date | None = None) -> int:
     """A day of appointments at the demo mediator's site: today's (or its next opening day's), one kit a slot.
 
@@ -128,7 +132,16 @@ def load_appointments(users, today: dt.date | None = None) -> int:
     if day is None:
         return 0
     morning = timezone.make_aware(dt.datetime.combine(day, dt.time()))
-    kits = list(held.filter(hold_until__gte=day).order_by("id"))
+    kits = list(held.filter(hold_until__gte=day).order_by("id")[:DEMO_APPOINTMENTS])
+    # A desk's day needs more kits than the shelf holds: the site's waiting referrals get theirs, as by hand.
+    waiting = Referral.objects.filter(status=ReferralStatus.ACCEPTED, site=site).order_by("submitted_at", "id")
+    for referral in waiting:
+        if len(kits) >= DEMO_APPOINTMENTS:
+            break
+        try:
+            kits.append(services.allocation_reserve(user=mediator, referral=referral))
+        except DomainError:
+            continue
     day_slots = slots.day_slots(site, day)
     booked = 0
     # Every other slot, from the opening: a desk's day with room left for the walk-ins.

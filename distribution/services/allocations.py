@@ -244,6 +244,9 @@ def allocation_reserve(
     if chosen_device is None and chosen_item is None:
         raise ValidationFailed(_("Nothing to reserve for this referral."), "nothing_to_reserve")
 
+    if pickup_at is not None:
+        # Before the number: a full slot refuses at once, and the slot's row is the only thing the race is for.
+        appointment_book(referral.site, pickup_at, until)
     number, _year, _seq = next_number("allocation")
     note = _("kit %(number)s for referral #%(id)s") % {"number": number, "id": referral.pk}
     # Stock's history is read by the workshop, who must not learn whose kit it is: the kit number only.
@@ -256,7 +259,7 @@ def allocation_reserve(
             stock.device_transfer(user=user, device=chosen_device, site=referral.site, note=stock_note)
     if chosen_item is not None:
         chosen_item = _reserve_item(user, chosen_item, stock_note)
-    allocation = Allocation(
+    allocation = Allocation.objects.create(
         number=number,
         kind=kind,
         referral=referral,
@@ -271,10 +274,8 @@ def allocation_reserve(
         hold_until=until,
         created_by=user,
         replaces=replaces,
+        pickup_at=pickup_at,
     )
-    if pickup_at is not None:
-        appointment_book(allocation, pickup_at)
-    allocation.save(force_insert=True)
     _event(allocation, user, "", note)
     if pickup_at is not None:
         _event(allocation, user, allocation.status, appointment_note(pickup_at))

@@ -40,11 +40,10 @@ def slot_free(site_id: int, starts_at: dt.datetime) -> None:
     PickupSlot.objects.filter(site_id=site_id, starts_at=starts_at, booked__gt=0).update(booked=F("booked") - 1)
 
 
-def appointment_book(allocation: Allocation, pickup_at: dt.datetime) -> None:
-    """The appointment of a kit being reserved: checked, its place taken; the caller saves the allocation."""
-    pickup_check(allocation.site, pickup_at, allocation.hold_until)
-    slot_take(allocation.site, pickup_at)
-    allocation.pickup_at = pickup_at
+def appointment_book(site: Site, pickup_at: dt.datetime, hold_until: dt.date) -> None:
+    """The appointment of a kit being reserved: checked, its place taken; the caller saves it on the kit."""
+    pickup_check(site, pickup_at, hold_until)
+    slot_take(site, pickup_at)
 
 
 def appointment_release(allocation: Allocation) -> None:
