@@ -46,7 +46,8 @@ def test_the_reservation_page_offers_slots_and_the_keyboard_books_one(page, live
     page.wait_for_url("**/kits/*/")
     kit = Allocation.objects.get(referral=referral)
     assert timezone.localtime(kit.pickup_at).isoformat() == wanted
-    assert "9:30" in page.get_by_test_id("appointment").inner_text() or "09:30" in page.get_by_test_id(
-        "appointment"
-    ).inner_text()
+    assert (
+        "9:30" in page.get_by_test_id("appointment").inner_text()
+        or "09:30" in page.get_by_test_id("appointment").inner_text()
+    )
     shot(page, "kit-appointment", 820)
