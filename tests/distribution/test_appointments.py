@@ -301,3 +301,16 @@ def test_the_reminder_goes_the_day_before_the_appointment_once(world, site):
     assert reminders_queue(today=when.date() - dt.timedelta(days=1)) == 1
     assert reminders_queue(today=when.date() - dt.timedelta(days=1)) == 0
     assert Message.objects.get().kind == "pickup_reminder"
+
+
+def test_slot_settings_are_edited_with_the_site(world, site):
+    from common.exceptions import ValidationFailed
+    from sites.services import site_update
+
+    coordinator = UserFactory(coordinator=True)
+    site_update(user=coordinator, site=site, pickup_slot_minutes=20, pickup_slot_capacity=3)
+    site.refresh_from_db()
+    assert (site.pickup_slot_minutes, site.pickup_slot_capacity) == (20, 3)
+    with pytest.raises(ValidationFailed) as refused:
+        site_update(user=coordinator, site=site, pickup_slot_capacity=0)
+    assert refused.value.extra["field"] == "pickup_slot_capacity"
