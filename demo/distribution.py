@@ -5,18 +5,22 @@ receipt behind it. Loaded once (a second run finds the demo's kits and stops).
 """
 
 import base64
+import datetime as dt
 import io
 import random
 
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts.enums import Role
 from common.exceptions import DomainError
 from distribution import services
+from distribution.enums import AllocationKind, AllocationStatus
 from distribution.models import Allocation
 from inventory.models import Device
 from referrals.enums import ReferralStatus
 from referrals.models import Referral
+from sites import slots
 
 
 def drawn_signature(rng: random.Random) -> str:
@@ -105,3 +109,48 @@ def load_distribution(users) -> dict[str, int]:
         except DomainError:
             continue
     return counts
+
+
+# How many kits the demo's day of appointments has, at most.
+DEMO_APPOINTMENTS = 7
+
+
+def load_appointments(users, today: dt.date | None = None) -> int:
+    """A day of appointments at the demo mediator's site: today's (or its next opening day's), one kit a slot.
+
+    Booked as from that day's morning, so that the day shows whole on the mediator's home whatever the hour.
+    """
+    mediator = next(u for u in users if u.role == Role.MEDIATOR)
+    site = mediator.site
+    held = Allocation.objects.filter(status=AllocationStatus.HELD, kind=AllocationKind.KIT, site=site)
+    if held.filter(pickup_at__isnull=False).exists():
+        return 0
+    today = today or timezone.localdate()
+    day = next(
+        (today + dt.timedelta(days=n) for n in range(7) if slots.day_slots(site, today + dt.timedelta(days=n))), None
+    )
+    if day is None:
+        return 0
+    morning = timezone.make_aware(dt.datetime.combine(day, dt.time()))
+    kits = list(held.filter(hold_until__gte=day).order_by("id")[:DEMO_APPOINTMENTS])
+    # A desk's day needs more kits than the shelf holds: the site's waiting referrals get theirs, as by hand.
+    waiting = Referral.objects.filter(status=ReferralStatus.ACCEPTED, site=site).order_by("submitted_at", "id")
+    for referral in waiting:
+        if len(kits) >= DEMO_APPOINTMENTS:
+            break
+        try:
+            kits.append(services.allocation_reserve(user=mediator, referral=referral))
+        except DomainError:
+            continue
+    day_slots = slots.day_slots(site, day)
+    booked = 0
+    # Every other slot, from the opening: a desk's day with room left for the walk-ins.
+    for allocation, slot in zip(kits, day_slots[::2], strict=False):
+        try:
+            services.allocation_appointment_set(
+                user=mediator, allocation=allocation, pickup_at=slot.starts_at, now=morning
+            )
+        except DomainError:
+            continue
+        booked += 1
+    return booked

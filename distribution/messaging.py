@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from distribution.appointments import day_bounds
 from distribution.enums import AllocationKind, AllocationStatus
 from distribution.models import Allocation
 from notifications.enums import MessageKind
@@ -21,13 +22,14 @@ def kit_context(allocation: Allocation) -> dict:
     referral = allocation.referral
     site = allocation.site
     address = ", ".join(p for p in (site.address, f"{site.postal_code} {site.city}".strip()) if p)
-    pickup_at = getattr(allocation, "pickup_at", None)
+    pickup_at = allocation.pickup_at
     return {
         **referral_context(referral),
         "kit": allocation.number,
         "site": {"name": site.name, "address": address, "opening_hours": site.opening_hours},
         "hold_until": allocation.hold_until.isoformat(),
         "pickup_at": pickup_at.isoformat() if pickup_at else "",
+        "pickup_minutes": site.pickup_slot_minutes,
     }
 
 
@@ -65,18 +67,15 @@ def reminders_queue(*, today: dt.date | None = None) -> int:
                 dedupe_key=f"hold_reminder:{allocation.pk}:{allocation.hold_until.isoformat()}",
             )
         )
-    if hasattr(Allocation, "pickup_at"):
-        tomorrow = today + dt.timedelta(days=1)
-        for allocation in held.filter(pickup_at__date=tomorrow, referral__beneficiary__sms_consent=True):
-            when = timezone.localtime(allocation.pickup_at)
-            if when.date() != tomorrow:
-                continue
-            outgoing.append(
-                person_sms(
-                    allocation.referral,
-                    MessageKind.PICKUP_REMINDER,
-                    kit_context(allocation),
-                    dedupe_key=f"pickup_reminder:{allocation.pk}:{when.isoformat()}",
-                )
+    start, end = day_bounds(today + dt.timedelta(days=1))
+    for allocation in held.filter(pickup_at__gte=start, pickup_at__lt=end, referral__beneficiary__sms_consent=True):
+        when = timezone.localtime(allocation.pickup_at)
+        outgoing.append(
+            person_sms(
+                allocation.referral,
+                MessageKind.PICKUP_REMINDER,
+                kit_context(allocation),
+                dedupe_key=f"pickup_reminder:{allocation.pk}:{when.isoformat()}",
             )
+        )
     return len(messages_queue([o for o in outgoing if o is not None]))

@@ -52,6 +52,8 @@ class Allocation(models.Model):
         _("status"), max_length=12, choices=AllocationStatus.choices, default=AllocationStatus.HELD
     )
     hold_until = models.DateField(_("held until"))
+    # The appointment to collect the kit, a slot of the site's opening hours (distribution/appointments.py).
+    pickup_at = models.DateTimeField(_("pickup appointment"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -95,10 +97,37 @@ class Allocation(models.Model):
             ),
             models.CheckConstraint(name="allocation_status_valid", condition=Q(status__in=AllocationStatus.values)),
         ]
-        indexes = [models.Index(fields=["site", "status", "hold_until"], name="allocation_shelf_idx")]
+        indexes = [
+            models.Index(fields=["site", "status", "hold_until"], name="allocation_shelf_idx"),
+            models.Index(fields=["pickup_at"], name="allocation_pickup_idx", condition=Q(pickup_at__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return self.number
+
+
+class PickupSlot(models.Model):
+    """How many held kits have an appointment in one slot of a site: the database keeps it within the capacity.
+
+    A place is taken by one conditional UPDATE (`booked < capacity`), so two mediators booking the last place at
+    the same instant cannot both win, on SQLite (one writer) as on PostgreSQL (the row lock of the UPDATE).
+    """
+
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField()
+    booked = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("pickup slot")
+        verbose_name_plural = _("pickup slots")
+        ordering = ["site", "starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "starts_at"], name="pickup_slot_unique"),
+            models.CheckConstraint(name="pickup_slot_booked_positive", condition=Q(booked__gte=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.starts_at:%Y-%m-%d %H:%M}: {self.booked}"
 
 
 class AllocationEvent(AppendOnly, models.Model):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from common.parsing import check_period
 from distribution import policies
+from distribution.appointments import day_bounds
 from distribution.enums import AllocationStatus, ReturnOutcome
 from distribution.models import Allocation, Handover, Proposal, ProposalLine, Receipt, Return
 from inventory import selectors as inventory_selectors
@@ -113,8 +114,9 @@ def shelf(
     site: str | None = None,
     status: str | None = None,
     hold_before: dt.date | None = None,
+    pickup_on: dt.date | None = None,
 ) -> QuerySet[Allocation]:
-    """Kits by hold date: the pickup shelf (held kits by default)."""
+    """Kits by hold date: the pickup shelf (held kits by default); with `pickup_on`, that day's appointments."""
     allocations = allocations.select_related(
         "referral__beneficiary", "referral__site", "device", "line_item__offer", "site", "transfer_from"
     )
@@ -123,7 +125,17 @@ def shelf(
         allocations = allocations.filter(site__code__in=site.upper().split(","))
     if hold_before:
         allocations = allocations.filter(hold_until__lte=hold_before)
+    if pickup_on:
+        start, end = day_bounds(pickup_on)
+        return allocations.filter(pickup_at__gte=start, pickup_at__lt=end).order_by("pickup_at", "id")
     return allocations.order_by("hold_until", "id")
+
+
+def appointments_on(
+    allocations: QuerySet[Allocation], day: dt.date | None = None, site: str | None = None
+) -> QuerySet[Allocation]:
+    """The held kits with an appointment on a day (today by default), in time order: the desk's day (one query)."""
+    return shelf(allocations, pickup_on=day or timezone.localdate(), site=site)
 
 
 @dataclass(frozen=True)
@@ -375,3 +387,12 @@ def handover_export_list(user, *, site: str | None = None, start: dt.date | None
     if end:
         handovers = handovers.filter(at__date__lte=end)
     return handovers.order_by("at", "id")
+
+
+def appointment_of(referral: Referral) -> Allocation | None:
+    """The held kit of a referral (read within the user's scope already) when it has an appointment, with its site."""
+    return (
+        Allocation.objects.filter(referral=referral, status=AllocationStatus.HELD, pickup_at__isnull=False)
+        .select_related("site")
+        .first()
+    )

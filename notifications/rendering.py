@@ -106,7 +106,7 @@ def render_email(kind: str, ctx: dict, language: str) -> Email:
                     appointment_ics(
                         uid=f"bagage-kit-{ctx.get('kit', number_or(ctx))}@bagage",
                         start=pickup,
-                        minutes=APPOINTMENT_MINUTES,
+                        minutes=int(ctx.get("pickup_minutes") or APPOINTMENT_MINUTES),
                         summary=_("Kit pickup: %(person)s") % {"person": ctx.get("person", "")},
                         location=f"{site.get('name', '')}, {site.get('address', '')}",
                     ),

@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +65,19 @@ class Site(models.Model):
     services = models.JSONField(_("services"), default=default_services, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    # Pickup appointments: the opening hours cut into slots of this length, each with this many places.
+    pickup_slot_minutes = models.PositiveSmallIntegerField(
+        _("pickup slot length (minutes)"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+        help_text=_("Appointments to collect a kit are offered in the opening hours, in slots of this length."),
+    )
+    pickup_slot_capacity = models.PositiveSmallIntegerField(
+        _("kits per pickup slot"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("How many people the reception point can welcome in one slot."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -21,6 +21,8 @@ EDITABLE_FIELDS = (
     "email",
     "website",
     "opening_hours",
+    "pickup_slot_minutes",
+    "pickup_slot_capacity",
     "description",
     "services",
     "latitude",

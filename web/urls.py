@@ -80,6 +80,7 @@ urlpatterns = [
     path("kits/labels.pdf", views_kits.kit_labels, name="kit_labels"),
     path("kits/<id:allocation_id>/", views_kits.kit_detail, name="kit"),
     path("kits/<id:allocation_id>/release/", views_kits.kit_release, name="kit_release"),
+    path("kits/<id:allocation_id>/appointment/", views_kits.kit_appointment, name="kit_appointment"),
     path("kits/<id:allocation_id>/handover/", views_kits.kit_handover, name="kit_handover"),
     path("receipts/<str:number>.pdf", views_kits.receipt_pdf, name="receipt_pdf"),
     path("receipts/<str:number>/", views_kits.receipt_page, name="receipt"),

@@ -11,13 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from distribution.enums import AllocationStatus
-from distribution.policies import allocations_for
+from distribution.policies import allocations_for, allows
 from inventory.enums import DeviceStatus, LineItemStatus
 from inventory.models import Device, LineItem
 from referrals import selectors as referral_selectors
 from referrals.enums import ReferralStatus
 from referrals.models import Organisation
 from referrals.policies import organisation_id_of
+from web.distribution.views import todays_appointments
 from web.permissions import navigation
 
 # The workshop's steps, in order: what a warehouse home counts.
@@ -112,5 +113,10 @@ def home(request):
             "organisation": Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None,
             "work": waiting_work(user, can),
             "scan_box": can["read_stock"] and can["write_stock"],
+            "appointments": todays_appointments(user, user.site.code if user.site_id else None)
+            if can["decide_referrals"] and allows(user, "kit.read")
+            else None,
+            "show_site": not user.site_id,
+            "can_hand_over": allows(user, "kit.hand_over"),
         },
     )

@@ -5,18 +5,19 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from api.pagination import PageNumber, paginate
 from api.routers.labels import get_stock, pdf
 from api.schemas import Day, Id
 from common.exceptions import NotFound
-from distribution import policies, selectors, services
+from distribution import appointments, policies, selectors, services
 from distribution.enums import AllocationKind, AllocationStatus, Payment, ReturnOutcome, ReturnReason
 from distribution.labelling import kit_label
 from distribution.models import Allocation
 from inventory.models import LineItem
 from referrals.enums import Accessory
+from sites.selectors import site_get
 
 router = Router(tags=["distribution"])
 
@@ -47,6 +48,18 @@ class AllocationIn(Schema):
         description="swap or repair only: the return under warranty this kit answers; the person's latest one not "
         "answered yet when omitted.",
     )
+    pickup_at: AwareDatetime | None = Field(
+        None,
+        description="An appointment to collect the kit: the start of a free slot of the site's opening hours "
+        "(GET /sites/{code}/slots), on or before the last day of the hold. 422 outside_opening_hours, "
+        "not_a_slot_start, pickup_in_past or pickup_after_hold; 409 slot_full.",
+    )
+
+
+class AppointmentPatch(Schema):
+    pickup_at: AwareDatetime | None = Field(
+        description="The new appointment (a free slot's start), or null to clear it. The old place is given back."
+    )
 
 
 class ReceiptRefOut(Schema):
@@ -60,6 +73,7 @@ class AllocationOut(Schema):
     kind: AllocationKind
     status: AllocationStatus
     hold_until: dt.date
+    pickup_at: dt.datetime | None = Field(description="The appointment to collect the kit, if any.")
     referral: int = Field(alias="referral_id")
     site: str = Field(alias="site.code")
     device: str | None = Field(description="Asset tag.")
@@ -91,6 +105,7 @@ class ShelfFilters(Schema):
     site: str | None = Field(None, description="Site code(s), comma-separated.")
     status: str | None = Field(None, description="held (default), handed_over, released, expired; comma-separated.")
     hold_before: Day | None = Field(None, description="Held until this date or earlier.")
+    pickup_on: Day | None = Field(None, description="Only the kits with an appointment that day, in time order.")
 
 
 class ReleaseIn(Schema):
@@ -189,6 +204,7 @@ def allocation_create(request: HttpRequest, payload: AllocationIn):
         accessories=payload.accessories,
         kind=payload.kind,
         replaces=payload.replaces,
+        pickup_at=payload.pickup_at,
     )
     return Status(201, get_allocation(request, allocation.pk))
 
@@ -206,6 +222,13 @@ def allocation_list(request: HttpRequest, filters: Query[ShelfFilters]):
 @router.get("/allocations/{allocation_id}", response=AllocationOut, operation_id=f"{OPERATION}allocation_read")
 def allocation_read(request: HttpRequest, allocation_id: Id):
     policies.require(request.auth, "kit.read")
+    return get_allocation(request, allocation_id)
+
+
+@router.patch("/allocations/{allocation_id}", response=AllocationOut, operation_id=f"{OPERATION}allocation_update")
+def allocation_update(request: HttpRequest, allocation_id: Id, payload: AppointmentPatch):
+    """Set, move or clear a held kit's pickup appointment; the social worker and the person are told again."""
+    services.allocation_appointment_set(user=request.auth, allocation=allocation_id, pickup_at=payload.pickup_at)
     return get_allocation(request, allocation_id)
 
 
@@ -254,3 +277,27 @@ def referral_ledger(request: HttpRequest, referral_id: Id):
     if referral is None:
         raise NotFound(f"No referral #{referral_id}.")
     return selectors.ledger(referral)
+
+
+class SlotFilters(Schema):
+    start: Day | None = Field(None, alias="from", description="First day (today when omitted).")
+    days: int = Field(14, ge=1, le=appointments.SLOT_DAYS_MAX, description="How many days to look at.")
+    all: bool = Field(False, description="Full slots too (their `free` is 0).")
+
+
+class SlotOut(Schema):
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    capacity: int
+    booked: int
+    free: int
+
+
+@router.get("/sites/{code}/slots", response=list[SlotOut], operation_id=f"{OPERATION}site_slots")
+def site_slots(request: HttpRequest, code: str, filters: Query[SlotFilters]):
+    """The site's next pickup slots (cut from its opening hours), with their free places; at most 60."""
+    policies.require(request.auth, "kit.read")
+    site = site_get(code.strip().upper()[:2]) if len(code) <= 2 else None
+    if site is None or not site.is_active:
+        raise NotFound(f"No site {code[:10]}.")
+    return appointments.site_slots(site, start=filters.start, days=filters.days, only_free=not filters.all)

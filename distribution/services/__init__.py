@@ -1,6 +1,7 @@
 """Every write of distribution: reserving kits, handing them over with a receipt, returns."""
 
 from distribution.services.allocations import allocation_release, allocation_reserve, holds_expire
+from distribution.services.appointments import allocation_appointment_set
 from distribution.services.handovers import handover_record
 from distribution.services.matching import proposal_confirm, proposal_create
 from distribution.services.receipts import receipt_duplicate, receipt_original, receipt_verify
@@ -8,6 +9,7 @@ from distribution.services.retention import receipt_purge, retention_apply, rete
 from distribution.services.returns import device_return
 
 __all__ = [
+    "allocation_appointment_set",
     "allocation_release",
     "allocation_reserve",
     "device_return",

@@ -28,6 +28,7 @@ from distribution.selectors import (
     returns_awaiting_give_back,
     support_until,
 )
+from distribution.services.appointments import appointment_book, appointment_note, appointment_release
 from distribution.services.numbers import next_number
 from distribution.workflows import ALLOCATION_WORKFLOW
 from inventory import services as inventory
@@ -130,6 +131,7 @@ def allocation_reserve(
     kind: str = AllocationKind.KIT,
     replaces: Return | int | None = None,
     present: bool = False,
+    pickup_at: dt.datetime | None = None,
 ) -> Allocation:
     """Reserve a kit for an accepted referral: its device and connectivity both, or nothing.
 
@@ -141,7 +143,8 @@ def allocation_reserve(
     (`replaces`, else their latest one not yet answered; none → 422 `swap_needs_return`): a swap's
     new device, or the repaired device itself, whose handover keeps the extended warranty (kind `repair`).
     A top-up or a give-back takes no accessories unless named. With `present` (the person is at the desk), the
-    hold ends today.
+    hold ends today. With `pickup_at`, the kit has an appointment: a slot of the site's opening hours with a free
+    place, on or before the hold's last day (distribution/appointments.py; 422 or 409 `slot_full` otherwise).
     """
     policies.require(user, "kit.reserve", _("Only mediators and coordinators reserve kits."))
     pk = referral if isinstance(referral, int) else referral.pk
@@ -247,6 +250,9 @@ def allocation_reserve(
     if chosen_device is None and chosen_item is None:
         raise ValidationFailed(_("Nothing to reserve for this referral."), "nothing_to_reserve")
 
+    if pickup_at is not None:
+        # Before the number: a full slot refuses at once, and the slot's row is the only thing the race is for.
+        appointment_book(referral.site, pickup_at, until)
     number, _year, _seq = next_number("allocation")
     note = _("kit %(number)s for referral #%(id)s") % {"number": number, "id": referral.pk}
     # Stock's history is read by the workshop, who must not learn whose kit it is: the kit number only.
@@ -274,8 +280,11 @@ def allocation_reserve(
         hold_until=until,
         created_by=user,
         replaces=replaces,
+        pickup_at=pickup_at,
     )
     _event(allocation, user, "", note)
+    if pickup_at is not None:
+        _event(allocation, user, allocation.status, appointment_note(pickup_at))
     if kind == AllocationKind.KIT:
         referrals.referral_allocate(user=user, referral=referral, note=number)
     else:
@@ -343,6 +352,7 @@ def allocation_close(*, user, allocation: Allocation, transition: str, note: str
     allocation.close_note = close_note[:500]
     allocation.save(update_fields=["status", "closed_at", "closed_by", "close_note"])
     _event(allocation, user, from_status, note)
+    appointment_release(allocation)
     return allocation
 
 

@@ -42,10 +42,15 @@ def test_create_user_refuses_an_unknown_site():
 
 
 def test_load_demo_is_safe_to_run_twice():
+    from distribution.models import Allocation
+
     call_command("load_demo")
-    counts = (User.objects.count(),)
+    counts = (User.objects.count(), Allocation.objects.filter(pickup_at__isnull=False).count())
     call_command("load_demo")
-    assert (User.objects.count(),) == counts
+    assert (User.objects.count(), Allocation.objects.filter(pickup_at__isnull=False).count()) == counts
+    # A day of appointments at the demo mediator's site (today's, or its next opening day's).
+    days = {a.pickup_at.date() for a in Allocation.objects.filter(pickup_at__isnull=False, site__code="SD")}
+    assert counts[1] >= 5 and len(days) == 1
     assert set(User.objects.values_list("role", flat=True)) == {
         "warehouse",
         "mediator",

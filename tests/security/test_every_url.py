@@ -56,6 +56,7 @@ PAGE_QUERY_PARAMS = {
     "web:kit_labels": ["id", "stock"],
     "web:kit": [],
     "web:kit_release": [],
+    "web:kit_appointment": [],
     "web:kit_handover": [],
     "web:kit_topup": [],
     "web:kit_give_back": [],

@@ -119,6 +119,10 @@ def test_a_coordinator_edits_a_site_from_its_page():
     assert response.status_code == 302
     site.refresh_from_db()
     assert (site.name, site.opening_hours, site.phone) == ("Lille Fives", "Mo-Fr 10:00-18:00", "+33320551234")
+    slots = client.post("/sites/LI/", {**data, "pickup_slot_minutes": "20", "pickup_slot_capacity": "4"})
+    assert slots.status_code == 302
+    site.refresh_from_db()
+    assert (site.pickup_slot_minutes, site.pickup_slot_capacity) == (20, 4)
     wrong = client.post("/sites/LI/", {**data, "opening_hours": "du lundi au vendredi"})
     assert wrong.status_code == 200
     assert "OpenStreetMap" in wrong.content.decode()

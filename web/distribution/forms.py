@@ -1,9 +1,13 @@
 """Forms of the kit pages; every value they clean is checked again by the distribution services."""
 
+import datetime as dt
+
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.utils import formats, timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from common.exceptions import ValidationFailed
+from distribution.appointments import words
 from distribution.enums import AllocationKind, Payment, ReturnOutcome, ReturnReason
 from distribution.models import Allocation, Return
 from distribution.validators import CONTRIBUTION_MAX, clean_contribution, clean_signature
@@ -36,16 +40,72 @@ class ReserveForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    pickup_at = forms.ChoiceField(
+        label=gettext_lazy("Appointment to collect the kit"),
+        required=False,
+        help_text=gettext_lazy("Optional: the next free slots of the site's opening hours."),
+        error_messages={
+            "invalid_choice": gettext_lazy("This slot is no longer free (taken a moment ago?): choose another."),
+        },
+    )
 
-    def __init__(self, *args, suggestions=(), **kwargs):
+    def __init__(self, *args, suggestions=(), slots=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.suggestions = list(suggestions)
         self.fields["choice"].choices = [(choice_key(s), str(s.rank)) for s in self.suggestions]
+        self.fields["pickup_at"].choices = appointment_choices(slots)
+
+    def chosen_pickup(self):
+        """The appointment chosen (after is_valid()), or None."""
+        return parse_slot(self.cleaned_data.get("pickup_at"))
 
     def chosen(self):
         """The suggestion the mediator ticked (after is_valid())."""
         key = self.cleaned_data["choice"]
         return next(s for s in self.suggestions if choice_key(s) == key)
+
+
+def appointment_choices(slots) -> list:
+    """ "No appointment", then the free slots grouped by day (a select that the keyboard walks)."""
+    days: dict[str, list] = {}
+    for slot in slots:
+        local = timezone.localtime(slot.starts_at)
+        day = formats.date_format(local, "l j F")
+        label = formats.time_format(local, "TIME_FORMAT")
+        if slot.free < slot.capacity:
+            label = ngettext("%(time)s (%(free)s place left)", "%(time)s (%(free)s places left)", slot.free) % {
+                "time": label,
+                "free": slot.free,
+            }
+        days.setdefault(day, []).append((slot.value, label))
+    return [("", gettext("No appointment"))] + list(days.items())
+
+
+def parse_slot(value: str | None):
+    """A slot's form value as an aware datetime (None when empty)."""
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+class AppointmentForm(forms.Form):
+    pickup_at = forms.ChoiceField(
+        label=gettext_lazy("Appointment"),
+        required=False,
+        error_messages={
+            "invalid_choice": gettext_lazy("This slot is no longer free (taken a moment ago?): choose another."),
+        },
+    )
+
+    def __init__(self, *args, slots=(), current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = appointment_choices(slots)
+        if current is not None:
+            value = timezone.localtime(current).isoformat()
+            choices.insert(1, (value, gettext("%(when)s (the current one)") % {"when": words(current)}))
+            self.fields["pickup_at"].initial = value
+        self.fields["pickup_at"].choices = choices
+
+    def chosen_pickup(self):
+        return parse_slot(self.cleaned_data.get("pickup_at"))
 
 
 class ReleaseForm(forms.Form):

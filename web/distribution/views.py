@@ -9,7 +9,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from common.exceptions import DomainError
 from common.parsing import parse_id
-from distribution import policies, selectors, services
+from distribution import appointments, policies, selectors, services
 from distribution.enums import AllocationKind, AllocationStatus, ReturnOutcome
 from distribution.labelling import initials, kit_label
 from distribution.models import Allocation
@@ -22,6 +22,7 @@ from referrals import services as referral_services
 from referrals.enums import ReferralStatus
 from sites.selectors import site_list
 from web.distribution.forms import (
+    AppointmentForm,
     GiveBackForm,
     HandoverForm,
     ReleaseForm,
@@ -56,8 +57,9 @@ def kit_reserve(request, referral_id: int):
         raise Http404(_("No such referral."))
     accepted = referral.status == ReferralStatus.ACCEPTED
     found = selectors.suggestions(referral) if accepted else []
+    slots = _free_slots(referral.site, selectors.hold_until()) if accepted else []
     data = request.POST if request.method == "POST" else None
-    form = ReserveForm(data, suggestions=found, initial={"accessories": referral.accessories})
+    form = ReserveForm(data, suggestions=found, slots=slots, initial={"accessories": referral.accessories})
     if data is not None and accepted and form.is_valid():
         chosen = form.chosen()
         try:
@@ -67,21 +69,24 @@ def kit_reserve(request, referral_id: int):
                 device=chosen.device.asset_tag if chosen.device else None,
                 line_item=chosen.line_item.pk if chosen.line_item else None,
                 accessories=form.cleaned_data["accessories"],
+                pickup_at=form.chosen_pickup(),
             )
         except DomainError as exc:
-            # Someone else may have taken the device a second ago: the choices are read again, and
-            # what was ticked stays ticked if it is still offered.
+            # Someone else may have taken the device or the last place of the slot a second ago: the choices are
+            # read again, and what was chosen stays chosen if it is still offered.
             referral.refresh_from_db(fields=["status"])
             accepted = referral.status == ReferralStatus.ACCEPTED
             found = selectors.suggestions(referral) if accepted else []
-            ticked = data.get("choice", "")
-            still = {choice_key(s) for s in found}
+            slots = _free_slots(referral.site, selectors.hold_until()) if accepted else []
             kept = data.copy()
-            if ticked not in still:
+            ticked = data.get("choice", "")
+            if ticked not in {choice_key(s) for s in found}:
                 kept.pop("choice", None)
-            form = ReserveForm(kept, suggestions=found)
+            if data.get("pickup_at", "") not in {slot.value for slot in slots}:
+                kept.pop("pickup_at", None)
+            form = ReserveForm(kept, suggestions=found, slots=slots)
             form.is_valid()
-            if ticked not in still:
+            if "choice" not in kept:
                 form.errors.pop("choice", None)
             show_error(form, exc)
         else:
@@ -105,7 +110,20 @@ def kit_reserve(request, referral_id: int):
     )
 
 
+def _free_slots(site, until):
+    return appointments.site_slots(site, until=until, days=appointments.SLOT_DAYS_MAX)
+
+
 # --- the pickup shelf and labels -------------------------------------------------------------------
+
+
+def todays_appointments(user, site: str | None = None, limit: int = 100) -> list[dict]:
+    """Today's appointments in the user's scope (a site's, when given), in time order, with the person's initials."""
+    kits = selectors.appointments_on(policies.allocations_for(user), site=site)[:limit]
+    return [
+        {"kit": kit, "initials": initials(kit.referral.beneficiary.first_name, kit.referral.beneficiary.last_name)}
+        for kit in kits
+    ]
 
 
 @allowed(policies, "kit.read")
@@ -135,6 +153,8 @@ def kit_shelf(request):
             "stocks": STOCKS.values(),
             "default_stock": default_stock_name(request.user.site),
             "can_hand_over": policies.allows(request.user, "kit.hand_over"),
+            "appointments": todays_appointments(request.user, site) if status == AllocationStatus.HELD else None,
+            "show_site": not site,
         },
     )
 
@@ -188,6 +208,7 @@ def kit_detail(request, allocation_id: int):
             "held": allocation.status == AllocationStatus.HELD,
             "overdue": allocation.status == AllocationStatus.HELD and allocation.hold_until < timezone.localdate(),
             "release_form": ReleaseForm(),
+            "appointment_form": _appointment_form(request.user, allocation),
             "can_release": policies.allows(request.user, "kit.reserve"),
             "can_hand_over": policies.allows(request.user, "kit.hand_over"),
             "stocks": STOCKS.values(),
@@ -195,6 +216,44 @@ def kit_detail(request, allocation_id: int):
             **aftercare_context(request.user, allocation.referral),
         },
     )
+
+
+def _appointment_form(user, allocation: Allocation, data=None) -> AppointmentForm | None:
+    """The form that moves or clears a held kit's appointment, for those who may (None otherwise)."""
+    if allocation.status != AllocationStatus.HELD or not policies.allows(user, "kit.reserve"):
+        return None
+    slots = _free_slots(allocation.site, allocation.hold_until)
+    return AppointmentForm(data, slots=slots, current=allocation.pickup_at)
+
+
+@allowed(policies, "kit.reserve")
+def kit_appointment(request, allocation_id: int):
+    """Set, move or clear the kit's appointment (POST from the kit page)."""
+    allocation = _allocation(request.user, allocation_id, "kit.reserve")
+    if request.method != "POST":
+        return redirect("web:kit", allocation_id=allocation.pk)
+    form = _appointment_form(request.user, allocation, request.POST)
+    if form is None:
+        messages.error(request, _("Only a held kit has an appointment."))
+        return redirect("web:kit", allocation_id=allocation.pk)
+    if form.is_valid():
+        try:
+            services.allocation_appointment_set(
+                user=request.user, allocation=allocation.pk, pickup_at=form.chosen_pickup()
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            if form.chosen_pickup() is None:
+                messages.success(request, _("The appointment is cancelled."))
+            else:
+                messages.success(
+                    request, _("Appointment: %(when)s.") % {"when": appointments.words(form.chosen_pickup())}
+                )
+        return redirect("web:kit", allocation_id=allocation.pk)
+    for error in form.errors.get("pickup_at", []):
+        messages.error(request, error)
+    return redirect("web:kit", allocation_id=allocation.pk)
 
 
 @allowed(policies, "kit.reserve")

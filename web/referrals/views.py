@@ -308,6 +308,9 @@ def referral_detail(request, referral_id: int):
             if kit and kit.status == AllocationStatus.HANDED_OVER and kit_policies.allows(user, "receipt.read")
             else None,
             "handed_over_at": handed_over_at,
+            "appointment": kit_selectors.appointment_of(referral)
+            if referral.status == ReferralStatus.ALLOCATED
+            else None,
             "can_reserve": referral.status == ReferralStatus.ACCEPTED and kit_policies.allows(user, "kit.reserve"),
             **aftercare_context(user, referral),
             "messages_sent": referral_messages(referral.pk),

@@ -31,3 +31,13 @@ class SiteForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["services"].initial = list(self.instance.services or [])
+        # The pickup slot settings came after the others: a form sent without them keeps the site's values.
+        for name in ("pickup_slot_minutes", "pickup_slot_capacity"):
+            self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("pickup_slot_minutes", "pickup_slot_capacity"):
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned

@@ -1,5 +1,6 @@
 """Words for the codes stored in the database, in the reader's language: no raw code in a sentence people read."""
 
+import datetime as dt
 import re
 
 import phonenumbers
@@ -10,6 +11,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from common.validators import DEFAULT_PHONE_REGION
+from distribution.appointments import words as appointment_words
 from distribution.enums import AllocationKind, AllocationStatus, ReturnOutcome, ReturnReason
 from inventory.enums import DeviceKind, DeviceStatus, ErasureMethod, ErasureResult, LineItemStatus
 from inventory.models import Device
@@ -85,6 +87,7 @@ _EXPIRY_NOTE = re.compile(r"^no answer for (?P<days>\d+) days$")
 _RETURN_NOTE = re.compile(r"^(?:returned|rendu) ?: (?P<reason>\w+)$")
 # holds_expire: "not collected by 2026-12-17", on the referral prefixed with the kit's number.
 _NOT_COLLECTED_NOTE = re.compile(r"^(?:not collected by|non retiré au) (?P<date>\d{4}-\d{2}-\d{2})$")
+_APPOINTMENT_NOTE = re.compile(r"^appointment (?P<when>\d{4}-\d{2}-\d{2}T[\d:.+-]+)$")
 _KIT_PREFIX = re.compile(r"^(?P<number>A-\d{4}-\d+): (?P<rest>.+)$", re.DOTALL)
 # line_items_expire: "past its date (2026-11-30)"; line_items_add: "delivery".
 _PAST_DATE_NOTE = re.compile(r"^past its date \((?P<date>\d{4}-\d{2}-\d{2})\)$")
@@ -131,6 +134,14 @@ def note_in_words(note: str | None) -> str:
         return gettext("Past its date (%(date)s)") % {"date": _day(match["date"])}
     if note == "delivery":
         return gettext("Delivery")
+    if note == "appointment cleared":
+        return gettext("Appointment cancelled")
+    if match := _APPOINTMENT_NOTE.match(note):
+        try:
+            when = dt.datetime.fromisoformat(match["when"])
+        except ValueError:
+            return note
+        return gettext("Appointment: %(when)s") % {"when": appointment_words(when)}
     if match := _RECEIPT_PURGED_NOTE.match(note):
         years = int(match["years"])
         return ngettext(
@@ -289,6 +300,12 @@ def aftercare_in_words(data: dict) -> str:
 @register.filter
 def history_note(note: str) -> str:
     return note_in_words(note)
+
+
+@register.filter
+def appointment(value) -> str:
+    """A pickup appointment as people read it: "jeudi 3 décembre 2026 à 10:30"."""
+    return appointment_words(value) if value else ""
 
 
 @register.filter

@@ -13,12 +13,13 @@ class Command(BaseCommand):
         stock_counts = stock.load_stock(sites, users)
         referral_count = referrals.load_referrals(sites, users)
         kits = distribution.load_distribution(users)
+        appointments = distribution.load_appointments(users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(sites)} sites, {len(organisations)} organisations, {len(users)} accounts, "
                 f"{stock_counts['devices']} new devices, {stock_counts['line_items']} new SIM cards and vouchers, "
                 f"{referral_count} new referrals, {kits['held']} kits on the shelf, {kits['handed_over']} handed over "
-                f"with receipts, {kits['returns']} returns, {kits['topups']} top-ups "
-                f"(password {accounts.DEMO_PASSWORD!r})."
+                f"with receipts, {kits['returns']} returns, {kits['topups']} top-ups, "
+                f"{appointments} pickup appointments (password {accounts.DEMO_PASSWORD!r})."
             )
         )
