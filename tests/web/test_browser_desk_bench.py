@@ -44,6 +44,8 @@ def test_the_warehouse_bench_from_a_refused_scan_to_a_ready_phone(page, live_ser
 
     # The scan page: nothing matches, the code stays selected; the scanner's next code replaces it.
     page.goto(live_server.url + "/scan/")
+    # The box takes the focus by itself (autofocus): the scanner types into whatever has it.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'code'")
     page.keyboard.type("860123456789014356938035643809\n")
     page.wait_for_url("**/scan/?code=860123456789014356938035643809")
     look(page, "bench-scan-refused", "860123456789014356938035643809")
