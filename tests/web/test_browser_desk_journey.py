@@ -7,7 +7,6 @@ The pages are read in English: the French words of the new desk strings come wit
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -16,7 +15,8 @@ from distribution.models import Allocation, Handover
 from distribution.selectors import add_months
 from inventory import services as inventory
 from referrals.models import ReferralEvent
-from tests.browser import page  # noqa: F401  (fixture)
+from tests.browser import TABLET, no_server_errors, page  # noqa: F401  (fixture)
+from tests.browser import look as shared_look
 from tests.distribution.conftest import ready_phone
 from tests.factories import (
     PASSWORD,
@@ -31,38 +31,10 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-TABLET = {"width": 820, "height": 1180}
-
-# Text that does not fit its own box (a cell, a heading, a button, a label…), and a page wider than the screen.
-CLIPPED = """() => {
-  const boxes = document.querySelectorAll(['td', 'th', 'dt', 'dd', 'h1', 'h2', 'p', 'li', 'label', 'legend',
-    'button', 'a.button', 'summary', 'select'].map(tag => 'main ' + tag).join(', '));
-  const clipped = [];
-  for (const el of boxes) {
-    const style = getComputedStyle(el);
-    if (el.clientWidth === 0 || ['auto', 'scroll'].includes(style.overflowX)) continue;
-    if (el.scrollWidth > el.clientWidth + 1) clipped.push(el.tagName + ': ' + el.textContent.trim().slice(0, 60));
-  }
-  const wider = document.documentElement.scrollWidth - window.innerWidth;
-  if (wider > 0) clipped.push('page scrolls sideways by ' + wider + 'px');
-  return clipped;
-}"""
-
 
 def look(page, name: str, *words: str) -> None:  # noqa: F811
-    """The page as the mediator sees it: nothing clipped, the expected words; a screenshot at 820 and 390 px."""
-    page.wait_for_load_state("networkidle")
-    text = page.locator("main").inner_text()
-    for word in words:
-        assert word in text, f"{name}: {word!r} not on the page:\n{text[:1500]}"
-    assert page.evaluate(CLIPPED) == [], f"{name}: {page.evaluate(CLIPPED)}"
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"desk-{name}-820.png"), full_page=True)
-    page.set_viewport_size({"width": 390, "height": 844})
-    assert page.evaluate(CLIPPED) == [], f"{name} at 390 px: {page.evaluate(CLIPPED)}"
-    page.screenshot(path=str(ARTIFACTS / f"desk-{name}-390.png"), full_page=True)
-    page.set_viewport_size(TABLET)
+    """The page as the mediator sees it on the tablet, and on a phone (a screenshot at each width)."""
+    shared_look(page, f"desk-{name}", *words, widths=(390,))
 
 
 def hand_over_signed_on_paper(page, name: str, *words: str) -> str:  # noqa: F811
@@ -104,8 +76,7 @@ def test_a_mediator_s_day_at_the_desk_on_a_tablet(page, live_server):  # noqa: F
     for days in (300, 200, 100):
         LineItemFactory(offer=offer, site=sd, expires_on=today + dt.timedelta(days=days))
 
-    failures = []
-    page.on("response", lambda r: failures.append(f"{r.status} {r.url}") if r.status >= 500 else None)
+    failures = no_server_errors(page)
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page.set_viewport_size(TABLET)
     page.goto(live_server.url + "/")

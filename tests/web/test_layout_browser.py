@@ -1,7 +1,8 @@
 """Every page of every role, in Chromium, at phone, tablet and workbench widths.
 
-At each width: no horizontal scroll of the page, the whole menu and "Se déconnecter" within reach (after
-unfolding the menu on narrow screens), and no serious or critical accessibility violation found by axe-core.
+At each width: no horizontal scroll of the page and nothing clipped (tests.browser.clipped), the whole menu
+and "Se déconnecter" within reach (after unfolding the menu on narrow screens), and no serious or critical
+accessibility violation found by axe-core.
 Screenshots at 390 and 1280 px go to test-artifacts/screenshots/ for a person to look at.
 """
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from distribution.services import allocation_reserve
 from inventory import services as inventory_services
 from referrals import services as referral_services
-from tests.browser import ARGS, CHROMIUM
+from tests.browser import ARGS, CHROMIUM, clipped
 from tests.conftest import require_or_skip
 from tests.factories import (
     PASSWORD,
@@ -262,12 +263,9 @@ def check_menu_reachable(page, where: str) -> None:
 def visit_every_width(page, name: str, axe_script, *, signed_in: bool, problems: list[str]) -> None:
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
-        # Let the resize reach media queries and the menu script before measuring.
-        page.evaluate("new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)))")
         where = f"{name} at {width}px"
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        if overflow > 0:
-            problems.append(f"{where}: the page scrolls sideways by {overflow}px")
+        # Nothing wider than the screen, nothing clipped in its box (the check every browser test shares).
+        problems.extend(f"{where}: {problem}" for problem in clipped(page))
         if width in SCREENSHOT_WIDTHS:
             page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
         if signed_in:

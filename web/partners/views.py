@@ -61,7 +61,8 @@ def partner_detail(request, organisation_id: int):
                 services.organisation_authorise(
                     user=request.user, organisation=organisation, status=action, note=request.POST.get("note", "")
                 )
-                messages.success(request, gettext("Done."))
+                done = gettext("%(name)s is validated.") if action == "validated" else gettext("%(name)s is refused.")
+                messages.success(request, done % {"name": organisation.name})
                 return redirect("web:partner", organisation_id=organisation.pk)
             elif action in ("deactivate", "reactivate", "resend"):
                 member_id = parse_id(request.POST.get("user"))

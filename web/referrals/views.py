@@ -227,6 +227,19 @@ def referral_edit(request, referral_id: int):
     return render(request, "web/referral_edit.html", {"form": form, "referral": referral}, status=status)
 
 
+def _done_sentence(action: str, referral) -> str:
+    """What just happened, in words: a success that says only "Done." tells nothing."""
+    number = {"id": referral.pk}
+    return {
+        "accept": gettext("Referral #%(id)s accepted."),
+        "reject": gettext("Referral #%(id)s refused."),
+        "needs_info": gettext("Question sent to the social worker of referral #%(id)s."),
+        "answer": gettext("Answer sent: referral #%(id)s is back with the mediators."),
+        "cancel": gettext("Referral #%(id)s cancelled."),
+        "sms_stop": gettext("No more SMS will be sent to this person."),
+    }.get(action, gettext("Referral #%(id)s updated.")) % number
+
+
 @allowed(policies, "referral.read")
 def referral_detail(request, referral_id: int):
     user = request.user
@@ -265,7 +278,7 @@ def referral_detail(request, referral_id: int):
             else:
                 # What the browser kept of these forms (in case the session had expired) can go.
                 kept_keys = f"kept-referral-{referral.pk}-decision kept-referral-{referral.pk}-answer"
-                messages.success(request, gettext("Done."), extra_tags=kept_keys)
+                messages.success(request, _done_sentence(action, referral), extra_tags=kept_keys)
                 return redirect("web:referral", referral_id=referral.pk)
     services.beneficiary_access_record(user=user, referral=referral)
     actions = policies.referral_actions(user, referral)
