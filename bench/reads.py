@@ -8,8 +8,9 @@ much about the neighbours as about Bagage. Here each read is called through Djan
 one process, on PostgreSQL (BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres; a scratch
 database `bagage_reads_bench` is created and dropped), with the production settings (DEBUG off, every
 middleware), the bench's URLconf (bench/load_urls.py: the bare raw-SQL view) and the same data and tokens as
-bench/load.py: milliseconds per request and queries per request of the bare view, the scan, the device list and
-the referral list (a mediator's and the coordinator's), each with its ratio to the bare view. The API's rate
+bench/load.py: milliseconds per request (wall time, and this process's CPU time, which a busy machine disturbs
+less) and queries per request of the bare view, the scan, the device list and the referral list (a mediator's
+and the coordinator's), each with its ratio to the bare view. The API's rate
 limits are counted as in production (one upsert per request).
 """
 
@@ -139,6 +140,7 @@ def main() -> None:
             return execute(sql, params, many, context)
 
         best = {name: float("inf") for name in reads}
+        cpu = {name: float("inf") for name in reads}
         for name, (path, token) in reads.items():  # warm up, and count the queries of one request
             for n in range(20):
                 call(handler, path(n), token)
@@ -149,20 +151,26 @@ def main() -> None:
         for _round in range(args.rounds):
             for name, (path, token) in reads.items():
                 times = []
+                cpu_began = time.process_time()
                 for n in range(args.requests):
                     began = time.perf_counter()
                     call(handler, path(n), token)
                     times.append(time.perf_counter() - began)
                 best[name] = min(best[name], statistics.mean(times) * 1000)
+                cpu[name] = min(cpu[name], (time.process_time() - cpu_began) / args.requests * 1000)
         load = " ".join(f"{x:.2f}" for x in os.getloadavg())
         print(
             f"one process, WSGI handler, PostgreSQL, {args.devices:,} devices, {args.referrals:,} referrals; "
             f"mean of {args.requests} requests, best of {args.rounds} rounds; load average {load}"
         )
-        print(f"  {'read':<22} {'ms/request':>10} {'queries':>8} {'bare/read':>10}")
+        print("  (CPU: this process's own time per request, without PostgreSQL's: steadier on a busy machine)")
+        print(f"  {'read':<22} {'ms/request':>10} {'bare/read':>10} {'CPU ms':>8} {'bare/read':>10} {'queries':>8}")
         for name in reads:
-            ratio = best["bare"] / best[name]
-            print(f"  {name:<22} {best[name]:>10.2f} {queries.get(name, 0):>8} {ratio:>9.2f}x")
+            ratio, cpu_ratio = best["bare"] / best[name], cpu["bare"] / cpu[name]
+            print(
+                f"  {name:<22} {best[name]:>10.2f} {ratio:>9.2f}x {cpu[name]:>8.2f} {cpu_ratio:>9.2f}x "
+                f"{queries.get(name, 0):>8}"
+            )
         if args.profile:
             path, token = reads[args.profile]
             profiler = cProfile.Profile()
