@@ -46,9 +46,6 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Where a reading of the file with `,`, `;` or tab as the separator may start a cell: the value's start, and after
 # any separator or line break inside it; there, what a spreadsheet would run (after spaces and quotes it skips).
 _CELL_START_RUNS = re.compile(r"(?:^|(?<=[,;\t\r\n]))(?=[\s\"]*[=+\-@]|[\t\r])")
-# An XLSX text cell a spreadsheet would take for a formula if typed in: it starts with one of FORMULA_PREFIXES, or
-# with `=`, `+`, `-` or `@` after spaces (one match instead of two startswith and an lstrip per cell).
-_LOOKS_LIKE_FORMULA = re.compile(r"[\t\r]|\s*[=+\-@]")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 BOM = "\ufeff"
 CONTENT_TYPES = {
@@ -283,7 +280,6 @@ def xlsx_file(headers: Sequence[str], data: Iterable[list], sheet: str = "export
         worksheet.write_row(0, 0, headers, bold)
         worksheet.freeze_panes(1, 0)
         write_string, write_number = worksheet.write_string, worksheet.write_number
-        looks_like_formula = _LOOKS_LIKE_FORMULA.match
         last = 0
         for r, row in enumerate(itertools.chain(sample, data), start=1):
             last = r
@@ -291,7 +287,7 @@ def xlsx_file(headers: Sequence[str], data: Iterable[list], sheet: str = "export
                 # Exact types first, the common cases: one comparison each, not a chain of isinstance.
                 kind = type(value)
                 if kind is str:
-                    if looks_like_formula(value):
+                    if value.startswith(FORMULA_PREFIXES) or value.lstrip().startswith(FORMULA_PREFIXES):
                         write_string(r, c, value, as_text)
                     else:
                         write_string(r, c, value)
@@ -300,7 +296,8 @@ def xlsx_file(headers: Sequence[str], data: Iterable[list], sheet: str = "export
                 elif kind is int or kind is float:
                     write_number(r, c, value)
                 elif isinstance(value, str):
-                    write_string(r, c, value, as_text if looks_like_formula(value) else None)
+                    formula = value.startswith(FORMULA_PREFIXES) or value.lstrip().startswith(FORMULA_PREFIXES)
+                    write_string(r, c, value, as_text if formula else None)
                 elif isinstance(value, bool):
                     worksheet.write_boolean(r, c, value)
                 elif isinstance(value, int | float):
