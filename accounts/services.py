@@ -122,13 +122,15 @@ def token_issue(*, username: str, password: str, label: str, request: HttpReques
 
 def token_authenticate(secret: str) -> ApiToken | None:
     """The unrevoked token with this secret, of an active user (`token.user`, with its site), or None."""
-    token = (
+    # On every API request: the digest is unique, so no ordering (`.first()` would compile and sort by one).
+    found = list(
         ApiToken.objects.select_related("user", "user__site")
         .filter(digest=token_digest(secret), revoked_at__isnull=True, user__is_active=True)
-        .first()
+        .order_by()[:1]
     )
-    if token is None:
+    if not found:
         return None
+    token = found[0]
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

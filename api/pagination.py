@@ -1,4 +1,4 @@
-"""Page-number pagination: one bounded COUNT and one page query, whatever the page size or the table's size.
+"""Page-number pagination: one query for the page and its bounded count, whatever the page size or the table's size.
 
 An operation declares `response=list[ItemOut]`, is decorated with `@paginate(PageNumber)` and returns a
 queryset; the answer is `{"count", "page", "page_size", "pages", "items"}` and the `page` / `page_size` /
@@ -13,7 +13,8 @@ beyond, `count` and `pages` are null unless the client asks `?count=true`. A sho
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import IntegerField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from ninja import Schema
 from ninja.pagination import PaginationBase, paginate
@@ -25,6 +26,8 @@ MAX_PAGE = 1_000_000
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
 EXACT_COUNT_LIMIT = 1_000
+# The column the page's query selects the count into (PageNumber.counted); taken off the rows before they are read.
+COUNT_COLUMN = "bagage_page_count"
 
 
 class PageNumber(PaginationBase):
@@ -65,11 +68,22 @@ class PageNumber(PaginationBase):
         self.transform = transform
 
     def paginate_queryset(self, queryset: QuerySet, pagination: Input, request: HttpRequest, **params: Any) -> dict:
-        count = self.count(queryset, exact=pagination.count)
         start = (pagination.page - 1) * pagination.page_size
-        if self.rows is not None:
-            queryset = self.rows(queryset)
-        items = list(queryset[start : start + pagination.page_size])
+        counted = self.counted(queryset, exact=pagination.count)
+        page = self.rows(queryset) if self.rows is not None else queryset
+        if counted is not None:
+            # The count rides along with the page, in one query: one round trip to the database fewer, which is
+            # what a busy server waits on most. Every row carries the same number.
+            page = page.annotate(**{COUNT_COLUMN: counted})
+        items = list(page[start : start + pagination.page_size])
+        if counted is None:
+            count = self.count(queryset, exact=pagination.count)
+        elif items:
+            count = pop_count(items)
+        else:
+            # Past the last page (or nothing matches): no row to carry the count.
+            count = 0 if start == 0 else self.count(queryset, exact=pagination.count)
+        count = self.bounded(count, exact=pagination.count)
         if self.prepare is not None:
             items = self.prepare(items, request)
         if self.transform is not None:
@@ -83,11 +97,36 @@ class PageNumber(PaginationBase):
         }
 
     @staticmethod
-    def count(queryset: QuerySet, *, exact: bool) -> int | None:
+    def count(queryset: QuerySet, *, exact: bool) -> int:
         """The number of rows, reading at most EXACT_COUNT_LIMIT + 1 of them unless `exact`."""
         # Only the primary keys, unordered: no annotation, join for ordering or sort is computed to count.
         keys = queryset.order_by().values("pk")
-        if exact:
-            return keys.count()
-        found = keys[: EXACT_COUNT_LIMIT + 1].count()
-        return found if found <= EXACT_COUNT_LIMIT else None
+        return keys.count() if exact else keys[: EXACT_COUNT_LIMIT + 1].count()
+
+    @staticmethod
+    def bounded(found: int, *, exact: bool) -> int | None:
+        return found if exact or found <= EXACT_COUNT_LIMIT else None
+
+    @staticmethod
+    def counted(queryset: QuerySet, *, exact: bool) -> RawSQL | None:
+        """`count` as a scalar subquery for the page's query to select, or None when the queryset cannot carry
+        it (a union, say). The subquery names no outer column: the database computes it once per query."""
+        if not isinstance(queryset, QuerySet) or queryset.query.combinator or queryset.query.is_sliced:
+            return None
+        keys = queryset.order_by().values("pk")
+        if not exact:
+            keys = keys[: EXACT_COUNT_LIMIT + 1]
+        sql, params = keys.query.sql_with_params()
+        return RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS bagage_counted", params, output_field=IntegerField())  # noqa: S608
+
+
+def pop_count(items: list) -> int:
+    """The count the page's rows carry (COUNT_COLUMN), taken off each (dicts, or model instances)."""
+    count = None
+    for item in items:
+        if isinstance(item, dict):
+            count = item.pop(COUNT_COLUMN)
+        else:
+            count = getattr(item, COUNT_COLUMN)
+            delattr(item, COUNT_COLUMN)
+    return count

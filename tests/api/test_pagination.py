@@ -53,7 +53,7 @@ def test_the_largest_page_and_page_size_are_accepted(warehouse_api):
 
 
 @pytest.mark.parametrize("page_size", [1, 7, 20])
-def test_a_page_costs_one_count_and_one_page_query_whatever_its_size(warehouse_user, page_size):
+def test_a_page_and_its_count_cost_one_query_whatever_its_size(warehouse_user, page_size):
     api = ApiClient(warehouse_user)
     offer = OfferFactory()
     for _ in range(20):
@@ -61,10 +61,20 @@ def test_a_page_costs_one_count_and_one_page_query_whatever_its_size(warehouse_u
     api.get("me")
     with CaptureQueriesContext(connection) as queries:
         page = api.get(f"offers/{offer.pk}/items", {"page_size": page_size}).json()
-    assert len(page["items"]) == page_size
-    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
-    rows = [q["sql"] for q in queries if '"inventory_lineitem"' in q["sql"] and "COUNT(" not in q["sql"].upper()]
-    assert len(counts) == 1 and len(rows) == 1, [q["sql"] for q in queries]
+    assert len(page["items"]) == page_size and page["count"] == 20
+    assert page["pages"] == -(-20 // page_size)
+    reads = [q["sql"] for q in queries if '"inventory_lineitem"' in q["sql"]]
+    assert len(reads) == 1 and "COUNT(" in reads[0].upper(), [q["sql"] for q in queries]
+
+
+def test_past_the_last_page_the_count_is_still_given(warehouse_api):
+    for _ in range(3):
+        DeviceFactory()
+    page = warehouse_api.get("devices", {"page": 5, "page_size": 2}).json()
+    assert (page["count"], page["pages"], page["items"]) == (3, 2, [])
+    last = warehouse_api.get("devices", {"page": 2, "page_size": 2}).json()
+    assert (last["count"], len(last["items"])) == (3, 1)
+    assert all("page_count" not in key for item in last["items"] for key in item)
 
 
 def test_the_referral_list_is_summarised_for_whoever_asks(coordinator_api):

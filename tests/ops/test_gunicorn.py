@@ -310,3 +310,9 @@ def test_pages_load_their_css_from_whitenoise_with_debug_off(server):
         assert css.headers["Content-Type"].startswith("text/css")
         assert "immutable" in css.headers["Cache-Control"]
         assert css.body.strip()
+        # And compressed (collectstatic stored a .br and a .gz of it): what a phone downloads.
+        for encoding in ("br", "gzip"):
+            packed = server.request("GET", href.decode(), headers={"Accept-Encoding": encoding})
+            assert packed.status == 200 and packed.headers["Content-Encoding"] == encoding, packed.headers
+            assert len(packed.body) < len(css.body) / 2
+            assert "immutable" in packed.headers["Cache-Control"]
