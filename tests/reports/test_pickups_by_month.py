@@ -146,3 +146,22 @@ def test_the_api_gives_the_rows_and_a_mediator_reads_their_own_sites_only(kits):
         ("LY", "2026-05"): (0, 0, None, None),
     }
     assert mediator.get("reports/impact", {**params, "site": "SD"}).status_code == 403
+
+
+def test_the_dashboard_shows_each_site_and_month_with_the_definitions_in_french(kits):
+    from django.test import Client
+
+    from tests.factories import PASSWORD
+
+    client = Client()
+    coordinator = UserFactory(coordinator=True, site=kits["SD"])
+    assert client.login(username=coordinator.username, password=PASSWORD)
+    html = client.get("/dashboard/", {"date_from": "2026-03-01", "date_to": "2026-05-31"}).content.decode()
+    table = html.split('data-testid="pickups"', 1)[1].split("</table>", 1)[0]
+    rows = [" ".join(row.replace("<", " <").split()) for row in table.split("<tr>")[2:]]
+    assert len(rows) == 6
+    assert ">SD </th> <td>mars 2026 </td> <td class=\"num\">4 </td> <td class=\"num\">1 </td>" in rows[3]
+    assert "20 %" in rows[3] and "3,0" in rows[3]
+    assert "—" in rows[4]  # April: no hold ended
+    assert "Le taux de non-retrait" in html and "la moyenne des deux valeurs du milieu" in html
+    assert "Délai médian, kit prêt → remise" in html
