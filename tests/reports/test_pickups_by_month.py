@@ -160,7 +160,7 @@ def test_the_dashboard_shows_each_site_and_month_with_the_definitions_in_french(
     table = html.split('data-testid="pickups"', 1)[1].split("</table>", 1)[0]
     rows = [" ".join(row.replace("<", " <").split()) for row in table.split("<tr>")[2:]]
     assert len(rows) == 6
-    assert ">SD </th> <td>mars 2026 </td> <td class=\"num\">4 </td> <td class=\"num\">1 </td>" in rows[3]
+    assert '>SD </th> <td>mars 2026 </td> <td class="num">4 </td> <td class="num">1 </td>' in rows[3]
     assert "20 %" in rows[3] and "3,0" in rows[3]
     assert "—" in rows[4]  # April: no hold ended
     assert "Le taux de non-retrait" in html and "la moyenne des deux valeurs du milieu" in html
