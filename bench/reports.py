@@ -6,7 +6,8 @@ On a scratch SQLite database; and, when DATABASE_URL is set, on a scratch Postgr
 same server (the URL's database name + `_bench`, dropped and created again: never the project's own). Rows are
 bulk-created straight into the tables (the services' speed is bench/distribution.py's business).
 Figures: time to build, the report's time (best and median of the runs) and its number of queries,
-over the whole history, one year, and one site. Target (issue 24): the report over 100,000 handovers <= 0.7 s on PostgreSQL.
+over the whole history, one year, and one site.
+Target (issue 24): the report over 100,000 handovers <= 0.7 s on PostgreSQL.
 """
 
 import argparse
@@ -20,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from _setup import django_on_scratch_postgres, django_on_scratch_sqlite, parse_args, surname, with_identity_keys
+
 
 def build(n: int) -> None:
     from django.db import transaction
@@ -199,8 +201,10 @@ def measure(label: str, filters, runs: int) -> None:
         f"{len(report['pickups_by_site_and_month'])} site-months"
     )
     if connection.vendor == "postgresql" and label.startswith("whole"):
-        print(f"    target <= 700 ms on PostgreSQL: {'met' if min(times) <= 0.7 else 'NOT met'} "
-              f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+        print(
+            f"    target <= 700 ms on PostgreSQL: {'met' if min(times) <= 0.7 else 'NOT met'} "
+            f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+        )
 
 
 def main() -> None:
