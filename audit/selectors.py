@@ -12,12 +12,13 @@ object, when) apply inside each source, where the indexes are. History rows are 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, F, Q, QuerySet, TextField, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import BigIntegerField, Case, F, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat
 
 from accounts.models import AccountEvent, User
 from distribution.models import Allocation, AllocationEvent, Handover, Receipt
 from inventory.models import Device, DeviceEvent, LineItem, LineItemEvent, mask_secret
+from notifications.models import Message
 from referrals.models import AuthorisationDecision, Organisation, ReferralEvent
 
 
@@ -26,7 +27,9 @@ class Source:
     object_type: str
     model: type
     object_field: str  # the changed object's id
-    by_field: str = "by"
+    by_field: str | None = "by"  # None: done by Bagage itself (the worker)
+    at_field: str = "at"
+    only: Q | None = None  # the rows of the model that are this source's events
     action: str | None = None  # a field holding the action, or None for `default_action`
     default_action: str = "status"
     from_status: str | None = "from_status"
@@ -37,7 +40,7 @@ class Source:
 SOURCES = (
     Source("device", DeviceEvent, "device_id", action="kind"),
     Source("line_item", LineItemEvent, "item_id"),
-    Source("referral", ReferralEvent, "referral_id", action="kind"),
+    Source("referral", ReferralEvent, "referral_id", action="referral_kind"),
     Source(
         "organisation",
         AuthorisationDecision,
@@ -51,29 +54,96 @@ SOURCES = (
         "allocation", Handover, "allocation_id", default_action="handover", from_status=None, to_status=None, note=None
     ),
     Source("account", AccountEvent, "user_id", action="kind", from_status=None, to_status=None),
+    # Messages about a referral (notifications): queued with the event that caused them, then sent, failed or
+    # not sent; the channel and kind only, never the address or the text. Recorded under the referral.
+    Source(
+        "referral",
+        Message,
+        "referral_id",
+        by_field=None,
+        at_field="created_at",
+        only=Q(referral_id__isnull=False),
+        default_action="message_queued",
+        from_status=None,
+        to_status=None,
+        note="message",
+    ),
+    Source(
+        "referral",
+        Message,
+        "referral_id",
+        by_field=None,
+        at_field="sent_at",
+        only=Q(referral_id__isnull=False, sent_at__isnull=False),
+        default_action="message_sent",
+        from_status=None,
+        to_status=None,
+        note="message",
+    ),
+    Source(
+        "referral",
+        Message,
+        "referral_id",
+        by_field=None,
+        at_field="failed_at",
+        only=Q(referral_id__isnull=False, failed_at__isnull=False),
+        action="failure",
+        from_status=None,
+        to_status=None,
+        note="message_reason",
+    ),
 )
 OBJECT_TYPES = tuple(dict.fromkeys(source.object_type for source in SOURCES))
 COLUMNS = ("a_at", "a_by_id", "a_by", "a_type", "a_object_id", "a_action", "a_from", "a_to", "a_note")
 
 
 def _text(field: str | None, default: str = "") -> object:
+    if field == "message":  # "sms kit_ready"
+        return Concat(F("channel"), Value(" "), F("kind"), output_field=TextField())
+    if field == "message_reason":  # "sms kit_ready: invalid_number", the reason's code when it was not sent
+        return Concat(
+            F("channel"),
+            Value(" "),
+            F("kind"),
+            Case(When(error="", then=Value("")), default=Concat(Value(": "), F("error"))),
+            output_field=TextField(),
+        )
+    if field == "failure":  # failed, or not sent on purpose (opted out)
+        return Case(
+            When(status="skipped", then=Value("message_skipped")),
+            default=Value("message_failed"),
+            output_field=TextField(),
+        )
+    if field == "referral_kind":  # a mediator recording a person's SMS "stop" (the consent off) is told apart
+        return Case(
+            When(kind="updated", data__changed=["sms_consent"], then=Value("sms_stopped")),
+            default=Cast(F("kind"), TextField()),
+            output_field=TextField(),
+        )
     return Cast(F(field), TextField()) if field else Value(default, output_field=TextField())
 
 
 def _source_rows(source: Source, *, user_id, object_id, since, until) -> QuerySet:
     qs = source.model.objects.all()
+    if source.only is not None:
+        qs = qs.filter(source.only)
     if user_id is not None:
         qs = qs.filter(**{f"{source.by_field}_id": user_id})
     if object_id is not None:
         qs = qs.filter(**{source.object_field: object_id})
     if since is not None:
-        qs = qs.filter(at__gte=since)
+        qs = qs.filter(**{f"{source.at_field}__gte": since})
     if until is not None:
-        qs = qs.filter(at__lt=until)
+        qs = qs.filter(**{f"{source.at_field}__lt": until})
+    if source.by_field is None:
+        by_id, by = Value(None, output_field=BigIntegerField()), Value("", output_field=TextField())
+    else:
+        by_id = Cast(F(f"{source.by_field}_id"), BigIntegerField())
+        by = Coalesce(Cast(F(f"{source.by_field}__username"), TextField()), Value("", output_field=TextField()))
     columns = {
-        "a_at": F("at"),
-        "a_by_id": Cast(F(f"{source.by_field}_id"), BigIntegerField()),
-        "a_by": Coalesce(Cast(F(f"{source.by_field}__username"), TextField()), Value("", output_field=TextField())),
+        "a_at": F(source.at_field),
+        "a_by_id": by_id,
+        "a_by": by,
         "a_type": Value(source.object_type, output_field=TextField()),
         "a_object_id": Cast(F(source.object_field), BigIntegerField()),
         "a_action": _text(source.action, source.default_action),
@@ -93,7 +163,11 @@ def audit_entries(
     until: dt.datetime | None = None,
 ) -> QuerySet:
     """Every recorded change, newest first, as dicts of COLUMNS; filters are all optional."""
-    sources = [s for s in SOURCES if object_type is None or s.object_type == object_type]
+    sources = [
+        s
+        for s in SOURCES
+        if (object_type is None or s.object_type == object_type) and (user_id is None or s.by_field is not None)
+    ]
     parts = [_source_rows(s, user_id=user_id, object_id=object_id, since=since, until=until) for s in sources]
     first, rest = parts[0], parts[1:]
     return first.union(*rest, all=True).order_by("-a_at", "a_type", "-a_object_id")

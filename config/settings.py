@@ -143,6 +143,9 @@ if DATABASES["default"]["ENGINE"].endswith((".sqlite3", ".spatialite")):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }.items():
         _sqlite.setdefault("OPTIONS", {}).setdefault(_option, _value)
+    # Connections kept a minute, as with DATABASE_URL: the worker checks its connection between tasks, and
+    # closing and reopening a WAL database each time cost more than sending the messages.
+    _sqlite.setdefault("CONN_MAX_AGE", 60)
     # Tests use a file too, not Django's in-memory default: in-memory SQLite with threads (live server,
     # concurrency tests) locks whole tables and never waits, unlike the real file.
     if str(_sqlite["NAME"]) != ":memory:":

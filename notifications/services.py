@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -106,54 +106,124 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=settings.BAGAGE_MESSAGE_RETRY_SECONDS * 4 ** (attempts - 1))
 
 
-def _send_email(message: Message) -> None:
-    user_id = message.context.get("user_id")
-    if user_id and EmailOptOut.objects.filter(user_id=user_id, kind=message.kind).exists():
-        raise _OptedOut()
-    content = render_email(message.kind, message.context, message.language)
-    email = EmailMultiAlternatives(
-        subject=content.subject,
-        body=content.text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.recipient],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    email.attach_alternative(content.html, "text/html")
-    for name, data, mimetype in content.attachments:
-        email.attach(name, data, mimetype)
-    try:
-        with get_connection() as connection:
-            connection.send_messages([email])
-    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
-        raise PermanentFailure("recipient_refused", str(exc)) from exc
-    except (smtplib.SMTPException, OSError) as exc:
-        raise TransientFailure("mail_unavailable", str(exc)) from exc
+class _Delivery:
+    """What one batch of messages shares: the mail connection, the SMS backend and the opt-outs, each made once."""
 
+    def __init__(self, messages: list[Message]):
+        self.mail = None
+        self.sms = None
+        wanted = {(m.context.get("user_id"), m.kind) for m in messages if m.channel == Channel.EMAIL}
+        wanted = {pair for pair in wanted if pair[0]}
+        self.opted_out: set[tuple[int, str]] = set()
+        if wanted:
+            self.opted_out = set(
+                EmailOptOut.objects.filter(
+                    user_id__in={user for user, _kind in wanted}, kind__in={kind for _user, kind in wanted}
+                ).values_list("user_id", "kind")
+            )
 
-def _send_sms(message: Message) -> None:
-    text = render_sms(message.kind, message.context, message.language)
-    sms_backend().send(Sms(to=message.recipient, text=text, kind=message.kind, reference=str(message.pk)))
+    def send(self, message: Message) -> None:
+        if message.channel == Channel.EMAIL:
+            self._email(message)
+        else:
+            self._sms(message)
+
+    def _email(self, message: Message) -> None:
+        if (message.context.get("user_id"), message.kind) in self.opted_out:
+            raise _OptedOut()
+        content = render_email(message.kind, message.context, message.language)
+        email = EmailMultiAlternatives(
+            subject=content.subject,
+            body=content.text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[message.recipient],
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+        email.attach_alternative(content.html, "text/html")
+        for name, data, mimetype in content.attachments:
+            email.attach(name, data, mimetype)
+        try:
+            if self.mail is None:
+                self.mail = get_connection()
+                self.mail.open()
+            self.mail.send_messages([email])
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
+            raise PermanentFailure("recipient_refused", str(exc)) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            self.close()  # a broken connection is opened afresh for the next message
+            raise TransientFailure("mail_unavailable", str(exc)) from exc
+
+    def _sms(self, message: Message) -> None:
+        text = render_sms(message.kind, message.context, message.language)
+        if self.sms is None:
+            self.sms = sms_backend()
+        self.sms.send(Sms(to=message.recipient, text=text, kind=message.kind, reference=str(message.pk)))
+
+    def close(self) -> None:
+        if self.mail is not None:
+            try:
+                self.mail.close()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self.mail = None
 
 
 class _OptedOut(Exception):
     pass
 
 
-def message_deliver(*, message_id: int) -> str:
-    """Send one queued message, at most once: the row is claimed by moving it from queued to sending, which only
-    one worker can do. Returns its new status."""
-    claimed = Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED).update(
-        status=MessageStatus.SENDING, attempts=F("attempts") + 1
+# How many due messages a worker takes at once besides its own, and how many sent ones it marks in one UPDATE.
+SWEEP = 200
+MARK_EVERY = 25
+
+
+def _claim(message_ids: list[int], sweep: int) -> list[Message]:
+    """Move from queued to sending, in one statement, the task's own messages and up to `sweep` other messages due
+    now; return those this worker claimed. A message is claimed by one worker only: the UPDATE re-checks `queued`
+    row by row, and on PostgreSQL the sweep skips the rows another worker is claiming (SKIP LOCKED)."""
+    table = connection.ops.quote_name(Message._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    own = ", ".join(["%s"] * len(message_ids)) or "NULL"
+    skip_locked = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    sql = (
+        f"UPDATE {table} SET status = %s, attempts = attempts + 1 "
+        f"WHERE status = %s AND (id IN ({own}) OR id IN ("
+        f"SELECT id FROM {table} WHERE status = %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s) "
+        f"ORDER BY id LIMIT %s{skip_locked})) RETURNING *"
     )
+    params = [MessageStatus.SENDING, MessageStatus.QUEUED, *message_ids, MessageStatus.QUEUED, now, sweep]
+    return sorted(Message.objects.raw(sql, params), key=lambda message: message.pk)
+
+
+def messages_deliver(*, message_ids: list[int], sweep: int = SWEEP) -> dict[int, str]:
+    """Send the queued messages among `message_ids`, and up to `sweep` others due now, each at most once.
+
+    Each is claimed first (queued → sending, which only one worker can do), then sent; the sent ones are marked in
+    groups of MARK_EVERY. A worker that dies after sending and before marking leaves its messages `sending`: never
+    sent again, told as failed by `messages_reap`. A transient failure queues the message again with back-off.
+    Returns each claimed message's new status; the task's own ids not claimed are `not_queued`.
+    """
+    outcomes: dict[int, str] = dict.fromkeys(message_ids, "not_queued")
+    claimed = _claim(message_ids, sweep)
     if not claimed:
-        return "not_queued"
-    message = Message.objects.get(pk=message_id)
+        return outcomes
+    delivery = _Delivery(claimed)
+    sent: list[int] = []
+    try:
+        for message in claimed:
+            outcomes[message.pk] = _deliver_one(delivery, message, sent)
+            if len(sent) >= MARK_EVERY:
+                _mark_sent(sent)
+    finally:
+        delivery.close()
+        _mark_sent(sent)
+    return outcomes
+
+
+def _deliver_one(delivery: _Delivery, message: Message, sent: list[int]) -> str:
     now = timezone.now()
     try:
-        if message.channel == Channel.EMAIL:
-            _send_email(message)
-        else:
-            _send_sms(message)
+        delivery.send(message)
     except _OptedOut:
         return _close(message, MessageStatus.SKIPPED, "opted_out")
     except PermanentFailure as exc:
@@ -168,8 +238,21 @@ def message_deliver(*, message_id: int) -> str:
             )
             _enqueue([message.pk], run_after=now + backoff(message.attempts))
         return MessageStatus.QUEUED
-    Message.objects.filter(pk=message.pk).update(status=MessageStatus.SENT, sent_at=timezone.now(), error="")
+    sent.append(message.pk)
     return MessageStatus.SENT
+
+
+def _mark_sent(sent: list[int]) -> None:
+    if sent:
+        Message.objects.filter(pk__in=sent, status=MessageStatus.SENDING).update(
+            status=MessageStatus.SENT, sent_at=timezone.now(), error=""
+        )
+        sent.clear()
+
+
+def message_deliver(*, message_id: int) -> str:
+    """Send one queued message, at most once (no other with it). Returns its new status, or `not_queued`."""
+    return messages_deliver(message_ids=[message_id], sweep=0)[message_id]
 
 
 def _close(message: Message, status: str, reason: str) -> str:

@@ -55,6 +55,14 @@ DEFAULT_TEXTS: dict[str, dict] = {
                 "L'atelier ne voit jamais votre nom. Vos données ne sont ni vendues ni données à d'autres.",
             ],
             [
+                "Les SMS",
+                "Seulement si vous l'acceptez, nous envoyons un SMS au numéro que vous donnez (le vôtre ou celui "
+                "d'un proche) : quand votre matériel est prêt (le lieu, son adresse, ses horaires et jusqu'à quand "
+                "il vous attend), deux jours avant la fin de ce délai, et la veille d'un rendez-vous. Le SMS ne dit "
+                "que votre prénom. Vous pouvez dire stop à tout moment au médiateur ; le numéro est effacé avec "
+                "votre dossier.",
+            ],
+            [
                 "Vos droits",
                 "Vous pouvez demander à voir vos données, à les corriger, à les faire effacer, et vous opposer "
                 "à leur usage. Si vous pensez que vos droits ne sont pas respectés, vous pouvez vous plaindre "
@@ -93,6 +101,13 @@ DEFAULT_TEXTS: dict[str, dict] = {
                 "of the place where you collect the kit see what they need to give it to you. The charity's "
                 "coordinators may see it to supervise; every reading is recorded. The workshop never sees your "
                 "name. Your data is never sold or given to anyone else.",
+            ],
+            [
+                "Text messages",
+                "Only if you agree, we send a text message (SMS) to the number you give (yours or a relative's): "
+                "when your kit is ready (the place, its address, its opening hours and until when it waits for "
+                "you), two days before that date, and the day before an appointment. The message gives only your "
+                "first name. You may say stop at any time to the mediator; the number is erased with your record.",
             ],
             [
                 "Your rights",

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from inventory.enums import GRADE_ORDER, DeviceStatus, LineItemStatus
 from inventory.models import Device, LineItem
-from reports.impact import DaysBetween, ReportFilters, _handovers, _kit_handovers
+from reports.impact import DaysBetween, ReportFilters, _handovers, _kit_handovers, month_of, months_between
 
 # Devices still in the house: what the stock chart shows (handed over, recycled and parts have left it).
 STOCK_STATES = [
@@ -25,22 +25,6 @@ STOCK_STATES = [
 WAIT_BUCKETS = [(0, 7), (7, 14), (14, 30), (30, 60), (60, None)]
 
 
-def _month(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return value.date().replace(day=1)
-    return value.replace(day=1)
-
-
-def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
-    """First days of every month from `start`'s to `end`'s, both included."""
-    months, month = [], start.replace(day=1)
-    while month <= end:
-        months.append(month)
-        month = (month + dt.timedelta(days=32)).replace(day=1)
-    return months
-
-
 def handovers_by_month_and_site(filters: ReportFilters) -> dict:
     """{"months": [date…], "sites": {code: [count per month]}} over the period."""
     rows = (
@@ -53,7 +37,7 @@ def handovers_by_month_and_site(filters: ReportFilters) -> dict:
     index = {month: i for i, month in enumerate(months)}
     sites: dict[str, list[int]] = defaultdict(lambda: [0] * len(months))
     for row in rows:
-        month = _month(row["month"])
+        month = month_of(row["month"])
         if month in index:
             sites[row["allocation__site__code"]][index[month]] += row["n"]
     return {"months": months, "sites": dict(sorted(sites.items()))}
@@ -98,7 +82,7 @@ def sims_by_expiry(filters: ReportFilters, months_ahead: int = 12) -> dict:
     counts = [0] * len(months)
     expired = later = 0
     for row in items.annotate(month=TruncMonth("expires_on")).values("month").annotate(n=Count("id")):
-        month = _month(row["month"])
+        month = month_of(row["month"])
         if month in index:
             counts[index[month]] += row["n"]
         elif month < months[0]:

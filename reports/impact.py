@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Func, Q
+from django.db.models import Aggregate, Count, DateTimeField, F, FloatField, Func, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from distribution.enums import AllocationKind, AllocationStatus, ReturnOutcome
@@ -119,6 +120,121 @@ def median_days_referral_to_handover(filters: ReportFilters) -> float | None:
     return median_portable(kits, _referral_to_handover_days())
 
 
+def _ready_to_handover_days():
+    """Days from the kit's reservation (the kit put aside, ready for the person) to its handover."""
+    return DaysBetween(F("at"), F("allocation__created_at"))
+
+
+def month_of(value) -> dt.date:
+    """The first day of the month a database value names: a date, an aware datetime (local month), or the text
+    SQLite gives for a truncated datetime in raw SQL ("2026-03-01 00:00:00")."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value) if len(value) > 10 else dt.date.fromisoformat(value)
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.date().replace(day=1)
+    return value.replace(day=1)
+
+
+def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
+    """First days of every month from `start`'s to `end`'s, both included."""
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _local_month(field: str) -> TruncMonth:
+    return TruncMonth(field, output_field=DateTimeField())
+
+
+def medians_by_group(queryset, expression, **groups) -> dict[tuple, float]:
+    """The median of `expression` per group of `groups` (name → expression), in one query on any database: each
+    group's values numbered in order by a window, then the middle one (odd count) or the mean of the two middle
+    ones (even count) kept. {(group values…): median}."""
+    names = list(groups)
+    sql, params = (
+        queryset.annotate(**{f"g_{name}": value for name, value in groups.items()}, m_value=expression)
+        .values(*(f"g_{name}" for name in names), "m_value")
+        .order_by()
+        .query.sql_with_params()
+    )
+    keys = ", ".join(f"g_{name}" for name in names)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH d AS ({sql}), r AS (SELECT {keys}, m_value, "
+            f"ROW_NUMBER() OVER (PARTITION BY {keys} ORDER BY m_value) AS m_rank, "
+            f"COUNT(*) OVER (PARTITION BY {keys}) AS m_count FROM d) "
+            f"SELECT {keys}, AVG(m_value) FROM r "
+            "WHERE m_rank = (m_count + 1) / 2 OR m_rank = (m_count + 2) / 2 "
+            f"GROUP BY {keys}",
+            params,
+        )
+        return {tuple(row[:-1]): float(row[-1]) for row in cursor.fetchall() if row[-1] is not None}
+
+
+def _holds_ended(filters: ReportFilters):
+    """Kits whose hold ended in the period (handed over, not collected, or released), at the site and partner."""
+    holds = Allocation.objects.filter(_in_period("closed_at", filters), kind=AllocationKind.KIT).order_by()
+    if filters.site is not None:
+        holds = holds.filter(site=filters.site)
+    if filters.organisation is not None:
+        holds = holds.filter(referral__organisation=filters.organisation)
+    return holds
+
+
+def pickups_by_site_and_month(filters: ReportFilters) -> list[dict]:
+    """Whether kits are collected, per site and month of the period (two queries): for every site with a hold that
+    ended in the period, one row per month, site by site, oldest month first.
+
+    - `no_show_rate`: kits not collected / (kits handed over + kits not collected), among the kits whose hold ended
+      in the month (a released kit counts in neither); None when no hold ended.
+    - `median_days_ready_to_handover`: the median, over the kits handed over in the month, of the days from the
+      kit's reservation to its handover (the mean of the two middle values for an even count); None without any.
+    """
+    counts = {}
+    for row in (
+        _holds_ended(filters)
+        .annotate(month=_local_month("closed_at"))
+        .values("site__code", "month")
+        .annotate(
+            collected=Count("id", filter=Q(status=AllocationStatus.HANDED_OVER)),
+            missed=Count("id", filter=Q(status=AllocationStatus.EXPIRED)),
+        )
+    ):
+        key = (row["site__code"], month_of(row["month"]))
+        collected, missed = counts.get(key, (0, 0))
+        counts[key] = (collected + row["collected"], missed + row["missed"])
+    medians = {
+        (site, month_of(month)): median
+        for (site, month), median in medians_by_group(
+            _kit_handovers(_handovers(filters)),
+            _ready_to_handover_days(),
+            site=F("allocation__site__code"),
+            month=_local_month("at"),
+        ).items()
+    }
+    sites = sorted({site for site, _month in counts} | {site for site, _month in medians})
+    rows = []
+    for site in sites:
+        for month in months_between(filters.date_from, filters.date_to):
+            collected, missed = counts.get((site, month), (0, 0))
+            median = medians.get((site, month))
+            ended = collected + missed
+            rows.append(
+                {
+                    "site": site,
+                    "month": month.strftime("%Y-%m"),
+                    "kits_collected": collected,
+                    "kits_not_collected": missed,
+                    "no_show_rate": round(missed / ended, 3) if ended else None,
+                    "median_days_ready_to_handover": None if median is None else round(median, 1),
+                }
+            )
+    return rows
+
+
 def _has_criterion(code: str, postgres: bool) -> Q:
     """The person's eligibility (a JSON list of codes) holds `code`: jsonb containment on PostgreSQL; elsewhere
     the quoted code in the list's text (SQLite has no JSON containment lookup)."""
@@ -149,11 +265,13 @@ def impact_report(filters: ReportFilters) -> dict:
     totals = {"handovers": Count("id")}
     if postgres:
         totals["median"] = Median(_referral_to_handover_days(), filter=Q(allocation__kind=AllocationKind.KIT))
+        totals["ready_median"] = Median(_ready_to_handover_days(), filter=Q(allocation__kind=AllocationKind.KIT))
     figures = handovers.aggregate(**totals)
     if postgres:
         median = figures.pop("median")
     else:
         median = median_portable(_kit_handovers(handovers), _referral_to_handover_days())
+        figures["ready_median"] = median_portable(_kit_handovers(handovers), _ready_to_handover_days())
     # 2. devices by kind, SIM cards and top-ups by offer kind.
     by_kind: dict[str, int] = defaultdict(int)
     connectivity: dict[str, int] = defaultdict(int)
@@ -195,12 +313,7 @@ def impact_report(filters: ReportFilters) -> dict:
         by_partner_kind[row["organisation__kind"]] += row["n"]
         by_outcome[row["status"]] += row["n"]
     # 5. kits whose hold ended in the period: collected, or not (no-show).
-    holds = Allocation.objects.filter(_in_period("closed_at", filters), kind=AllocationKind.KIT).order_by()
-    if filters.site is not None:
-        holds = holds.filter(site=filters.site)
-    if filters.organisation is not None:
-        holds = holds.filter(referral__organisation=filters.organisation)
-    ended = holds.aggregate(
+    ended = _holds_ended(filters).aggregate(
         collected=Count("id", filter=Q(status=AllocationStatus.HANDED_OVER)),
         missed=Count("id", filter=Q(status=AllocationStatus.EXPIRED)),
     )
@@ -228,6 +341,8 @@ def impact_report(filters: ReportFilters) -> dict:
         recycled=Count("device", distinct=True, filter=Q(to_status=DeviceStatus.RECYCLED)),
         parts=Count("device", distinct=True, filter=Q(to_status=DeviceStatus.PARTS)),
     )
+    # 8. whether kits are collected, per site and month (issue 23: do reminders help?).
+    figures["by_site_and_month"] = pickups_by_site_and_month(filters)
     return _assemble(
         filters,
         figures,
@@ -291,6 +406,10 @@ def _assemble(
         "kits_collected": ended["collected"],
         "kits_not_collected": ended["missed"],
         "no_show_rate": round(ended["missed"] / closed, 3) if closed else None,
+        "median_days_ready_to_handover": (
+            None if figures["ready_median"] is None else round(figures["ready_median"], 1)
+        ),
+        "pickups_by_site_and_month": figures["by_site_and_month"],
         "returns": returned["total"],
         "returns_under_warranty": returned["warranty"],
         "returns_under_warranty_by_outcome": {

@@ -36,6 +36,20 @@ class FactorsOut(Schema):
     )
 
 
+class PickupsMonthOut(Schema):
+    site: str = Field(description="Site code.")
+    month: str = Field(description="YYYY-MM, in the server's time zone.")
+    kits_collected: int = Field(description="Kits handed over whose hold ended in the month.")
+    kits_not_collected: int = Field(description="Kits whose hold ended in the month without a pickup (no-show).")
+    no_show_rate: float | None = Field(
+        description="kits_not_collected / (kits_collected + kits_not_collected); null when no hold ended."
+    )
+    median_days_ready_to_handover: float | None = Field(
+        description="Median days from the kit's reservation to its handover, over the kits handed over in the "
+        "month (mean of the two middle values for an even count); null when none."
+    )
+
+
 class ImpactOut(Schema):
     period: PeriodOut
     site: str | None
@@ -57,7 +71,17 @@ class ImpactOut(Schema):
     median_days_referral_to_handover: float | None
     kits_collected: int
     kits_not_collected: int
-    no_show_rate: float | None = Field(description="Kits not collected / kits whose hold ended in the period.")
+    no_show_rate: float | None = Field(
+        description="Kits not collected / (kits handed over + kits not collected), among the kits whose hold "
+        "ended in the period (a released kit counts in neither)."
+    )
+    median_days_ready_to_handover: float | None = Field(
+        description="Median days from the kit's reservation to its handover, over the kits handed over in the period."
+    )
+    pickups_by_site_and_month: list[PickupsMonthOut] = Field(
+        description="The no-show rate and the median days from kit ready to handover, per site and month: "
+        "every month of the period for each site where a hold ended."
+    )
     returns: int
     returns_under_warranty: int
     returns_under_warranty_by_outcome: dict[str, int]

@@ -134,3 +134,14 @@ def test_the_first_version_comes_back_after_the_database_is_emptied(settings):
     NoticeVersion.objects.all().delete()  # as `manage.py flush` or a transactional test does
     assert current_notice().label == settings.BAGAGE_CONSENT_VERSION
     assert NoticeVersion.objects.count() == 1
+
+
+def test_the_notice_says_what_sms_are_sent_with_consent_and_when_in_french_and_english():
+    notice = current_notice()
+    french = " ".join(paragraph for _, paragraph in notice_text(notice, "fr").sections)
+    english = " ".join(paragraph for _, paragraph in notice_text(notice, "en").sections)
+    for words in ("Seulement si vous l'acceptez", "au numéro que vous donnez", "deux jours avant", "la veille d'un"):
+        assert words in french
+    for words in ("Only if you agree", "to the number you give", "two days before", "the day before an appointment"):
+        assert words in english
+    assert "stop" in french and "stop" in english

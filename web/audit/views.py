@@ -14,6 +14,8 @@ from audit import policies, selectors
 from common.parsing import day_range_message, parse_day
 from distribution.enums import AllocationStatus
 from inventory.enums import DeviceEventKind, DeviceStatus, LineItemStatus
+from notifications.enums import Channel, MessageKind
+from notifications.services import reason_words
 from referrals.enums import Authorisation, ReferralEventKind, ReferralStatus
 from web.permissions import allowed
 from web.templatetags.bagage import device_event_note, note_in_words
@@ -35,7 +37,16 @@ STATUSES = {
     "organisation": Authorisation,
     "allocation": AllocationStatus,
 }
-COMMON_ACTIONS = {"status": _("Status change"), "authorisation": _("Authorisation decision"), "handover": _("Handover")}
+COMMON_ACTIONS = {
+    "status": _("Status change"),
+    "authorisation": _("Authorisation decision"),
+    "handover": _("Handover"),
+    "message_queued": _("Message queued"),
+    "message_sent": _("Message sent"),
+    "message_failed": _("Message failed"),
+    "message_skipped": _("Message not sent"),
+    "sms_stopped": _("SMS stopped by the person"),
+}
 ACTIONS = {
     "device": {kind.value: kind.label for kind in DeviceEventKind},
     "referral": {kind.value: kind.label for kind in ReferralEventKind},
@@ -134,8 +145,27 @@ def _filters(query) -> tuple[dict, list[str]]:
     return filters, refused
 
 
+def _message_note(note: str) -> str:
+    """ "sms kit_ready: invalid_number" → "SMS, kit ready: The SMS provider refused the phone number." """
+    head, _colon, reason = note.partition(": ")
+    channel, _space, kind = head.partition(" ")
+    if channel not in Channel.values:  # put into words already
+        return note
+    words = f"{_label(Channel, channel)}, {_label(MessageKind, kind)}"
+    return f"{words}: {reason_words(reason)}" if reason else words
+
+
+def _label(choices, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 def _note(entry: dict) -> str:
     """A history note with the codes some services write into it put into words, as the history pages do."""
+    if entry["action"].startswith("message_"):
+        return _message_note(entry["note"])
     if entry["object_type"] != "device":
         return note_in_words(entry["note"])
     return device_event_note(SimpleNamespace(kind=entry["action"], note=entry["note"], data={}))

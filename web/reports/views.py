@@ -1,5 +1,7 @@
 """The dashboard: the impact figures with charts, for coordinators (every site) and mediators (their own)."""
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -88,6 +90,10 @@ def dashboard_page(request):
             (_label(DeviceStatus, status), [row.get(g, 0) for g in dashboard.grades()]) for status, row in stock.items()
         ],
         "sims": dashboard.sims_by_expiry(filters),
+        "pickups": [
+            {**row, "month_label": charts.month_label(dt.date.fromisoformat(f"{row['month']}-01"))}
+            for row in figures["pickups_by_site_and_month"]
+        ],
     }
     context["sims_rows"] = [(charts.month_label(m), n) for m, n in context["sims"]["months"]]
     return render(request, "web/dashboard.html", context)
