@@ -110,6 +110,8 @@ def load_referrals(sites: dict[str, Site], users: list[User]) -> int:
                     "birth_year": rng.randrange(1950, 2008),
                     "language": rng.choice(["fr", "fr", "fr", "ar", "uk", "en", "ps"]),
                     "eligibility": rng.sample(["rsa", "ass", "aah", "asylum_seeker", "low_income", "young_neet"], 2),
+                    # Two people in three agree to be told by SMS when their kit is ready (to their own number).
+                    "sms_consent": n % 3 != 2,
                 }
                 people.append(person)
             urgent = rng.random() < 0.15

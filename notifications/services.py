@@ -109,9 +109,9 @@ def backoff(attempts: int) -> dt.timedelta:
 class _Delivery:
     """What one batch of messages shares: the mail connection, the SMS backend and the opt-outs, each made once."""
 
-    def __init__(self, messages: list[Message]):
-        self.mail = None
-        self.sms = None
+    def __init__(self, messages: list[Message], mail=None, sms=None):
+        self.mail = mail
+        self.sms = sms
         wanted = {(m.context.get("user_id"), m.kind) for m in messages if m.channel == Channel.EMAIL}
         wanted = {pair for pair in wanted if pair[0]}
         self.opted_out: set[tuple[int, str]] = set()
@@ -195,19 +195,21 @@ def _claim(message_ids: list[int], sweep: int) -> list[Message]:
     return sorted(Message.objects.raw(sql, params), key=lambda message: message.pk)
 
 
-def messages_deliver(*, message_ids: list[int], sweep: int = SWEEP) -> dict[int, str]:
+def messages_deliver(*, message_ids: list[int], sweep: int = SWEEP, mail=None, sms=None) -> dict[int, str]:
     """Send the queued messages among `message_ids`, and up to `sweep` others due now, each at most once.
 
     Each is claimed first (queued → sending, which only one worker can do), then sent; the sent ones are marked in
     groups of MARK_EVERY. A worker that dies after sending and before marking leaves its messages `sending`: never
     sent again, told as failed by `messages_reap`. A transient failure queues the message again with back-off.
     Returns each claimed message's new status; the task's own ids not claimed are `not_queued`.
+    `mail` (a mail connection) and `sms` (an SMS backend) replace those the settings name (the demo delivers its
+    past messages into a folder).
     """
     outcomes: dict[int, str] = dict.fromkeys(message_ids, "not_queued")
     claimed = _claim(message_ids, sweep)
     if not claimed:
         return outcomes
-    delivery = _Delivery(claimed)
+    delivery = _Delivery(claimed, mail=mail, sms=sms)
     sent: list[int] = []
     try:
         for message in claimed:

@@ -41,10 +41,20 @@ def test_create_user_refuses_an_unknown_site():
         call_command("create_user", "x", "--role", "warehouse", "--site", "ZZ", "--password", "Long-enough-pw-42")
 
 
-def test_load_demo_is_safe_to_run_twice():
+def test_load_demo_is_safe_to_run_twice(settings, tmp_path):
     from distribution.models import Allocation
+    from notifications.models import Message
 
+    settings.VAR_DIR = tmp_path
     call_command("load_demo")
+    # The demo's earlier messages were delivered into var/demo-outbox; those the day's appointments queued wait for
+    # the worker: the pages show both.
+    statuses = set(Message.objects.values_list("status", flat=True))
+    assert {"sent", "queued"} <= statuses
+    sent = Message.objects.filter(status="sent")
+    outbox = tmp_path / "demo-outbox"
+    assert len(list((outbox / "mail").glob("*.eml"))) == sent.filter(channel="email").count() > 0
+    assert len(list((outbox / "sms").glob("*.json"))) == sent.filter(channel="sms").count() > 0
     counts = (User.objects.count(), Allocation.objects.filter(pickup_at__isnull=False).count())
     call_command("load_demo")
     assert (User.objects.count(), Allocation.objects.filter(pickup_at__isnull=False).count()) == counts

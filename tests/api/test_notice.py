@@ -32,8 +32,8 @@ def test_any_signed_in_user_reads_the_current_notice_in_french(users_by_role):
         assert (body["version"], body["current"], body["language"], body["fallback"]) == ("2026-01", True, "fr", False)
         assert body["languages"] == ["en", "fr"]
         headings = [section["heading"] for section in body["sections"]]
-        assert headings == ["Qui garde vos données", "Pourquoi", "Combien de temps", "Qui voit quoi", "Vos droits",
-                            "Nous contacter"]  # fmt: skip
+        assert headings == ["Qui garde vos données", "Pourquoi", "Combien de temps", "Qui voit quoi", "Les SMS",
+                            "Vos droits", "Nous contacter"]  # fmt: skip
         assert body["charity"] == "Bagage Solidaire" and "dpo@bagage.example.org" in body["contact"]
         assert body["retention"]["receipts_years"] == 10
 
@@ -47,7 +47,8 @@ def test_the_notice_in_english_and_a_language_without_translation(social_worker_
     english = social_worker_api.get("notice", {"lang": "en"}).json()
     assert (english["language"], english["fallback"]) == ("en", False)
     assert english["title"] == "Your data at Bagage Solidaire"
-    assert english["sections"][4]["heading"] == "Your rights" and "CNIL" in english["sections"][4]["text"]
+    assert english["sections"][4]["heading"] == "Text messages" and "Only if you agree" in english["sections"][4]["text"]
+    assert english["sections"][5]["heading"] == "Your rights" and "CNIL" in english["sections"][5]["text"]
 
     tigrinya = social_worker_api.get("notice", {"lang": "ti"}).json()
     assert (tigrinya["language"], tigrinya["requested_language"], tigrinya["fallback"]) == ("fr", "ti", True)

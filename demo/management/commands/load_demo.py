@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from demo import accounts, distribution, referrals, stock
+from demo import accounts, distribution, messages, referrals, stock
 
 
 class Command(BaseCommand):
@@ -13,6 +13,7 @@ class Command(BaseCommand):
         stock_counts = stock.load_stock(sites, users)
         referral_count = referrals.load_referrals(sites, users)
         kits = distribution.load_distribution(users)
+        sent = messages.deliver_earlier_messages()
         appointments = distribution.load_appointments(users)
         self.stdout.write(
             self.style.SUCCESS(
@@ -20,6 +21,7 @@ class Command(BaseCommand):
                 f"{stock_counts['devices']} new devices, {stock_counts['line_items']} new SIM cards and vouchers, "
                 f"{referral_count} new referrals, {kits['held']} kits on the shelf, {kits['handed_over']} handed over "
                 f"with receipts, {kits['returns']} returns, {kits['topups']} top-ups, "
-                f"{appointments} pickup appointments (password {accounts.DEMO_PASSWORD!r})."
+                f"{appointments} pickup appointments, {sent} earlier messages delivered into var/demo-outbox "
+                f"(password {accounts.DEMO_PASSWORD!r})."
             )
         )
