@@ -96,7 +96,7 @@ def _give_back_of(referral: Referral, replaces: Return | int | None, kind: str) 
     return found
 
 
-def _aftercare(user, allocation: Allocation, event: str, receipt: str = "") -> None:
+def allocation_aftercare_record(*, user, allocation: Allocation, event: str, receipt: str = "") -> None:
     """A top-up, swap or repair kit in the person's history (a first kit's steps are status changes there)."""
     data = {"kind": allocation.kind, "allocation": allocation.number}
     if allocation.device_id:
@@ -288,7 +288,7 @@ def allocation_reserve(
     if kind == AllocationKind.KIT:
         referrals.referral_allocate(user=user, referral=referral, note=number)
     else:
-        _aftercare(user, allocation, "reserved")
+        allocation_aftercare_record(user=user, allocation=allocation, event="reserved")
     kit_ready_notify(allocation)
     return allocation
 

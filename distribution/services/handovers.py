@@ -12,7 +12,7 @@ from distribution import policies
 from distribution.enums import AllocationKind, ReturnOutcome
 from distribution.models import Handover
 from distribution.selectors import add_months
-from distribution.services.allocations import _aftercare, allocation_close, lock_allocation
+from distribution.services.allocations import allocation_aftercare_record, allocation_close, lock_allocation
 from distribution.services.receipts import receipt_issue
 from distribution.validators import clean_checklist, clean_contribution, clean_signature
 from inventory import services as inventory
@@ -83,5 +83,5 @@ def handover_record(
     )
     receipt = receipt_issue(user=user, handover=handover, signature_png=signature)
     if allocation.kind != AllocationKind.KIT:
-        _aftercare(user, allocation, "handed_over", receipt=receipt.number)
+        allocation_aftercare_record(user=user, allocation=allocation, event="handed_over", receipt=receipt.number)
     return handover
