@@ -8,9 +8,6 @@ Runs on SQLite and, with DATABASE_URL, on PostgreSQL.
 import datetime as dt
 import io
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from django.core.management import call_command
@@ -24,28 +21,9 @@ from tests.conftest import ApiClient
 from tests.distribution.conftest import ready_phone
 from tests.factories import PASSWORD, ReferralFactory, valid_imei
 from tests.notifications.conftest import consenting, read_mail
-from tests.notifications.test_worker import ROOT, database_url
+from tests.notifications.test_worker import run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_worker(folders) -> None:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "EMAIL_URL": f"file://{folders['mail']}",
-        "SMS_URL": f"file://{folders['sms']}",
-    }
-    done = subprocess.run(
-        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert done.returncode == 0, done.stderr
 
 
 def reserve_through_the_page(client, referral, when: dt.datetime) -> Allocation:

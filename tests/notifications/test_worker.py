@@ -29,17 +29,15 @@ def database_url() -> str:
     return f"postgres://{settings['USER']}@{host}:{port}/{settings['NAME']}"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_worker_process_delivers_the_queued_email_and_sms_to_the_folders(world, tmp_path):
-    consenting(world["referral"])
-    allocation_reserve(user=world["mediator"], referral=world["referral"])
-    mail, sms = tmp_path / "mail", tmp_path / "sms"
+def run_worker(folders, timeout: int = 180) -> None:
+    """`manage.py db_worker` in its own process, on this test's database, until the queue is empty; e-mails and
+    SMS into the folders `folders["mail"]` and `folders["sms"]`."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "EMAIL_URL": f"file://{mail}",
-        "SMS_URL": f"file://{sms}",
+        "EMAIL_URL": f"file://{folders['mail']}",
+        "SMS_URL": f"file://{folders['sms']}",
     }
     done = subprocess.run(
         [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0"],
@@ -47,9 +45,17 @@ def test_a_worker_process_delivers_the_queued_email_and_sms_to_the_folders(world
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_process_delivers_the_queued_email_and_sms_to_the_folders(world, tmp_path):
+    consenting(world["referral"])
+    allocation_reserve(user=world["mediator"], referral=world["referral"])
+    mail, sms = tmp_path / "mail", tmp_path / "sms"
+    run_worker({"mail": mail, "sms": sms})
     assert sorted(Message.objects.values_list("channel", "status")) == [("email", "sent"), ("sms", "sent")]
     (email_file,) = mail.iterdir()
     sent = read_mail(email_file)
