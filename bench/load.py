@@ -35,7 +35,6 @@ import argparse  # noqa: E402
 import io  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
-import secrets  # noqa: E402
 import signal  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
@@ -46,9 +45,15 @@ import urllib.request  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import gevent  # noqa: E402
-import psycopg  # noqa: E402
 from _setup import parse_args  # noqa: E402
-from load_data import SITE, bulk_load, issue_tokens  # noqa: E402
+from load_data import (  # noqa: E402
+    SITE,
+    bulk_load,
+    database_url,
+    issue_tokens,
+    production_env,
+    recreate_database,
+)
 from locust import FastHttpUser, between, constant, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
@@ -64,42 +69,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def admin_url() -> str:
-    return os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-
-
-def database_url(name: str) -> str:
-    return admin_url().rsplit("/", 1)[0] + f"/{name}"
-
-
-def recreate_database(name: str, *, drop_only: bool = False) -> None:
-    with psycopg.connect(admin_url(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def production_env(url: str, scratch: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "PYTEST_ADDOPTS"}}
-    env.update(
-        DATABASE_URL=url,
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        DEBUG="0",
-        BAGAGE_PUBLIC_URL="http://127.0.0.1",
-        BAGAGE_VAR_DIR=str(scratch / "var"),
-        STATIC_ROOT=str(scratch / "static"),
-        BAGAGE_ACCESS_LOG="/dev/null",
-        BAGAGE_GUNICORN_LOG_LEVEL="warning",
-        # The API's rate limits count every request (one upsert each, part of what is measured), but here the 50
-        # mediators share one address and send without pause: limits that high never refuse.
-        BAGAGE_API_RATE_TOKEN="1000000/min",
-        BAGAGE_API_RATE_ADDRESS="1000000/min",
-    )
-    return env
 
 
 # ---------------------------------------------------------------------------------------------------- setup

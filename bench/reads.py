@@ -19,7 +19,6 @@ import cProfile
 import io
 import os
 import pstats
-import secrets
 import statistics
 import sys
 import tempfile
@@ -32,20 +31,7 @@ ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(BENCH)]
 
 from _setup import parse_args  # noqa: E402
-from load_data import bulk_load, issue_tokens  # noqa: E402
-
-
-def admin_url() -> str:
-    return os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-
-
-def recreate_database(name: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
+from load_data import bulk_load, database_url, issue_tokens, production_env, recreate_database  # noqa: E402
 
 
 def environ(path: str, token: str | None) -> dict:
@@ -92,19 +78,8 @@ def main() -> None:
 
     recreate_database(args.database)
     scratch = Path(tempfile.mkdtemp(prefix="bagage-reads-"))
-    os.environ.update(
-        DATABASE_URL=admin_url().rsplit("/", 1)[0] + f"/{args.database}",
-        DJANGO_SETTINGS_MODULE="load_settings",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        DEBUG="0",
-        BAGAGE_PUBLIC_URL="http://127.0.0.1",
-        BAGAGE_VAR_DIR=str(scratch / "var"),
-        STATIC_ROOT=str(scratch / "static"),
-        BAGAGE_API_RATE_TOKEN="1000000/min",
-        BAGAGE_API_RATE_ADDRESS="1000000/min",
-    )
+    os.environ.update(production_env(database_url(args.database), scratch))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "load_settings"
     import django
     from django.core.management import call_command
 
