@@ -24,27 +24,38 @@ from tests.inventory.factories import DeviceFactory, LineItemFactory
 from tests.referrals.factories import ReferralFactory
 
 
-def _history(allocation, create, extracted, **kwargs) -> None:
-    """The rows the services write: the kit held, device and SIM reserved; then all three handed over."""
-    if not create:
-        return
-    at, by = allocation.created_at, allocation.created_by
-    AllocationEvent.objects.create(allocation=allocation, by=by, to_status=AllocationStatus.HELD, at=at)
+def _stock_moved(allocation, *, by, at, device_from, device_to, item_from, item_to) -> None:
+    """The history rows of the kit's device and SIM card moving from one status to the next."""
     device, item = allocation.device, allocation.line_item
     if device is not None:
         DeviceEvent.objects.create(
             device=device,
             by=by,
             kind=DeviceEventKind.TRANSITION,
-            from_status=DeviceStatus.READY,
-            to_status=DeviceStatus.RESERVED,
+            from_status=device_from,
+            to_status=device_to,
             site=device.site,
             at=at,
         )
     if item is not None:
-        LineItemEvent.objects.create(
-            item=item, by=by, from_status=LineItemStatus.AVAILABLE, to_status=LineItemStatus.RESERVED, at=at
-        )
+        LineItemEvent.objects.create(item=item, by=by, from_status=item_from, to_status=item_to, at=at)
+
+
+def _history(allocation, create, extracted, **kwargs) -> None:
+    """The rows the services write: the kit held, device and SIM reserved; then all three handed over."""
+    if not create:
+        return
+    at, by = allocation.created_at, allocation.created_by
+    AllocationEvent.objects.create(allocation=allocation, by=by, to_status=AllocationStatus.HELD, at=at)
+    _stock_moved(
+        allocation,
+        by=by,
+        at=at,
+        device_from=DeviceStatus.READY,
+        device_to=DeviceStatus.RESERVED,
+        item_from=LineItemStatus.AVAILABLE,
+        item_to=LineItemStatus.RESERVED,
+    )
     if allocation.status != AllocationStatus.HANDED_OVER:
         return
     handover = HandoverFactory(allocation=allocation)
@@ -55,24 +66,15 @@ def _history(allocation, create, extracted, **kwargs) -> None:
         to_status=AllocationStatus.HANDED_OVER,
         at=handover.at,
     )
-    if device is not None:
-        DeviceEvent.objects.create(
-            device=device,
-            by=handover.by,
-            kind=DeviceEventKind.TRANSITION,
-            from_status=DeviceStatus.RESERVED,
-            to_status=DeviceStatus.HANDED_OVER,
-            site=device.site,
-            at=handover.at,
-        )
-    if item is not None:
-        LineItemEvent.objects.create(
-            item=item,
-            by=handover.by,
-            from_status=LineItemStatus.RESERVED,
-            to_status=LineItemStatus.HANDED_OVER,
-            at=handover.at,
-        )
+    _stock_moved(
+        allocation,
+        by=handover.by,
+        at=handover.at,
+        device_from=DeviceStatus.RESERVED,
+        device_to=DeviceStatus.HANDED_OVER,
+        item_from=LineItemStatus.RESERVED,
+        item_to=LineItemStatus.HANDED_OVER,
+    )
 
 
 class HandoverFactory(DjangoModelFactory):
