@@ -1,0 +1,89 @@
+"""CompiledRead: the same instances as the queryset it was compiled from, in one query, with each call's values."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import ApiToken, User
+from accounts.services import token_authenticate, token_issue
+from common.compiled import CompiledRead
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def token_with_user_and_site(digest):
+    return ApiToken.objects.select_related("user", "user__site").filter(digest=digest).order_by()[:1]
+
+
+def fields(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in type(instance)._meta.concrete_fields}
+
+
+def test_it_builds_the_instances_the_queryset_builds_related_ones_included(warehouse_user):
+    read = CompiledRead(token_with_user_and_site)
+    siteless = UserFactory(username="claire", role="coordinator", site=None)
+    for user in (warehouse_user, siteless):  # with a site, and without one (a nullable join)
+        issued = token_issue(username=user.username, password=PASSWORD, label="scanner")
+        expected = token_with_user_and_site(issued.token.digest).get()
+        with CaptureQueriesContext(connection) as captured:
+            found = read.first(issued.token.digest)
+        assert len(captured) == 1
+        assert type(found) is ApiToken and fields(found) == fields(expected)
+        assert found.created_at.tzinfo is not None  # the database's converters ran
+        assert fields(found.user) == fields(expected.user)
+        with CaptureQueriesContext(connection) as captured:
+            site = found.user.site  # came with the token: no second query
+        assert len(captured) == 0
+        assert (site and fields(site)) == (expected.user.site and fields(expected.user.site))
+    assert warehouse_user.site_id is not None and siteless.site_id is None
+
+
+def test_each_call_sends_its_own_value_and_an_unknown_one_finds_nothing(warehouse_user, mediator_user):
+    read = CompiledRead(token_with_user_and_site)
+    first = token_issue(username=warehouse_user.username, password=PASSWORD, label="a").token
+    second = token_issue(username=mediator_user.username, password=PASSWORD, label="b").token
+    assert read.first(second.digest).user == mediator_user
+    assert read.first(first.digest).user == warehouse_user
+    assert read.first("0" * 64) is None
+
+
+def test_token_authenticate_refuses_revoked_tokens_and_inactive_users(warehouse_user):
+    issued = token_issue(username=warehouse_user.username, password=PASSWORD, label="scanner")
+    assert token_authenticate(issued.secret).user == warehouse_user
+    User.objects.filter(pk=warehouse_user.pk).update(is_active=False)
+    assert token_authenticate(issued.secret) is None
+    User.objects.filter(pk=warehouse_user.pk).update(is_active=True)
+    ApiToken.objects.filter(pk=issued.token.pk).update(revoked_at=issued.token.created_at)
+    assert token_authenticate(issued.secret) is None
+
+
+def test_a_marker_the_query_does_not_carry_is_refused_at_compilation():
+    with pytest.raises(ValueError, match="marker"):
+        CompiledRead(lambda digest: ApiToken.objects.filter(label="x")).first("a")
+    with pytest.raises(ValueError, match="marker"):
+        CompiledRead(lambda digest: ApiToken.objects.filter(label=digest, digest=digest)).first("a")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_thread_compiles_for_its_own_connection(warehouse_user):
+    """Django's connections belong to a thread (runserver serves each request in one): so do compilations."""
+    read = CompiledRead(token_with_user_and_site)
+    issued = token_issue(username=warehouse_user.username, password=PASSWORD, label="scanner")
+    assert read.first(issued.token.digest).user == warehouse_user
+    seen = {}
+
+    def other_thread():
+        try:
+            seen["user"] = read.first(issued.token.digest).user
+            seen["connection"] = connections["default"]
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert seen["user"] == warehouse_user
+    assert seen["connection"] is not connection
