@@ -18,7 +18,9 @@ from referrals.messaging import person_sms, referral_context, social_worker_emai
 HOLD_REMINDER_DAYS = 2
 
 
-def kit_context(allocation: Allocation) -> dict:
+def kit_context(allocation: Allocation, *, pickup_sequence: int = 0, pickup_cancelled_at=None) -> dict:
+    """What a kit's messages say. `pickup_sequence`: how many times its appointment changed before this version
+    (the calendar event's SEQUENCE); `pickup_cancelled_at`: the appointment just cleared, if any."""
     referral = allocation.referral
     site = allocation.site
     address = ", ".join(p for p in (site.address, f"{site.postal_code} {site.city}".strip()) if p)
@@ -30,15 +32,17 @@ def kit_context(allocation: Allocation) -> dict:
         "hold_until": allocation.hold_until.isoformat(),
         "pickup_at": pickup_at.isoformat() if pickup_at else "",
         "pickup_minutes": site.pickup_slot_minutes,
+        "pickup_sequence": pickup_sequence,
+        "pickup_cancelled_at": pickup_cancelled_at.isoformat() if pickup_cancelled_at else "",
     }
 
 
-def kit_ready_notify(allocation: Allocation) -> None:
-    """A kit is held: tell the social worker, and the person if they agreed to SMS (in the reservation's
-    transaction: a reservation that rolls back sends nothing)."""
+def kit_ready_notify(allocation: Allocation, *, pickup_sequence: int = 0, pickup_cancelled_at=None) -> None:
+    """A kit is held (or its appointment changed: `kit_context`'s arguments): tell the social worker, and the person
+    if they agreed to SMS (in the reservation's transaction: a reservation that rolls back sends nothing)."""
     if allocation.kind != AllocationKind.KIT:
         return
-    context = kit_context(allocation)
+    context = kit_context(allocation, pickup_sequence=pickup_sequence, pickup_cancelled_at=pickup_cancelled_at)
     referral = allocation.referral
     messages_queue(
         [

@@ -1,4 +1,8 @@
-"""An appointment as an iCalendar file (RFC 5545): one event, in UTC, that any calendar imports."""
+"""An appointment as an iCalendar file (RFC 5545): one event, in UTC, that any calendar imports.
+
+A kit's appointment keeps one UID for its life: a moved appointment is the same event with a higher SEQUENCE (a
+calendar replaces the old time instead of adding a second event), a cleared one a CANCEL of it.
+"""
 
 import datetime as dt
 
@@ -23,8 +27,17 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def appointment_ics(*, uid: str, start: dt.datetime, minutes: int, summary: str, location: str) -> bytes:
-    """The .ics of one appointment (`start` timezone-aware)."""
+def appointment_ics(
+    *,
+    uid: str,
+    start: dt.datetime,
+    minutes: int,
+    summary: str,
+    location: str,
+    sequence: int = 0,
+    cancelled: bool = False,
+) -> bytes:
+    """The .ics of one appointment (`start` timezone-aware): its `sequence`-th version, or its cancellation."""
     utc = dt.UTC
     fmt = "%Y%m%dT%H%M%SZ"
     end = start + dt.timedelta(minutes=minutes)
@@ -32,14 +45,16 @@ def appointment_ics(*, uid: str, start: dt.datetime, minutes: int, summary: str,
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//Bagage//notifications//FR",
-        "METHOD:PUBLISH",
+        "METHOD:CANCEL" if cancelled else "METHOD:PUBLISH",
         "BEGIN:VEVENT",
         f"UID:{uid}",
+        f"SEQUENCE:{sequence}",
         f"DTSTAMP:{dt.datetime.now(utc).strftime(fmt)}",
         f"DTSTART:{start.astimezone(utc).strftime(fmt)}",
         f"DTEND:{end.astimezone(utc).strftime(fmt)}",
         f"SUMMARY:{_escape(summary)}",
         f"LOCATION:{_escape(location)}",
+        *(["STATUS:CANCELLED"] if cancelled else []),
         "END:VEVENT",
         "END:VCALENDAR",
     ]

@@ -75,6 +75,12 @@ def _paragraphs(kind: str, ctx: dict) -> tuple[str, list[str]]:
         pickup = _datetime(ctx.get("pickup_at", ""))
         if pickup:
             lines.append(_("Appointment: %(when)s (in the attached calendar file).") % {"when": _when(pickup)})
+        cancelled = _datetime(ctx.get("pickup_cancelled_at", ""))
+        if cancelled and not pickup:
+            lines.append(
+                _("The appointment of %(when)s is cancelled: the kit can be collected during opening hours.")
+                % {"when": _when(cancelled)}
+            )
         return _("Referral #%(id)s: the kit is ready") % {"id": number}, lines
     if kind == "handed_over":
         return _("Referral #%(id)s: kit handed over") % {"id": number}, [
@@ -97,18 +103,23 @@ def render_email(kind: str, ctx: dict, language: str) -> Email:
             text=render_to_string("notifications/email/message.txt", data),
             html=render_to_string("notifications/email/message.html", data),
         )
+        # The calendar event: this appointment (moved: the same UID, a higher SEQUENCE), or the cancellation of
+        # the one cleared.
         pickup = _datetime(ctx.get("pickup_at", ""))
-        if kind == "kit_ready" and pickup:
+        cancelled = None if pickup else _datetime(ctx.get("pickup_cancelled_at", ""))
+        if kind == "kit_ready" and (pickup or cancelled):
             site = ctx.get("site") or {}
             email.attachments.append(
                 (
                     "rendez-vous.ics" if language == "fr" else "appointment.ics",
                     appointment_ics(
                         uid=f"bagage-kit-{ctx.get('kit', number_or(ctx))}@bagage",
-                        start=pickup,
+                        start=pickup or cancelled,
                         minutes=int(ctx.get("pickup_minutes") or APPOINTMENT_MINUTES),
                         summary=_("Kit pickup: %(person)s") % {"person": ctx.get("person", "")},
                         location=f"{site.get('name', '')}, {site.get('address', '')}",
+                        sequence=int(ctx.get("pickup_sequence") or 0),
+                        cancelled=cancelled is not None,
                     ),
                     "text/calendar",
                 )

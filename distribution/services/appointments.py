@@ -83,6 +83,7 @@ def allocation_appointment_set(
     appointment_release(allocation)
     if pickup_at is not None:
         slot_take(allocation.site, pickup_at)
+    previous = allocation.pickup_at
     allocation.pickup_at = pickup_at
     allocation.save(update_fields=["pickup_at"])
     AllocationEvent.objects.create(
@@ -92,5 +93,7 @@ def allocation_appointment_set(
         to_status=allocation.status,
         note=appointment_note(pickup_at),
     )
-    kit_ready_notify(allocation)
+    # The calendar event's version: each change of the kit's appointment (its first booking is version 0).
+    changes = AllocationEvent.objects.filter(allocation=allocation, note__startswith="appointment ").count()
+    kit_ready_notify(allocation, pickup_sequence=changes - 1, pickup_cancelled_at=None if pickup_at else previous)
     return allocation

@@ -11,6 +11,7 @@ from distribution.appointments import site_slots
 from distribution.models import Allocation, AllocationEvent, PickupSlot
 from distribution.services import allocation_appointment_set, allocation_release, allocation_reserve, handover_record
 from notifications.models import Message
+from notifications.rendering import render_email
 from sites.slots import day_slots
 from tests.conftest import ApiClient
 from tests.distribution.conftest import ready_phone, signature_b64
@@ -148,6 +149,16 @@ def test_moving_an_appointment_frees_the_old_place_takes_the_new_and_tells_again
         (f"appointment {then.isoformat()}", world["mediator"].pk),
         ("appointment cleared", world["mediator"].pk),
     ]
+    # One calendar event for the kit: booked (version 0), moved (1, the new time), cancelled (2, the last time).
+    calendars = [render_email("kit_ready", m.context, "fr").attachments[0][1].decode() for m in ready.all()]
+    assert len({line for ics in calendars for line in ics.splitlines() if line.startswith("UID:")}) == 1
+    assert [(c.count("SEQUENCE:0"), c.count("SEQUENCE:1"), c.count("SEQUENCE:2")) for c in calendars] == [
+        (1, 0, 0),
+        (0, 1, 0),
+        (0, 0, 1),
+    ]
+    assert "METHOD:CANCEL" in calendars[2] and "METHOD:PUBLISH" in calendars[1]
+    assert then.astimezone(dt.UTC).strftime("DTSTART:%Y%m%dT%H%M%SZ") in calendars[2]
 
 
 def test_a_move_to_a_full_slot_changes_nothing(world, site):

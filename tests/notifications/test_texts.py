@@ -60,3 +60,18 @@ def test_kit_ready_email_carries_the_appointment_as_ics():
     ((name, data, mimetype),) = email.attachments
     assert (name, mimetype) == ("rendez-vous.ics", "text/calendar")
     assert b"DTSTART:20261210T133000Z" in data and b"BEGIN:VEVENT" in data
+    assert b"METHOD:PUBLISH" in data and b"SEQUENCE:0\r\n" in data and b"STATUS:CANCELLED" not in data
+
+
+def test_a_cleared_appointment_is_cancelled_in_the_calendar_and_in_words():
+    cancelled = timezone.make_aware(dt.datetime(2026, 12, 10, 14, 30))
+    ctx = {**KIT, "person": "Amina D.", "referral_id": 7, "kit": "A-2026-000007"}
+    email = render_email("kit_ready", {**ctx, "pickup_cancelled_at": cancelled.isoformat(), "pickup_sequence": 2}, "fr")
+    assert "14:30" in email.text and "annulé" in email.text
+    ((name, data, _mimetype),) = email.attachments
+    assert name == "rendez-vous.ics"
+    assert b"METHOD:CANCEL\r\n" in data and b"STATUS:CANCELLED" in data and b"SEQUENCE:2\r\n" in data
+    assert b"UID:bagage-kit-A-2026-000007@bagage" in data and b"DTSTART:20261210T133000Z" in data
+    # A kit that never had an appointment: no calendar file, no word of one.
+    plain = render_email("kit_ready", ctx, "fr")
+    assert plain.attachments == [] and "annulé" not in plain.text
