@@ -29,4 +29,3 @@ def anonymous_postal_code(postal_code: str) -> str:
     if department == "2B":
         return CORSICA_SPLIT
     return department.ljust(5, "0")
-
