@@ -246,7 +246,7 @@ def _holds_ended(filters: ReportFilters):
     return holds
 
 
-def _pickup_counts(filters: ReportFilters) -> dict[tuple[str, dt.date], tuple[int, int]]:
+def _pickup_counts(filters: ReportFilters) -> dict[tuple[int, dt.date], tuple[int, int]]:
     """{(site id, first day of the month): (kits collected, kits not collected)} among the holds ended then."""
     counts = {}
     for row in (
