@@ -100,22 +100,38 @@ def parse_args(parser, **quick_sizes):
     return args
 
 
-def django_on_scratch_postgres(url: str) -> str:
-    """Start Django on a PostgreSQL database made afresh for the bench: the URL's database name + "_bench"."""
+def django_on_scratch_postgres(url: str, *, reuse=None) -> bool:
+    """Start Django on a PostgreSQL database made afresh for the bench: the URL's database name + "_bench".
+
+    With `reuse` (a function of no argument, called once Django runs), an existing bench database is kept (and
+    migrated) when `reuse()` says its rows will do, and made afresh otherwise. True when it was kept."""
     import psycopg
 
     sys.path.insert(0, str(ROOT))
     base, _slash, name = url.rpartition("/")
     scratch = f"{name.split('?')[0]}_bench"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
-        admin.execute(f'CREATE DATABASE "{scratch}"')
+
+    def afresh(keep: bool) -> None:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            if not (keep and admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [scratch]).fetchone()):
+                admin.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+                admin.execute(f'CREATE DATABASE "{scratch}"')
+
+    afresh(keep=reuse is not None)
     os.environ["DATABASE_URL"] = f"{base}/{scratch}"
     os.environ["BAGAGE_VAR_DIR"] = tempfile.mkdtemp(prefix="bagage-bench-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
     import django
     from django.core.management import call_command
+    from django.db import connection
 
     django.setup()
     call_command("migrate", verbosity=0)
-    return scratch
+    if reuse is None:
+        return False
+    if reuse():
+        return True
+    connection.close()
+    afresh(keep=False)
+    call_command("migrate", verbosity=0)
+    return False

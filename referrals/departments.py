@@ -1,11 +1,9 @@
-"""A postal code's département, in Python and as a database expression: the same rule both ways.
+"""A postal code's département.
 
-The impact report counts people by département in the database; anonymising a person keeps only a
-postal code of the same département (`anonymous_postal_code`), so the statistic never changes.
+The impact report counts people per postal code in the database and folds the counts by département
+here; anonymising a person keeps only a postal code of the same département (`anonymous_postal_code`),
+so the statistic never changes.
 """
-
-from django.db.models import Case, F, Value, When
-from django.db.models.functions import Substr
 
 # Corsica shares the 20 prefix: 200xx–201xx are Corse-du-Sud (2A), 202xx–206xx Haute-Corse (2B).
 CORSICA_SPLIT = "20200"
@@ -31,13 +29,3 @@ def anonymous_postal_code(postal_code: str) -> str:
     if department == "2B":
         return CORSICA_SPLIT
     return department.ljust(5, "0")
-
-
-def department_expression(field: str):
-    """`department_of` as a database expression over a postal-code column (for values().annotate())."""
-    return Case(
-        *[When(**{f"{field}__startswith": prefix}, then=Substr(F(field), 1, 3)) for prefix in OVERSEAS_PREFIXES],
-        When(**{f"{field}__startswith": "20", f"{field}__lt": CORSICA_SPLIT}, then=Value("2A")),
-        When(**{f"{field}__startswith": "20"}, then=Value("2B")),
-        default=Substr(F(field), 1, 2),
-    )

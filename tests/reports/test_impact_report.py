@@ -5,12 +5,21 @@ import statistics
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
-from distribution.models import Handover
-from reports.impact import ReportFilters, impact_report, median_days_referral_to_handover, median_portable
+from distribution.models import Allocation, Handover
+from reports.impact import (
+    ReportFilters,
+    handover_times,
+    impact_report,
+    median_days_referral_to_handover,
+    median_portable,
+    medians_by_group,
+    month_of,
+)
 from tests.conftest import ApiClient
-from tests.factories import UserFactory
+from tests.factories import LineItemFactory, UserFactory
 from tests.reports.conftest import accepted, device, hand_over
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +57,22 @@ def test_the_report_counts_people_by_eligibility_and_by_departement(network):
     assert set(eligibility) >= {"rsa", "ass", "aah", "asylum_seeker", "other"}
     # 20100 is Corse-du-Sud (2A), 97400 La Réunion (974).
     assert body["beneficiaries_by_department"] == {"2A": 1, "69": 1, "93": 1, "974": 1}
+
+
+def test_a_person_given_a_kit_then_a_top_up_is_one_person_and_the_top_up_no_kit(network):
+    phone_sim = network["referrals"]["phone_sim"]
+    kit = Allocation.objects.get(referral=phone_sim)
+    expires = timezone.localdate() + dt.timedelta(days=90)
+    LineItemFactory(offer=kit.line_item.offer, site=network["sd"], expires_on=expires)
+    hand_over(network["mediator"], phone_sim, kind="topup")
+    body = report(network["api"])
+    assert (body["handovers"], body["beneficiaries"]) == (5, 4)
+    assert body["beneficiaries_by_department"] == {"2A": 1, "69": 1, "93": 1, "974": 1}
+    eligibility = body["beneficiaries_by_eligibility"]
+    assert {k: v for k, v in eligibility.items() if v} == {"rsa": 2, "aah": 1, "refugee": 1, "low_income": 1}
+    # The medians are over the kits: the top-up, handed over a moment after the referral's kit, changes neither.
+    assert body["median_days_referral_to_handover"] == 15.0
+    assert body["median_days_ready_to_handover"] == 0.0
 
 
 def test_the_report_counts_referrals_by_partner_kind_and_outcome(network):
@@ -215,3 +240,28 @@ def test_postgresql_computes_the_median_with_percentile_cont(network):
     today = timezone.localdate()
     filters = ReportFilters(date_from=today - dt.timedelta(days=60), date_to=today)
     assert impact_report(filters)["median_days_referral_to_handover"] == 15.0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-query method is PostgreSQL's")
+@pytest.mark.parametrize("extra", [0, 1])
+def test_postgresql_gives_in_one_query_the_medians_of_the_portable_methods(network, extra):
+    from reports.impact import _kit_handovers, _local_month, _ready_to_handover_days, _referral_to_handover_days
+
+    _many_kits(network, extra)
+    Handover.objects.filter(allocation__referral=network["referrals"]["laptop"]).update(
+        at=timezone.now() - dt.timedelta(days=40)
+    )
+    today = timezone.localdate()
+    times = handover_times(ReportFilters(date_from=today - dt.timedelta(days=60), date_to=today))
+    kits = _kit_handovers(Handover.objects.order_by())
+    assert times.handovers == Handover.objects.count()
+    assert times.median_days_referral_to_handover == pytest.approx(
+        median_portable(kits, _referral_to_handover_days()), abs=1e-9
+    )
+    assert times.median_days_ready_to_handover == pytest.approx(
+        median_portable(kits, _ready_to_handover_days()), abs=1e-9
+    )
+    by_group = medians_by_group(kits, _ready_to_handover_days(), site=F("allocation__site"), month=_local_month("at"))
+    expected = {(site, month_of(month)): median for (site, month), median in by_group.items()}
+    assert times.ready_to_handover_by_site_and_month == pytest.approx(expected, abs=1e-9)
+    assert len(expected) >= 2
