@@ -47,13 +47,20 @@ def clean_postal_code(value: str, field: str = "postal_code") -> str:
     return value
 
 
+# Corsica shares the 20 prefix: 200xx–201xx are Corse-du-Sud (2A), 202xx–206xx Haute-Corse (2B).
+CORSICA_SPLIT = "20200"
+# Overseas départements and collectivities have three-digit numbers (971 Guadeloupe … 976 Mayotte, 98x).
+OVERSEAS_PREFIXES = ("97", "98")
+
+
 def department_of(postal_code: str) -> str:
-    """The département of a French postal code: 2A/2B for Corsica, three digits overseas."""
-    if postal_code.startswith(("97", "98")):
-        return postal_code[:3]
-    if postal_code.startswith("20"):
-        return "2A" if postal_code < "20200" else "2B"
-    return postal_code[:2]
+    """The département of a French postal code: "93", 2A/2B for Corsica, three digits overseas ("974")."""
+    code = (postal_code or "").strip()
+    if code.startswith(OVERSEAS_PREFIXES):
+        return code[:3]
+    if code.startswith("20"):
+        return "2A" if code < CORSICA_SPLIT else "2B"
+    return code[:2]
 
 
 def clean_text(value: str | None, model, name: str, *, field: str | None = None) -> str:

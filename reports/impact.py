@@ -16,11 +16,11 @@ from django.db.models import BooleanField, Count, DateTimeField, ExpressionWrapp
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from common.validators import department_of
 from distribution.enums import AllocationKind, AllocationStatus, ReturnOutcome
 from distribution.models import Allocation, Handover, Return
 from inventory.enums import DeviceEventKind, DeviceKind, DeviceStatus, OfferKind
 from inventory.models import DeviceEvent
-from referrals.departments import department_of
 from referrals.enums import Eligibility
 from referrals.models import Organisation, Referral
 from sites.models import Site
