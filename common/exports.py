@@ -45,6 +45,8 @@ SEPARATORS = {",": ",", ";": ";", "tab": "\t", "\t": "\t"}
 CHUNK_SIZE = 2000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_FIRST = frozenset(FORMULA_PREFIXES)
+# First characters (of the first 256) of a text that cannot look like a formula: neither a prefix nor a space.
+_PLAIN_FIRST = frozenset(ch for ch in map(chr, range(256)) if ch not in _FORMULA_FIRST and not ch.isspace())
 # Where a reading of the file with `,`, `;` or tab as the separator may start a cell: the value's start, and after
 # any separator or line break inside it; there, what a spreadsheet would run (after spaces and quotes it skips).
 _CELL_START_RUNS = re.compile(r"(?:^|(?<=[,;\t\r\n]))(?=[\s\"]*[=+\-@]|[\t\r])")
@@ -330,7 +332,9 @@ def xlsx_file(headers: Sequence[str], data: Iterable[Sequence], sheet: str = "ex
                     # Looks like a formula: starts with one of FORMULA_PREFIXES, or with one after spaces. Most text
                     # starts with neither a prefix nor a space: one slice and one set lookup tell.
                     first = value[:1]
-                    if first in _FORMULA_FIRST or (first.isspace() and value.lstrip().startswith(FORMULA_PREFIXES)):
+                    if first in _PLAIN_FIRST:
+                        write_string(r, c, value)
+                    elif first in _FORMULA_FIRST or (first.isspace() and value.lstrip().startswith(FORMULA_PREFIXES)):
                         write_string(r, c, value, as_text)
                     else:
                         write_string(r, c, value)
