@@ -1,6 +1,7 @@
 """Tabular exports, streamed: a dataset is a queryset and a list of columns (header, where the value comes from).
 
-Rows are read with `.values(...).iterator(chunk_size=...)`, so a hundred thousand rows never sit in memory:
+Rows are read with `.values_list(...)` (`.values(...)` when a cell is computed from the row) and
+`.iterator(chunk_size=...)`, so a hundred thousand rows never sit in memory:
 CSV is written as it is read (UTF-8 with a byte-order mark, so that Excel reads the accents), XLSX is written
 by XlsxWriter in its `constant_memory` mode into a temporary file that is then streamed and deleted.
 
@@ -43,6 +44,9 @@ FORMATS = ("csv", "xlsx")
 SEPARATORS = {",": ",", ";": ";", "tab": "\t", "\t": "\t"}
 CHUNK_SIZE = 2000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(FORMULA_PREFIXES)
+# First characters (of the first 256) of a text that cannot look like a formula: neither a prefix nor a space.
+_PLAIN_FIRST = frozenset(ch for ch in map(chr, range(256)) if ch not in _FORMULA_FIRST and not ch.isspace())
 # Where a reading of the file with `,`, `;` or tab as the separator may start a cell: the value's start, and after
 # any separator or line break inside it; there, what a spreadsheet would run (after spaces and quotes it skips).
 _CELL_START_RUNS = re.compile(r"(?:^|(?<=[,;\t\r\n]))(?=[\s\"]*[=+\-@]|[\t\r])")
@@ -128,29 +132,43 @@ def neutralise(value: Any, tz: dt.tzinfo | None = None) -> Any:
 
 
 def rows(
-    queryset: QuerySet, columns: Sequence[Column], chunk_size: int = CHUNK_SIZE, *, people: bool = False
-) -> Iterator[list]:
+    queryset: QuerySet,
+    columns: Sequence[Column],
+    chunk_size: int = CHUNK_SIZE,
+    *,
+    people: bool = False,
+    typed: bool = True,
+) -> Iterator[Sequence]:
     """Each row of `queryset` as a list of typed cells (`cell`), read `chunk_size` rows at a time; for `people`,
-    codes in words (`Column.in_words`)."""
-    lookups = list(dict.fromkeys(lookup for column in columns for lookup in column.lookups()))
-    getters = [column.compute or operator.itemgetter(column.source or column.header) for column in columns]
+    codes in words (`Column.in_words`).
+
+    `typed` False: where every cell is read straight from the database (no computed column, not for people), the
+    values as the database gives them, a tuple a row, for a writer that types them itself (`xlsx_file`)."""
     tz = timezone.get_current_timezone()
-    if people:
-        words = [column.in_words for column in columns]
+    if people or any(column.compute is not None for column in columns):
+        lookups = list(dict.fromkeys(lookup for column in columns for lookup in column.lookups()))
+        getters = [column.compute or operator.itemgetter(column.source or column.header) for column in columns]
+        if people:
+            words = [column.in_words for column in columns]
+            for row in queryset.values(*lookups).iterator(chunk_size=chunk_size):
+                yield [cell(word(getter(row)), tz) for getter, word in zip(getters, words, strict=True)]
+            return
         for row in queryset.values(*lookups).iterator(chunk_size=chunk_size):
-            yield [cell(word(getter(row)), tz) for getter, word in zip(getters, words, strict=True)]
+            yield [cell(getter(row), tz) for getter in getters]
         return
-    if all(column.compute is None for column in columns):
-        # Every cell read straight from the row: one itemgetter takes them all (a tuple, in one call), and only
-        # the values that are not already text, a whole number or empty go through `cell`.
-        take = operator.itemgetter(*(column.source or column.header for column in columns))
-        single = len(columns) == 1  # itemgetter of one key gives the value, not a tuple
-        for row in queryset.values(*lookups).iterator(chunk_size=chunk_size):
-            values = (take(row),) if single else take(row)
-            yield [value if type(value) in _AS_IS else cell(value, tz) for value in values]
+    # Every cell read straight from the row: tuples (`values_list`), no dict built per row, in the columns' order.
+    sources = [column.source or column.header for column in columns]
+    lookups = list(dict.fromkeys(sources))
+    data: Iterable[tuple] = queryset.values_list(*lookups).iterator(chunk_size=chunk_size)
+    if lookups != sources:  # a lookup read by two columns is selected once
+        positions = [lookups.index(source) for source in sources]
+        data = (tuple(row[position] for position in positions) for row in data)
+    if not typed:
+        yield from data
         return
-    for row in queryset.values(*lookups).iterator(chunk_size=chunk_size):
-        yield [cell(getter(row), tz) for getter in getters]
+    # Only the values that are not already text, a whole number or empty go through `cell`.
+    for values in data:
+        yield [value if type(value) in _AS_IS else cell(value, tz) for value in values]
 
 
 def parse_separator(sep: str | None) -> str:
@@ -241,17 +259,20 @@ def _width(value: Any) -> int:
     return len(str(value))
 
 
-def xlsx_file(headers: Sequence[str], data: Iterable[list], sheet: str = "export", *, people: bool = False):
+def xlsx_file(headers: Sequence[str], data: Iterable[Sequence], sheet: str = "export", *, people: bool = False):
     """An XLSX workbook in an anonymous temporary file (deleted when closed), positioned at its start.
 
+    `data`: rows of typed cells (`rows`), or of values as the database gives them (`rows(typed=False)`): each value
+    is typed here as `cell` would (one pass over the cells instead of two).
     Typed cells: text as text, numbers as numbers, dates and times as dates (shown dd/mm/yyyy for people,
     ISO for machines); the header row bold, frozen and with a filter; each column as wide as its header and the
     first rows need (at most MAX_WIDTH characters).
     constant_memory: XlsxWriter flushes each row to disk once the next begins, so memory stays flat (the widths
     are measured on the first WIDTH_SAMPLE_ROWS rows only).
     """
+    tz = timezone.get_current_timezone()
     data = iter(data)
-    sample = list(itertools.islice(data, WIDTH_SAMPLE_ROWS))
+    sample = [[cell(value, tz) for value in row] for row in itertools.islice(data, WIDTH_SAMPLE_ROWS)]
     widths = [len(str(header)) for header in headers]
     for row in sample:
         widths = [max(width, _width(value)) for width, value in zip(widths, row, strict=True)]
@@ -272,14 +293,35 @@ def xlsx_file(headers: Sequence[str], data: Iterable[list], sheet: str = "export
         bold = workbook.add_format({"bold": True})
         stamp = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm" if people else "yyyy-mm-dd hh:mm:ss"})
         amount = workbook.add_format({"num_format": "#,##0.00"})
-        for c, width in enumerate(widths):
-            worksheet.set_column(c, c, min(width, MAX_WIDTH) + 2)
         # Text is a string cell, which no spreadsheet runs; one that looks like a formula is also marked so that
         # editing it in Excel keeps it text (the mark is not shown, unlike a quote in the cell).
         as_text = workbook.add_format({"quote_prefix": True})
         worksheet.write_row(0, 0, headers, bold)
         worksheet.freeze_panes(1, 0)
-        write_string, write_number = worksheet.write_string, worksheet.write_number
+        write_string, write_number, write_datetime = (
+            worksheet.write_string,
+            worksheet.write_number,
+            worksheet.write_datetime,
+        )
+
+        def write_typed(r: int, c: int, value: Any) -> None:
+            """A typed cell (`cell`) of a type other than the common ones."""
+            if isinstance(value, str):
+                formula = value.startswith(FORMULA_PREFIXES) or value.lstrip().startswith(FORMULA_PREFIXES)
+                write_string(r, c, value, as_text if formula else None)
+            elif isinstance(value, bool):
+                worksheet.write_boolean(r, c, value)
+            elif isinstance(value, int | float):
+                write_number(r, c, value)
+            elif isinstance(value, Decimal):
+                write_number(r, c, float(value), amount)
+            elif isinstance(value, dt.datetime):
+                write_datetime(r, c, value, stamp)
+            elif isinstance(value, dt.date):
+                write_datetime(r, c, value)
+            elif value is not None:
+                write_string(r, c, str(value))
+
         last = 0
         for r, row in enumerate(itertools.chain(sample, data), start=1):
             last = r
@@ -287,7 +329,12 @@ def xlsx_file(headers: Sequence[str], data: Iterable[list], sheet: str = "export
                 # Exact types first, the common cases: one comparison each, not a chain of isinstance.
                 kind = type(value)
                 if kind is str:
-                    if value.startswith(FORMULA_PREFIXES) or value.lstrip().startswith(FORMULA_PREFIXES):
+                    # Looks like a formula: starts with one of FORMULA_PREFIXES, or with one after spaces. Most text
+                    # starts with neither a prefix nor a space: one slice and one set lookup tell.
+                    first = value[:1]
+                    if first in _PLAIN_FIRST:
+                        write_string(r, c, value)
+                    elif first in _FORMULA_FIRST or (first.isspace() and value.lstrip().startswith(FORMULA_PREFIXES)):
                         write_string(r, c, value, as_text)
                     else:
                         write_string(r, c, value)
@@ -295,22 +342,15 @@ def xlsx_file(headers: Sequence[str], data: Iterable[list], sheet: str = "export
                     continue
                 elif kind is int or kind is float:
                     write_number(r, c, value)
-                elif isinstance(value, str):
-                    formula = value.startswith(FORMULA_PREFIXES) or value.lstrip().startswith(FORMULA_PREFIXES)
-                    write_string(r, c, value, as_text if formula else None)
-                elif isinstance(value, bool):
-                    worksheet.write_boolean(r, c, value)
-                elif isinstance(value, int | float):
-                    write_number(r, c, value)
-                elif isinstance(value, Decimal):
-                    write_number(r, c, float(value), amount)
-                elif isinstance(value, dt.datetime):
-                    worksheet.write_datetime(r, c, value, stamp)
-                elif isinstance(value, dt.date):
-                    worksheet.write_datetime(r, c, value)
+                elif kind is dt.datetime and value.tzinfo is not None:
+                    write_datetime(r, c, value.astimezone(tz), stamp)  # as `cell` does, in local time
                 else:
-                    write_string(r, c, str(value))
+                    write_typed(r, c, cell(value, tz))
         worksheet.autofilter(0, 0, last, max(len(headers) - 1, 0))
+        # The widths once the cells are written (XlsxWriter writes them at the top of the sheet when it closes, the
+        # same file): while a column has settings, it looks up that column's format for every cell without one.
+        for c, width in enumerate(widths):
+            worksheet.set_column(c, c, min(width, MAX_WIDTH) + 2)
     finally:
         workbook.close()
     out.seek(0)
@@ -369,7 +409,7 @@ def export_response(
         headers = [column.people_header() if people else column.header for column in columns]
     stamp = timezone.localdate().isoformat()
     name = f"{filename}-{stamp}.{fmt}"
-    data = rows(queryset, columns, chunk_size, people=people)
+    data = rows(queryset, columns, chunk_size, people=people, typed=fmt != "xlsx")
     if fmt == "csv":
         if people and sep in (None, ""):
             sep = ";" if french else ","
