@@ -7,17 +7,22 @@ per connection, with markers where the request's values go, then sends the same 
 and builds the model instances, related ones included, exactly as the queryset would (Django's own populators
 and converters, taken from that compilation).
 
-One entry per connection object: Django's connections belong to a thread, and so do the converters compiled for
-one. A queryset whose SQL depends on anything but the marked values (the time, the settings) must not use it.
+One entry per connection object, kept on that object: Django's connections belong to a thread, and so do the
+converters compiled for one (SQLite's are methods bound to it). Kept beside it, say in a mapping weakly keyed by
+the connection, those converters would keep it alive: every finished thread's connection (runserver serves each
+request in a new one), and with CONN_MAX_AGE its open database files, forever. A queryset whose SQL depends on
+anything but the marked values (the time, the settings) must not use it.
 """
 
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
+
+# The attribute of a connection that holds its compilations, by CompiledRead.
+_ATTRIBUTE = "_bagage_compiled_reads"
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,6 @@ class CompiledRead:
         self._build = build
         self._arity = arity
         self._using = using
-        self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def _compile(self, connection) -> _Compiled:
         markers = [f"\x00compiled-read-marker-{i}\x00" for i in range(self._arity)]
@@ -74,13 +78,13 @@ class CompiledRead:
             populators=get_related_populators(klass_info, select, self._using),
             converters=compiler.get_converters([column[0] for column in select[: compiler.col_count]]),
         )
-        self._compiled[connection] = compiled
+        connection.__dict__.setdefault(_ATTRIBUTE, {})[self] = compiled
         return compiled
 
     def first(self, *values) -> Model | None:
         """The first row's instance for these values (in the queryset's order), or None."""
         connection = connections[self._using]
-        compiled = self._compiled.get(connection) or self._compile(connection)
+        compiled = connection.__dict__.get(_ATTRIBUTE, {}).get(self) or self._compile(connection)
         params = list(compiled.params)
         for slot, value in zip(compiled.slots, values, strict=True):
             params[slot] = value

@@ -1,6 +1,8 @@
 """CompiledRead: the same instances as the queryset it was compiled from, in one query, with each call's values."""
 
+import gc
 import threading
+import weakref
 
 import pytest
 from django.db import connection, connections
@@ -87,3 +89,27 @@ def test_each_thread_compiles_for_its_own_connection(warehouse_user):
     thread.join()
     assert seen["user"] == warehouse_user
     assert seen["connection"] is not connection
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_finished_threads_connection_is_not_kept_alive_by_its_compilation():
+    """runserver serves each request in a new thread, with a connection of its own: the thread's end must free it,
+    as it does without CompiledRead (SQLite's converters are bound to the connection, so a compilation kept beside
+    it, not on it, kept every request's connection, and with CONN_MAX_AGE its open database files, for ever).
+    """
+    read = CompiledRead(token_with_user_and_site)
+    seen = []
+
+    def request_thread():
+        try:
+            assert read.first("0" * 64) is None
+            seen.append(weakref.ref(connections["default"]))
+        finally:
+            connections["default"].close()  # so that the test database can be dropped whatever happens
+
+    for _ in range(3):
+        thread = threading.Thread(target=request_thread)
+        thread.start()
+        thread.join()
+    gc.collect()
+    assert len(seen) == 3 and [ref() for ref in seen] == [None, None, None]
