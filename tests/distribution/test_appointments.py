@@ -152,7 +152,7 @@ def test_moving_an_appointment_frees_the_old_place_takes_the_new_and_tells_again
     # One calendar event for the kit: booked (version 0), moved (1, the new time), cancelled (2, the last time).
     calendars = [render_email("kit_ready", m.context, "fr").attachments[0][1].decode() for m in ready.all()]
     assert len({line for ics in calendars for line in ics.splitlines() if line.startswith("UID:")}) == 1
-    assert [(c.count("SEQUENCE:0"), c.count("SEQUENCE:1"), c.count("SEQUENCE:2")) for c in calendars] == [
+    assert [(c.count("SEQUENCE:0\r\n"), c.count("SEQUENCE:1\r\n"), c.count("SEQUENCE:2\r\n")) for c in calendars] == [
         (1, 0, 0),
         (0, 1, 0),
         (0, 0, 1),
