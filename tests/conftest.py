@@ -1,7 +1,9 @@
+import datetime as dt
 import os
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.services import token_issue
@@ -47,6 +49,13 @@ class ApiClient:
 
     def delete(self, path, headers=None):
         return self.client.delete(_url(path), headers=self._headers(headers))
+
+
+def days_ago_at_noon(days: int) -> dt.datetime:
+    """Noon, `days` local calendar days ago. Code that counts waits in local days (the matching's « waited N days »)
+    counts exactly `days` at any hour of the run; `now() - timedelta(days)` late in the evening, across a change of
+    summer time, falls on the next local day."""
+    return timezone.make_aware(dt.datetime.combine(timezone.localdate() - dt.timedelta(days=days), dt.time(12)))
 
 
 def client_for(user, language: str | None = None) -> Client:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from distribution.models import Allocation, Proposal
 from referrals.models import Referral
-from tests.conftest import ApiClient
+from tests.conftest import ApiClient, days_ago_at_noon
 from tests.distribution.conftest import ready_phone
 from tests.factories import ReferralFactory, UserFactory, valid_imei
 
@@ -23,7 +23,7 @@ def waiting(world, kinds, days, **fields):
         connectivity=fields.pop("connectivity", "none"),
         **fields,
     )
-    Referral.objects.filter(pk=referral.pk).update(submitted_at=timezone.now() - dt.timedelta(days=days))
+    Referral.objects.filter(pk=referral.pk).update(submitted_at=days_ago_at_noon(days))
     return referral
 
 

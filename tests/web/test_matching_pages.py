@@ -12,6 +12,7 @@ from distribution.services import allocation_reserve
 from inventory.labelling import default_stock_name
 from labels.stocks import STOCKS
 from referrals.models import Referral
+from tests.conftest import days_ago_at_noon
 from tests.distribution.conftest import ready_phone
 from tests.factories import (
     BeneficiaryFactory,
@@ -49,7 +50,7 @@ def waiting(social_worker, site, kinds, days, first_name, last_name, connectivit
         beneficiary=BeneficiaryFactory(consent_recorded_by=social_worker, first_name=first_name, last_name=last_name),
         **fields,
     )
-    Referral.objects.filter(pk=referral.pk).update(submitted_at=timezone.now() - dt.timedelta(days=days))
+    Referral.objects.filter(pk=referral.pk).update(submitted_at=days_ago_at_noon(days))
     return referral
 
 
