@@ -111,13 +111,16 @@ def django_on_scratch_postgres(url: str, *, reuse=None) -> bool:
     base, _slash, name = url.rpartition("/")
     scratch = f"{name.split('?')[0]}_bench"
 
-    def afresh(keep: bool) -> None:
+    def afresh(keep: bool) -> bool:
+        """Create the bench database, or keep it if `keep` and it exists: True when kept."""
         with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-            if not (keep and admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [scratch]).fetchone()):
-                admin.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
-                admin.execute(f'CREATE DATABASE "{scratch}"')
+            if keep and admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [scratch]).fetchone():
+                return True
+            admin.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+            admin.execute(f'CREATE DATABASE "{scratch}"')
+            return False
 
-    afresh(keep=reuse is not None)
+    existed = afresh(keep=reuse is not None)
     os.environ["DATABASE_URL"] = f"{base}/{scratch}"
     os.environ["BAGAGE_VAR_DIR"] = tempfile.mkdtemp(prefix="bagage-bench-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
@@ -127,7 +130,7 @@ def django_on_scratch_postgres(url: str, *, reuse=None) -> bool:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    if reuse is None:
+    if not existed:  # made afresh (or no reuse asked): nothing to keep
         return False
     if reuse():
         return True
