@@ -14,7 +14,7 @@ import io
 import pytest
 
 from distribution.services import allocation_reserve
-from inventory import services as stock
+from inventory import services as inventory
 from tests.browser import DESK, look, no_server_errors, page, sign_in  # noqa: F401  (fixture)
 from tests.distribution.conftest import ready_phone
 from tests.factories import (
@@ -44,7 +44,7 @@ def test_the_coordinator_follows_the_audit_trail_and_exports_what_the_list_shows
     phone = DeviceFactory(site=sd, asset_tag="SDTE26-0042", created_by=karim)
     other = DeviceFactory(site=sd, asset_tag="SDTE26-0043", created_by=karim)
     for device in (phone, other):
-        stock.device_transition(user=karim, device=device.asset_tag, to="diagnosed", note="écran rayé")
+        inventory.device_transition(user=karim, device=device.asset_tag, to="diagnosed", note="écran rayé")
     social = UserFactory(social_worker=True)
     accepted = [ReferralFactory(social_worker=social, site=sd, status="accepted") for _ in range(3)]
     submitted = [ReferralFactory(social_worker=social, site=sd, status="submitted") for _ in range(2)]
