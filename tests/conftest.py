@@ -51,6 +51,12 @@ class ApiClient:
         return self.client.delete(_url(path), headers=self._headers(headers))
 
 
+def in_days(days: int) -> dt.date:
+    """The local day `days` from today: a SIM's expiry, a hold's end. Never a written date, which a later run
+    would find in the past."""
+    return timezone.localdate() + dt.timedelta(days=days)
+
+
 def days_ago_at_noon(days: int) -> dt.datetime:
     """Noon, `days` local calendar days ago. Code that counts waits in local days (the matching's « waited N days »)
     counts exactly `days` at any hour of the run; `now() - timedelta(days)` late in the evening, across a change of

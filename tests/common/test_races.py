@@ -17,6 +17,7 @@ from inventory import services as inventory
 from inventory.models import Device, LineItem
 from referrals import services as referrals
 from referrals.models import Organisation
+from tests.conftest import in_days
 from tests.factories import (
     OfferFactory,
     OrganisationFactory,
@@ -79,9 +80,8 @@ def test_the_same_sim_delivered_at_once_is_one_line_item():
     site = SiteFactory(code="SD")
     user = UserFactory(warehouse=True, site=site)
     offer = OfferFactory()
-    import datetime as dt
 
-    items = [{"iccid": valid_iccid(42), "expires_on": dt.date(2030, 1, 1)}]
+    items = [{"iccid": valid_iccid(42), "expires_on": in_days(365)}]
     results, errors = race(lambda i: inventory.line_items_add(user=user, offer=offer, site=site, items=items))
     assert_one_winner(results, errors, "duplicate_line_item")
     assert LineItem.objects.count() == 1

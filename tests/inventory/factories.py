@@ -141,6 +141,6 @@ class LineItemFactory(DjangoModelFactory):
 
     offer = factory.SubFactory(OfferFactory)
     iccid = factory.Sequence(valid_iccid)
-    expires_on = factory.LazyFunction(lambda: dt.date(2027, 6, 30))
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=210))
     site = factory.SubFactory(SiteFactory, code="SD")
     created_by = factory.SelfAttribute("offer.created_by")

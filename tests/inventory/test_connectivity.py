@@ -4,6 +4,7 @@ import pytest
 
 from inventory import services
 from inventory.models import LineItem, LineItemEvent
+from tests.conftest import in_days
 from tests.factories import LineItemFactory, OfferFactory, valid_iccid
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def test_create_an_offer(warehouse_api):
 
 def test_a_sim_delivery_is_added_whole(warehouse_api, warehouse_user):
     offer = OfferFactory()
-    items = [{"iccid": valid_iccid(n), "expires_on": "2027-03-31"} for n in range(5)]
+    items = [{"iccid": valid_iccid(n), "expires_on": in_days(120).isoformat()} for n in range(5)]
     response = warehouse_api.post(f"offers/{offer.pk}/items", {"items": items})
     assert response.status_code == 201, response.json()
     assert LineItem.objects.filter(offer=offer, status="available", site__code="SD").count() == 5
@@ -39,7 +40,10 @@ def test_a_sim_delivery_is_added_whole(warehouse_api, warehouse_user):
 def test_one_wrong_iccid_adds_nothing(warehouse_api):
     offer = OfferFactory()
     wrong = valid_iccid(3)[:-1] + str((int(valid_iccid(3)[-1]) + 1) % 10)
-    items = [{"iccid": valid_iccid(1), "expires_on": "2027-03-31"}, {"iccid": wrong, "expires_on": "2027-03-31"}]
+    items = [
+        {"iccid": valid_iccid(1), "expires_on": in_days(120).isoformat()},
+        {"iccid": wrong, "expires_on": in_days(120).isoformat()},
+    ]
     response = warehouse_api.post(f"offers/{offer.pk}/items", {"items": items})
     assert response.status_code == 422
     assert response.json()["errors"] == [{"line": 2, "detail": "The ICCID check digit is wrong."}]
@@ -51,8 +55,8 @@ def test_an_iccid_already_in_stock_adds_nothing(warehouse_api):
     LineItemFactory(iccid=valid_iccid(1))
     offer = OfferFactory()
     items = [
-        {"iccid": valid_iccid(2), "expires_on": "2027-03-31"},
-        {"iccid": valid_iccid(1), "expires_on": "2027-03-31"},
+        {"iccid": valid_iccid(2), "expires_on": in_days(120).isoformat()},
+        {"iccid": valid_iccid(1), "expires_on": in_days(120).isoformat()},
     ]
     response = warehouse_api.post(f"offers/{offer.pk}/items", {"items": items})
     assert response.status_code == 409
@@ -66,7 +70,7 @@ def test_past_expiry_and_wrong_kind_of_item_are_refused(warehouse_api):
         f"offers/{offer.pk}/items", {"items": [{"iccid": valid_iccid(1), "expires_on": "2020-01-01"}]}
     )
     voucher = warehouse_api.post(
-        f"offers/{offer.pk}/items", {"items": [{"voucher_code": "1234", "expires_on": "2027-01-01"}]}
+        f"offers/{offer.pk}/items", {"items": [{"voucher_code": "1234", "expires_on": in_days(30).isoformat()}]}
     )
     assert past.status_code == voucher.status_code == 422
     assert past.json()["code"] == voucher.json()["code"] == "validation_error"
@@ -79,7 +83,7 @@ def test_voucher_codes_are_masked_in_every_answer(warehouse_api):
     offer = OfferFactory(kind="topup", name="Recharge 10 €")
     code = "7391 8820 1145 6672"
     created = warehouse_api.post(
-        f"offers/{offer.pk}/items", {"items": [{"voucher_code": code, "expires_on": "2027-01-01"}]}
+        f"offers/{offer.pk}/items", {"items": [{"voucher_code": code, "expires_on": in_days(30).isoformat()}]}
     )
     assert created.status_code == 201
     item_id = created.json()[0]["id"]
@@ -94,8 +98,8 @@ def test_voucher_codes_are_masked_in_every_answer(warehouse_api):
 
 def test_items_are_listed_first_to_expire_first(warehouse_api):
     offer = OfferFactory()
-    later = LineItemFactory(offer=offer, expires_on=dt.date(2027, 9, 1))
-    sooner = LineItemFactory(offer=offer, expires_on=dt.date(2027, 1, 1))
+    later = LineItemFactory(offer=offer, expires_on=in_days(270))
+    sooner = LineItemFactory(offer=offer, expires_on=in_days(30))
     ids = [item["id"] for item in warehouse_api.get(f"offers/{offer.pk}/items").json()["items"]]
     assert ids == [sooner.pk, later.pk]
 

@@ -4,11 +4,10 @@ Each test here was checked against a hand-made mutant of the code (issue 8): it 
 mutant and passes on the code as it is.
 """
 
-import datetime as dt
-
 import pytest
 
 from inventory.models import LineItem
+from tests.conftest import in_days
 from tests.factories import DeviceFactory, LineItemFactory, OfferFactory, SiteFactory, valid_imei
 from tests.labels.reader import scan_pdf
 
@@ -52,7 +51,7 @@ def test_the_item_list_costs_a_constant_number_of_queries(warehouse_api, django_
     offer = OfferFactory()
     sites = [SiteFactory(code=code) for code in ("SD", "LY", "PA")]
     for n in range(rows):
-        LineItemFactory(offer=offer, site=sites[n % 3], expires_on=dt.date(2027, 1, 1) + dt.timedelta(days=n))
+        LineItemFactory(offer=offer, site=sites[n % 3], expires_on=in_days(30 + n))
     voucher_offer = OfferFactory(kind="topup")
     for n in range(rows):
         LineItemFactory(offer=voucher_offer, iccid=None, voucher_code=f"V{n:08d}", site=sites[n % 3])

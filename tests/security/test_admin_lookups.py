@@ -6,6 +6,7 @@ from django.test import Client
 
 from common.admin import lookup_is_forbidden
 from inventory.models import LineItem, mask_secret
+from tests.conftest import in_days
 from tests.factories import LineItemFactory, OfferFactory, ReferralFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +86,7 @@ def test_forbidden_lookups_are_found_at_any_depth():
 def test_a_voucher_code_shorter_than_eight_is_refused_at_delivery(warehouse_api, code):
     offer = OfferFactory(kind="topup", name="Recharge 10 €")
     response = warehouse_api.post(
-        f"offers/{offer.pk}/items", {"items": [{"voucher_code": code, "expires_on": "2027-01-01"}]}
+        f"offers/{offer.pk}/items", {"items": [{"voucher_code": code, "expires_on": in_days(30).isoformat()}]}
     )
     assert response.status_code == 422
     assert response.json()["code"] == "voucher_code_too_short"
@@ -96,7 +97,7 @@ def test_a_voucher_code_shorter_than_eight_is_refused_at_delivery(warehouse_api,
 def test_a_voucher_code_of_eight_is_accepted_and_masked(warehouse_api):
     offer = OfferFactory(kind="topup", name="Recharge 10 €")
     response = warehouse_api.post(
-        f"offers/{offer.pk}/items", {"items": [{"voucher_code": "12345678", "expires_on": "2027-01-01"}]}
+        f"offers/{offer.pk}/items", {"items": [{"voucher_code": "12345678", "expires_on": in_days(30).isoformat()}]}
     )
     assert response.status_code == 201
     assert response.json()[0]["voucher_code"] == "••••5678"

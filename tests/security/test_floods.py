@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from common.exceptions import ValidationFailed
 from inventory import services
 from inventory.models import Batch, Device, DeviceEvent, Donor, LineItem
+from tests.conftest import in_days
 from tests.factories import BatchFactory, DeviceFactory, DonorFactory, OfferFactory, valid_iccid, valid_imei
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +113,8 @@ def test_the_models_carry_the_limit(model):
 
 def deliver(api, offer, **fields):
     return api.post(
-        f"offers/{offer.pk}/items", {"items": [{"iccid": valid_iccid(1), "expires_on": "2027-01-01", **fields}]}
+        f"offers/{offer.pk}/items",
+        {"items": [{"iccid": valid_iccid(1), "expires_on": in_days(30).isoformat(), **fields}]},
     )
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from inventory.models import LineItem
-from tests.conftest import client_for
+from tests.conftest import client_for, in_days
 from tests.factories import LineItemFactory, OfferFactory, valid_iccid
 
 pytestmark = pytest.mark.django_db
@@ -11,7 +11,7 @@ def test_a_delivery_of_scanned_iccids_is_added_whole(warehouse_user):
     offer = OfferFactory()
     codes = "\n".join(valid_iccid(n) for n in range(3)) + "\n\n"
     response = client_for(warehouse_user).post(
-        f"/offers/{offer.pk}/", {"codes": codes, "expires_on": "2027-05-31", "site": "SD"}, follow=True
+        f"/offers/{offer.pk}/", {"codes": codes, "expires_on": in_days(180).isoformat(), "site": "SD"}, follow=True
     )
     assert LineItem.objects.filter(offer=offer, status="available").count() == 3
     assert "3 ajoutés au stock" in response.content.decode()
@@ -22,7 +22,7 @@ def test_one_wrong_line_adds_nothing_and_says_which(warehouse_user):
     codes = f"{valid_iccid(1)}\n8933010000000000001\n"
     html = (
         client_for(warehouse_user)
-        .post(f"/offers/{offer.pk}/", {"codes": codes, "expires_on": "2027-05-31", "site": "SD"})
+        .post(f"/offers/{offer.pk}/", {"codes": codes, "expires_on": in_days(180).isoformat(), "site": "SD"})
         .content.decode()
     )
     assert "Ligne 2" in html and "La clé de contrôle de l’ICCID est fausse" in html
@@ -40,5 +40,7 @@ def test_mediators_see_the_stock_but_receive_no_delivery(mediator_user):
     offer = OfferFactory()
     client = client_for(mediator_user)
     assert client.get("/offers/").status_code == 200
-    response = client.post(f"/offers/{offer.pk}/", {"codes": valid_iccid(1), "expires_on": "2027-05-31", "site": "SD"})
+    response = client.post(
+        f"/offers/{offer.pk}/", {"codes": valid_iccid(1), "expires_on": in_days(180).isoformat(), "site": "SD"}
+    )
     assert response.status_code == 403 and not LineItem.objects.exists()
