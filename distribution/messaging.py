@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from distribution.appointments import day_bounds
 from distribution.enums import AllocationKind, AllocationStatus
-from distribution.models import Allocation
+from distribution.models import Allocation, AllocationEvent
 from notifications.enums import MessageKind
 from notifications.services import messages_queue
 from referrals.messaging import person_sms, referral_context, social_worker_email
@@ -50,6 +50,27 @@ def kit_ready_notify(allocation: Allocation, *, pickup_sequence: int = 0, pickup
             person_sms(referral, MessageKind.KIT_READY, context),
         ]
     )
+
+
+def kit_released_notify(allocation: Allocation, *, missed: bool) -> None:
+    """A held kit went back to stock: released at the reception point, or not collected by its date (`missed`, the
+    first time: the second is a no-show, which has its own e-mail). The social worker told the person it was
+    ready, so they are told it is not any more; an appointment still to come is cancelled in their calendar (the
+    same event, one version later)."""
+    if allocation.kind != AllocationKind.KIT:
+        return
+    upcoming = allocation.pickup_at if allocation.pickup_at and allocation.pickup_at > timezone.now() else None
+    versions = (
+        AllocationEvent.objects.filter(allocation=allocation, note__startswith="appointment ").count()
+        if upcoming
+        else 0
+    )
+    context = {
+        **kit_context(allocation, pickup_sequence=versions, pickup_cancelled_at=upcoming),
+        "pickup_at": "",
+        "missed": missed,
+    }
+    messages_queue([social_worker_email(allocation.referral, MessageKind.KIT_RELEASED, context)])
 
 
 def reminders_queue(*, today: dt.date | None = None) -> int:

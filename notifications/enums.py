@@ -12,6 +12,7 @@ class MessageKind(models.TextChoices):
     NEEDS_INFO = "needs_info", _("more information needed")
     REFERRAL_REJECTED = "referral_rejected", _("referral rejected")
     KIT_READY = "kit_ready", _("kit ready")
+    KIT_RELEASED = "kit_released", _("kit no longer held")
     HOLD_REMINDER = "hold_reminder", _("reminder before the hold ends")
     PICKUP_REMINDER = "pickup_reminder", _("reminder of the appointment")
     HANDED_OVER = "handed_over", _("kit handed over")
@@ -24,6 +25,7 @@ EMAIL_KINDS = (
     MessageKind.NEEDS_INFO,
     MessageKind.REFERRAL_REJECTED,
     MessageKind.KIT_READY,
+    MessageKind.KIT_RELEASED,
     MessageKind.HANDED_OVER,
     MessageKind.NO_SHOW,
 )

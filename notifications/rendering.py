@@ -82,6 +82,25 @@ def _paragraphs(kind: str, ctx: dict) -> tuple[str, list[str]]:
                 % {"when": _when(cancelled)}
             )
         return _("Referral #%(id)s: the kit is ready") % {"id": number}, lines
+    if kind == "kit_released":
+        if ctx.get("missed"):
+            lines = [
+                _("%(person)s did not collect the kit %(kit)s by %(date)s: it went back to stock.")
+                % {"person": person, "kit": ctx.get("kit", ""), "date": _date(ctx.get("hold_until", ""))}
+            ]
+        else:
+            lines = [
+                _("The kit %(kit)s held for %(person)s at %(site)s was released by the reception point.")
+                % {"kit": ctx.get("kit", ""), "person": person, "site": site.get("name", "")}
+            ]
+        cancelled = _datetime(ctx.get("pickup_cancelled_at", ""))
+        if cancelled:
+            lines.append(
+                _("The appointment of %(when)s is cancelled (in the attached calendar file).")
+                % {"when": _when(cancelled)}
+            )
+        lines.append(_("The referral waits for a new kit: we will tell you when one is ready."))
+        return _("Referral #%(id)s: the kit is no longer held") % {"id": number}, lines
     if kind == "handed_over":
         return _("Referral #%(id)s: kit handed over") % {"id": number}, [
             _("%(person)s collected the kit %(kit)s.") % {"person": person, "kit": ctx.get("kit", "")}
@@ -107,7 +126,7 @@ def render_email(kind: str, ctx: dict, language: str) -> Email:
         # the one cleared.
         pickup = _datetime(ctx.get("pickup_at", ""))
         cancelled = None if pickup else _datetime(ctx.get("pickup_cancelled_at", ""))
-        if kind == "kit_ready" and (pickup or cancelled):
+        if kind in ("kit_ready", "kit_released") and (pickup or cancelled):
             site = ctx.get("site") or {}
             email.attachments.append(
                 (

@@ -18,7 +18,7 @@ from common.integrity import atomic, mark_locked
 from common.workflows import Transition, advance
 from distribution import policies
 from distribution.enums import GIVE_BACK_KINDS, AllocationKind, AllocationStatus, ReturnOutcome
-from distribution.messaging import kit_ready_notify
+from distribution.messaging import kit_ready_notify, kit_released_notify
 from distribution.models import Allocation, AllocationEvent, Return
 from distribution.selectors import (
     ITEM_KINDS,
@@ -375,6 +375,7 @@ def allocation_release(*, user, allocation: Allocation | int, note: str = "") ->
     _put_back(user, allocation, "release", note)
     if allocation.kind == AllocationKind.KIT:
         referrals.referral_release(user=user, referral=allocation.referral, note=f"{allocation.number}: {note}")
+        kit_released_notify(allocation, missed=False)
     return allocation
 
 
@@ -407,5 +408,6 @@ def holds_expire(*, today: dt.date | None = None) -> dict[str, int]:
             counts["no_show"] += 1
         else:
             referrals.referral_release(user=None, referral=allocation.referral_id, note=f"{allocation.number}: {note}")
+            kit_released_notify(allocation, missed=True)
             counts["back_to_accepted"] += 1
     return counts

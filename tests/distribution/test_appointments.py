@@ -325,3 +325,32 @@ def test_slot_settings_are_edited_with_the_site(world, site):
     with pytest.raises(ValidationFailed) as refused:
         site_update(user=coordinator, site=site, pickup_slot_capacity=0)
     assert refused.value.extra["field"] == "pickup_slot_capacity"
+
+
+def test_releasing_a_kit_cancels_its_appointment_in_the_social_workers_calendar(world, site):
+    from tests.notifications.conftest import consenting
+
+    consenting(world["referral"])
+    when = at(tomorrow(), 10)
+    allocation = allocation_reserve(user=world["mediator"], referral=world["referral"], pickup_at=when)
+    allocation_release(user=world["mediator"], allocation=allocation, note="écran fêlé")
+    released = Message.objects.get(kind="kit_released")
+    assert (released.channel, released.recipient) == ("email", "sophie.durand@ccas-sd.example.org")
+    assert not Message.objects.filter(channel="sms").exclude(kind="kit_ready").exists(), "the notice promises no SMS"
+    email = render_email("kit_released", released.context, "fr")
+    assert email.subject.endswith("le kit n’est plus réservé")
+    assert f"Le kit {allocation.number} réservé pour" in email.text and "libéré par le lieu d’accueil" in email.text
+    assert "est annulé" in email.text and "10:00" in email.text
+    ready = render_email("kit_ready", Message.objects.get(kind="kit_ready", channel="email").context, "fr")
+    booked, cancelled = (mail.attachments[0][1].decode() for mail in (ready, email))
+    uid = next(line for line in booked.splitlines() if line.startswith("UID:"))
+    assert uid in cancelled.splitlines() and "METHOD:CANCEL" in cancelled and "SEQUENCE:1\r\n" in cancelled
+    assert "SEQUENCE:0\r\n" in booked
+
+
+def test_releasing_a_kit_whose_appointment_has_passed_sends_no_calendar_file(world, site):
+    allocation = allocation_reserve(user=world["mediator"], referral=world["referral"], pickup_at=at(tomorrow(), 10))
+    Allocation.objects.filter(pk=allocation.pk).update(pickup_at=timezone.now() - dt.timedelta(hours=1))
+    allocation_release(user=world["mediator"], allocation=allocation.pk)
+    email = render_email("kit_released", Message.objects.get(kind="kit_released").context, "fr")
+    assert not email.attachments and "rendez-vous" not in email.text
