@@ -27,6 +27,11 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
+def method_of(ics: bytes) -> str:
+    """The iTIP method of a calendar file made here (PUBLISH or CANCEL), which its e-mail part must repeat."""
+    return "CANCEL" if b"\r\nMETHOD:CANCEL\r\n" in ics else "PUBLISH"
+
+
 def appointment_ics(
     *,
     uid: str,
@@ -34,10 +39,13 @@ def appointment_ics(
     minutes: int,
     summary: str,
     location: str,
+    organizer: str,
     sequence: int = 0,
     cancelled: bool = False,
 ) -> bytes:
-    """The .ics of one appointment (`start` timezone-aware): its `sequence`-th version, or its cancellation."""
+    """The .ics of one appointment (`start` timezone-aware): its `sequence`-th version, or its cancellation.
+    `organizer`: the address that sends it; iTIP (RFC 5546) requires one in a PUBLISH and a CANCEL, and calendars
+    apply a cancellation only from the event's organizer."""
     utc = dt.UTC
     fmt = "%Y%m%dT%H%M%SZ"
     end = start + dt.timedelta(minutes=minutes)
@@ -48,6 +56,7 @@ def appointment_ics(
         "METHOD:CANCEL" if cancelled else "METHOD:PUBLISH",
         "BEGIN:VEVENT",
         f"UID:{uid}",
+        f"ORGANIZER;CN=Bagage:mailto:{organizer}",
         f"SEQUENCE:{sequence}",
         f"DTSTAMP:{dt.datetime.now(utc).strftime(fmt)}",
         f"DTSTART:{start.astimezone(utc).strftime(fmt)}",

@@ -8,6 +8,7 @@ language has none; kept to one SMS where the data allows (the opening hours go f
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import formats, timezone, translation
@@ -137,6 +138,7 @@ def render_email(kind: str, ctx: dict, language: str) -> Email:
                         minutes=int(ctx.get("pickup_minutes") or APPOINTMENT_MINUTES),
                         summary=_("Kit pickup: %(person)s") % {"person": ctx.get("person", "")},
                         location=f"{site.get('name', '')}, {site.get('address', '')}",
+                        organizer=settings.DEFAULT_FROM_EMAIL,
                         sequence=int(ctx.get("pickup_sequence") or 0),
                         cancelled=cancelled is not None,
                     ),

@@ -8,6 +8,7 @@ import datetime as dt
 import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.backends import DeliveryFailure, PermanentFailure, Sms, TransientFailure, sms_backend
 from notifications.enums import Channel, MessageStatus
+from notifications.ics import method_of
 from notifications.masking import mask
 from notifications.models import EmailOptOut, Message
 from notifications.rendering import render_email, render_sms
@@ -141,7 +143,10 @@ class _Delivery:
         )
         email.attach_alternative(content.html, "text/html")
         for name, data, mimetype in content.attachments:
-            email.attach(name, data, mimetype)
+            if mimetype == "text/calendar":
+                email.attach(calendar_part(name, data))
+            else:
+                email.attach(name, data, mimetype)
         try:
             if self.mail is None:
                 self.mail = get_connection()
@@ -267,6 +272,15 @@ def messages_reap(*, older_than: dt.timedelta = dt.timedelta(hours=1)) -> int:
     return Message.objects.filter(
         status=MessageStatus.SENDING, created_at__lt=timezone.now() - older_than, sent_at__isnull=True
     ).update(status=MessageStatus.FAILED, error="worker_stopped", failed_at=timezone.now())
+
+
+def calendar_part(name: str, ics: bytes) -> MIMEText:
+    """A calendar file as its e-mail part: `text/calendar` with the iTIP method of the file (RFC 6047), which mail
+    clients read to offer "add to calendar" or to remove the cancelled event."""
+    part = MIMEText(ics.decode("utf-8"), "calendar", "utf-8")
+    part.set_param("method", method_of(ics))
+    part.add_header("Content-Disposition", "attachment", filename=name)
+    return part
 
 
 def email_opt_outs(user_id: int) -> set[str]:

@@ -354,3 +354,27 @@ def test_releasing_a_kit_whose_appointment_has_passed_sends_no_calendar_file(wor
     allocation_release(user=world["mediator"], allocation=allocation.pk)
     email = render_email("kit_released", Message.objects.get(kind="kit_released").context, "fr")
     assert not email.attachments and "rendez-vous" not in email.text
+
+
+def test_the_calendar_part_names_its_itip_method_and_the_event_its_organizer(world, site, settings, tmp_path):
+    """RFC 6047: the e-mail part repeats the file's METHOD; RFC 5546: PUBLISH and CANCEL carry an ORGANIZER, the
+    only sender whose cancellation a calendar applies."""
+    import email
+
+    from notifications.services import message_deliver
+
+    settings.EMAIL_BACKEND = "notifications.mail.FolderEmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    settings.DEFAULT_FROM_EMAIL = "bagage@asso.example.org"
+    allocation = allocation_reserve(user=world["mediator"], referral=world["referral"], pickup_at=at(tomorrow(), 10))
+    allocation_release(user=world["mediator"], allocation=allocation)
+    for kind in ("kit_ready", "kit_released"):
+        assert message_deliver(message_id=Message.objects.get(kind=kind, channel="email").pk) == "sent"
+    methods = []
+    for path in tmp_path.glob("*.eml"):
+        message = email.message_from_bytes(path.read_bytes())
+        (part,) = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+        assert part.get_filename() == "rendez-vous.ics"
+        assert b"ORGANIZER;CN=Bagage:mailto:bagage@asso.example.org\r\n" in part.get_payload(decode=True)
+        methods.append(part.get_param("method"))
+    assert sorted(methods) == ["CANCEL", "PUBLISH"]
