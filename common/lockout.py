@@ -48,6 +48,15 @@ def client_network(request: HttpRequest) -> str | None:
     return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
 
 
+def client_lockout_address(request: HttpRequest) -> str | None:
+    """Whom the sign-in lock-out counts (django-axes' AXES_CLIENT_IP_CALLABLE), as `client_network` does but as
+    one address, which axes stores: an IPv6 client is the first address of its /64. Otherwise every address of a
+    /64 would be a fresh start for a guesser, and a colleague whose machine changes its temporary address would
+    count as many machines (and lock the account from everywhere)."""
+    network = client_network(request)
+    return network.split("/", 1)[0] if network and network.endswith("/64") else network
+
+
 def retry_after_seconds() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds())
 

@@ -273,7 +273,7 @@ AXES_HANDLER = "common.lockout.LockoutHandler"
 # to X-Forwarded-For (a client writes that header at will, so it is never read otherwise). Axes and the
 # API's throttle read it the same way.
 BAGAGE_PROXY_COUNT = int(os.environ.get("BAGAGE_PROXY_COUNT", "0"))
-AXES_CLIENT_IP_CALLABLE = "common.lockout.client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.lockout.client_lockout_address"
 NINJA_NUM_PROXIES = BAGAGE_PROXY_COUNT
 # Issuing tokens is throttled per address (api.throttling.AtomicAnonRateThrottle), counted in the database like
 # the limits below, so that concurrent requests on every worker are counted one after another.

@@ -84,3 +84,25 @@ def test_the_thresholds_are_settings(settings, db):
     assert ask_token("guess1", "wrong").status_code == 401
     assert ask_token("guess2", "wrong").status_code == 429
     assert ask_token("colleague", PASSWORD).status_code == 429
+
+
+HOME = "2001:db8:4a:7f01"  # one IPv6 subscriber's /64: every address in it is theirs
+
+
+def test_an_ipv6_typist_is_one_client_whatever_address_of_their_64_they_use(db):
+    UserFactory(username="typist")
+    for n in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert ask_token("typist", "wrong", ip=f"{HOME}:{n + 1:x}::9").status_code == 401
+    assert ask_token("typist", "wrong", ip=f"{HOME}::beef").status_code == 429
+    assert ask_token("typist", PASSWORD, ip=f"{HOME}:aaaa:bbbb:cccc:dddd").status_code == 429
+    # Their temporary addresses were one machine, not five: the account is not locked from everywhere.
+    assert ask_token("typist", PASSWORD, ip="2001:db8:4a:7f02::1").status_code == 201
+
+
+def test_a_64_guessing_for_many_accounts_is_locked_however_it_rotates_its_addresses(db):
+    UserFactory(username="colleague")
+    for n in range(settings.BAGAGE_LOCKOUT_ACCOUNTS_PER_ADDRESS - 1):
+        assert sign_in(f"guess{n}", "wrong", ip=f"{HOME}::{n + 1:x}")[1].status_code == 200
+    assert sign_in("guess-last", "wrong", ip=f"{HOME}::ffff")[1].status_code == 429
+    assert sign_in("colleague", PASSWORD, ip=f"{HOME}::1234")[1].status_code == 429
+    assert sign_in("colleague", PASSWORD, ip="2001:db8:4a:7f02::1")[1].status_code == 302
