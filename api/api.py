@@ -6,6 +6,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from api.auth import AUTH
 from api.errors import error_body, install_error_handlers
+from api.renderers import ORJSONRenderer
 from api.routers import (
     accounts,
     audit,
@@ -57,6 +58,7 @@ api = BagageAPI(
     version="1",
     description="Donated devices and prepaid connectivity, from donation to handover.",
     auth=AUTH,
+    renderer=ORJSONRenderer(),
     # Every operation (but the token endpoint, which has its own stricter one): per token and per address.
     throttle=[ApiRateThrottle()],
     urls_namespace="api",

@@ -1,0 +1,23 @@
+"""The API's JSON, written by orjson: the same document as django-ninja's renderer, in a fraction of its time.
+
+Dates, times and datetimes, Decimals and what else orjson does not write itself go through django-ninja's own
+encoder (DjangoJSONEncoder's formats: milliseconds, "Z" for UTC), so that no answer changes but its bytes:
+letters beyond ASCII are written as UTF-8 rather than as \\u escapes.
+"""
+
+from typing import Any
+
+import orjson
+from django.http import HttpRequest
+from ninja.renderers import BaseRenderer
+from ninja.responses import NinjaJSONEncoder
+
+_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+
+
+class ORJSONRenderer(BaseRenderer):
+    media_type = "application/json"
+    _default = staticmethod(NinjaJSONEncoder().default)
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> bytes:
+        return orjson.dumps(data, default=self._default, option=_OPTIONS)
