@@ -3,6 +3,7 @@
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from common.compiled import CompiledRead
 from inventory.enums import LineItemStatus
 from inventory.models import Batch, Device, DeviceEvent, Donor, Erasure, LineItem, Offer
 from inventory.validators import compact_digits, looks_like_iccid, looks_like_imei
@@ -99,15 +100,19 @@ def line_item_list(*, offer: Offer, status: str | None = None, site: str | None 
     return items.order_by("expires_on", "id")
 
 
+# Nearly every scan is a label's asset tag: its SQL built once per connection (common.compiled). The label's fields
+# only, and no ORDER BY: the unique asset tag's index answers alone.
+_device_by_tag = CompiledRead(lambda tag: Device.objects.only("asset_tag", "brand", "model").filter(asset_tag=tag))
+
+
 def scan_stock(code: str) -> list[Device | LineItem]:
     """What a scanned code names in stock: asset tag, IMEI, ICCID or serial number (several if ambiguous)."""
     raw = code.strip()
     if not raw:
         return []
-    # The label's fields only, and no ORDER BY: the unique asset tag's index answers alone.
-    devices = list(Device.objects.only("asset_tag", "brand", "model").filter(asset_tag=raw.upper())[:1])
-    if devices:
-        return devices
+    device = _device_by_tag.first(raw.upper())
+    if device is not None:
+        return [device]
     digits = compact_digits(raw)
     if looks_like_imei(digits):
         devices = list(Device.objects.select_related("site").filter(Q(imei=digits) | Q(imei2=digits)))
