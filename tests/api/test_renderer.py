@@ -1,0 +1,43 @@
+"""The API's orjson renderer writes the document django-ninja's own JSON renderer wrote, value for value."""
+
+import datetime as dt
+import decimal
+import json
+import uuid
+
+from django.utils.translation import gettext_lazy, override
+from ninja.renderers import JSONRenderer
+
+from accounts.enums import Role
+from api.renderers import ORJSONRenderer
+
+
+def test_every_kind_of_value_is_written_as_django_ninja_wrote_it():
+    data = {
+        "lazy": gettext_lazy("Required."),
+        "decimal": decimal.Decimal("1.50"),
+        "uuid": uuid.UUID(int=5),
+        "day": dt.date(2026, 1, 2),
+        "time": dt.time(10, 30, 1, 123456),
+        "moment": dt.datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC),
+        "paris": dt.datetime(2026, 7, 2, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+        "role": Role.MEDIATOR,
+        7: "an integer key",
+        "float": 0.1,
+        "none": None,
+        "nested": [{"tuple": (1, 2)}],
+        "duration": dt.timedelta(days=1, seconds=3),
+        "name": "محمد Łucja Nguyễn",
+    }
+    with override("fr"):
+        ours = ORJSONRenderer().render(None, data, response_status=200)
+        theirs = JSONRenderer().render(None, data, response_status=200)
+    assert json.loads(ours) == json.loads(theirs)
+    assert json.loads(ours)["moment"] == "2026-01-02T03:04:05.678Z" and json.loads(ours)["lazy"] == "Obligatoire."
+    assert "محمد Łucja Nguyễn".encode() in ours  # UTF-8, not \u escapes
+
+
+def test_an_api_answer_is_utf_8_json(coordinator_api):
+    response = coordinator_api.get("sites")
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == json.loads(response.content.decode("utf-8"))
