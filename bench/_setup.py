@@ -1,6 +1,8 @@
 """Start Django on a throw-away SQLite database for a benchmark (never the project's own)."""
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -8,9 +10,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def scratch_folder(prefix: str = "bagage-bench-") -> Path:
+    """A folder for the bench's files (its SQLite database, static files, stored receipts), removed when it ends."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def django_on_scratch_sqlite() -> Path:
     sys.path.insert(0, str(ROOT))
-    scratch = Path(tempfile.mkdtemp(prefix="bagage-bench-"))
+    scratch = scratch_folder()
     os.environ.pop("DATABASE_URL", None)
     os.environ["BAGAGE_VAR_DIR"] = str(scratch)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
@@ -122,7 +131,7 @@ def django_on_scratch_postgres(url: str, *, reuse=None) -> bool:
 
     existed = afresh(keep=reuse is not None)
     os.environ["DATABASE_URL"] = f"{base}/{scratch}"
-    os.environ["BAGAGE_VAR_DIR"] = tempfile.mkdtemp(prefix="bagage-bench-")
+    os.environ["BAGAGE_VAR_DIR"] = str(scratch_folder())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
     import django
     from django.core.management import call_command

@@ -39,13 +39,12 @@ import signal  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-import tempfile  # noqa: E402
 import time  # noqa: E402
 import urllib.request  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import gevent  # noqa: E402
-from _setup import parse_args  # noqa: E402
+from _setup import parse_args, scratch_folder  # noqa: E402
 from load_data import (  # noqa: E402
     SITE,
     bulk_load,
@@ -390,7 +389,7 @@ def main() -> None:
         repeat=3,
     )
 
-    scratch = Path(tempfile.mkdtemp(prefix="bagage-load-"))
+    scratch = scratch_folder("bagage-load-")
     url = database_url(args.database)
     recreate_database(args.database)
     server = None

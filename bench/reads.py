@@ -21,7 +21,6 @@ import os
 import pstats
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,7 +29,7 @@ ROOT = BENCH.parent
 # The project first: bench/labels.py and bench/reports.py must not hide the apps of those names.
 sys.path[:0] = [str(ROOT), str(BENCH)]
 
-from _setup import parse_args  # noqa: E402
+from _setup import parse_args, scratch_folder  # noqa: E402
 from load_data import bulk_load, database_url, issue_tokens, production_env, recreate_database  # noqa: E402
 
 
@@ -77,7 +76,7 @@ def main() -> None:
     args = parse_args(parser, requests=20, rounds=1, devices=300, referrals=100)
 
     recreate_database(args.database)
-    scratch = Path(tempfile.mkdtemp(prefix="bagage-reads-"))
+    scratch = scratch_folder("bagage-reads-")
     os.environ.update(production_env(database_url(args.database), scratch))
     os.environ["DJANGO_SETTINGS_MODULE"] = "load_settings"
     import django
