@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 from django.http import HttpRequest
-from ninja.renderers import BaseRenderer
+from ninja.renderers import BaseRenderer, JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
@@ -20,4 +20,9 @@ class ORJSONRenderer(BaseRenderer):
     _default = staticmethod(NinjaJSONEncoder().default)
 
     def render(self, request: HttpRequest, data: Any, *, response_status: int) -> bytes:
-        return orjson.dumps(data, default=self._default, option=_OPTIONS)
+        try:
+            return orjson.dumps(data, default=self._default, option=_OPTIONS)
+        except orjson.JSONEncodeError:
+            # What orjson refuses and the stdlib writes (integers beyond 64 bits, namedtuples, float subclasses):
+            # django-ninja's own renderer, as before, rather than a 500.
+            return JSONRenderer().render(request, data, response_status=response_status).encode()

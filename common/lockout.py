@@ -54,7 +54,12 @@ def client_lockout_address(request: HttpRequest) -> str | None:
     /64 would be a fresh start for a guesser, and a colleague whose machine changes its temporary address would
     count as many machines (and lock the account from everywhere)."""
     network = client_network(request)
-    return network.split("/", 1)[0] if network and network.endswith("/64") else network
+    if network and network.endswith("/64"):
+        return network.split("/", 1)[0]
+    try:  # axes keeps it in an address column (inet on PostgreSQL): text that is no address would be a 500
+        return str(ipaddress.ip_address(network or ""))
+    except ValueError:
+        return None
 
 
 def retry_after_seconds() -> int:

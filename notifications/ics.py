@@ -5,6 +5,7 @@ calendar replaces the old time instead of adding a second event), a cleared one 
 """
 
 import datetime as dt
+from email.utils import parseaddr
 
 
 def _escape(text: str) -> str:
@@ -27,6 +28,16 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
+def _organizer(sender: str) -> str:
+    """The ORGANIZER line of a sender, "address" or "Name <address>" (DEFAULT_FROM_EMAIL): a calendar address is
+    `mailto:` and the bare address (RFC 5545 CAL-ADDRESS), the name its CN, quoted when it holds a separator."""
+    name, address = parseaddr(sender)
+    name = "".join(ch for ch in name if ch != '"' and ch.isprintable()).strip() or "Bagage"
+    if any(ch in name for ch in ";:,"):
+        name = f'"{name}"'
+    return f"ORGANIZER;CN={name}:mailto:{address or sender}"
+
+
 def method_of(ics: bytes) -> str:
     """The iTIP method of a calendar file made here (PUBLISH or CANCEL), which its e-mail part must repeat."""
     return "CANCEL" if b"\r\nMETHOD:CANCEL\r\n" in ics else "PUBLISH"
@@ -44,8 +55,8 @@ def appointment_ics(
     cancelled: bool = False,
 ) -> bytes:
     """The .ics of one appointment (`start` timezone-aware): its `sequence`-th version, or its cancellation.
-    `organizer`: the address that sends it; iTIP (RFC 5546) requires one in a PUBLISH and a CANCEL, and calendars
-    apply a cancellation only from the event's organizer."""
+    `organizer`: the address that sends it (DEFAULT_FROM_EMAIL, with or without a name); iTIP (RFC 5546)
+    requires one in a PUBLISH and a CANCEL, and calendars apply a cancellation only from the event's organizer."""
     utc = dt.UTC
     fmt = "%Y%m%dT%H%M%SZ"
     end = start + dt.timedelta(minutes=minutes)
@@ -56,7 +67,7 @@ def appointment_ics(
         "METHOD:CANCEL" if cancelled else "METHOD:PUBLISH",
         "BEGIN:VEVENT",
         f"UID:{uid}",
-        f"ORGANIZER;CN=Bagage:mailto:{organizer}",
+        _organizer(organizer),
         f"SEQUENCE:{sequence}",
         f"DTSTAMP:{dt.datetime.now(utc).strftime(fmt)}",
         f"DTSTART:{start.astimezone(utc).strftime(fmt)}",

@@ -41,3 +41,18 @@ def test_an_api_answer_is_utf_8_json(coordinator_api):
     response = coordinator_api.get("sites")
     assert response["Content-Type"].startswith("application/json")
     assert response.json() == json.loads(response.content.decode("utf-8"))
+
+
+def test_what_orjson_refuses_is_still_written_as_django_ninja_wrote_it():
+    """Integers beyond 64 bits, namedtuples, float subclasses: the stdlib encoder wrote them, so an answer holding
+    one (an echoed input, a report row) must not become a 500."""
+    import collections
+
+    row = collections.namedtuple("Row", "site count")
+
+    class Ratio(float):
+        pass
+
+    data = {"big": 2**64, "small": -(2**63) - 1, "row": row("LYO", 3), "ratio": Ratio(0.25), "name": "Łucja"}
+    ours = ORJSONRenderer().render(None, data, response_status=200)
+    assert json.loads(ours) == json.loads(JSONRenderer().render(None, data, response_status=200))

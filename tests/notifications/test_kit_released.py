@@ -28,7 +28,8 @@ def test_a_first_missed_kit_tells_the_social_worker_by_e_mail_and_the_person_not
     assert released.channel == "email" and released.context["user_id"] == world["social_worker"].pk
     email = render_email("kit_released", released.context, "fr")
     day = (timezone.localdate() - dt.timedelta(days=1)).day
-    assert f"n’est pas venu·e chercher le kit {allocation.number} avant le {day} " in email.text
+    # The hold's date is its last day: the kit could still be collected on it (not "avant le").
+    assert f"n’est pas venu·e chercher le kit {allocation.number}, réservé jusqu’au {day} " in email.text
     assert "L’orientation attend un nouveau kit" in email.text and not email.attachments
     english = render_email("kit_released", released.context, "en")
     assert "did not collect the kit" in english.text and "went back to stock" in english.text
