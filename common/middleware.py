@@ -1,4 +1,8 @@
-"""Middleware every request passes: NUL characters refused at the door, personal answers kept out of caches."""
+"""Middleware every request passes: NUL characters and lone surrogates refused at the door, personal answers kept
+out of caches."""
+
+import json
+import re
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -23,6 +27,9 @@ class NulCharacterMiddleware:
             return self.refuse(request, 400, f"Malformed multipart request: {exc}", "bad_request")
         if found:
             return self.refuse(request, 400, "NUL characters are not allowed.", "bad_request")
+        if has_lone_surrogate(request):
+            # "\ud800" alone is valid JSON but no text: no database, PDF or e-mail can store or print it.
+            return self.refuse(request, 400, "A \\u escape names half a character (a lone surrogate).", "bad_request")
         return self.get_response(request)
 
     @staticmethod
@@ -43,6 +50,25 @@ def has_nul(request: HttpRequest) -> bool:
     if request.content_type in FORM_TYPES:
         # Form fields only: uploaded files may hold any byte and are read by their own parser.
         return any("\x00" in value for values in request.POST.lists() for value in values[1])
+    return False
+
+
+# A JSON escape of a UTF-16 surrogate (\ud800-\udfff): in pairs they write one character beyond the BMP.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def has_lone_surrogate(request: HttpRequest) -> bool:
+    """A JSON body whose escapes leave half a character: only looked into when it holds a surrogate escape."""
+    if request.method not in ("POST", "PUT", "PATCH") or request.content_type != "application/json":
+        return False
+    if not _SURROGATE_ESCAPE.search(request.body):
+        return False
+    try:
+        json.dumps(json.loads(request.body), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    except ValueError:  # not JSON at all: the API's parser says so
+        return False
     return False
 
 

@@ -86,6 +86,21 @@ def test_nul_characters_answer_400_and_change_nothing(warehouse_api, where):
     assert not Device.objects.exists()
 
 
+@pytest.mark.parametrize("path", ["labels", "devices", "referrals"])
+def test_a_lone_surrogate_answers_400_and_changes_nothing(warehouse_api, path):
+    """ "\\ud800" is valid JSON but half a character: SQLite raised on it (a 500) and no PDF could print it."""
+    from inventory.models import Device
+
+    response = warehouse_api.post(path, {"asset_tags": ["\ud800"], "kind": "laptop", "brand": "HP\udc00"})
+    assert response.status_code == 400 and response.json()["code"] == "bad_request"
+    assert "surrogate" in response.json()["detail"] and not Device.objects.exists()
+
+
+def test_a_character_beyond_the_bmp_escaped_as_a_pair_is_text(warehouse_api):
+    response = warehouse_api.post("devices", {"kind": "laptop", "brand": "HP \U0001f600", "model": "x"})
+    assert response.status_code != 400, response.json()
+
+
 def test_a_json_body_over_the_upload_limit_answers_413_in_json(warehouse_api, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = warehouse_api.post("devices", {"kind": "laptop", "brand": "HP", "notes": "x" * 2000})
