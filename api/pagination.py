@@ -10,11 +10,15 @@ beyond, `count` and `pages` are null unless the client asks `?count=true`. A sho
 `page_size`) is always the last one.
 """
 
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import connections
 from django.db.models import IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.query import ValuesIterable
 from django.http import HttpRequest
 from ninja import Schema
 from ninja.pagination import PaginationBase, paginate
@@ -28,13 +32,44 @@ DEFAULT_PAGE_SIZE = 50
 EXACT_COUNT_LIMIT = 1_000
 # The column the page's query selects the count into (PageNumber.counted); taken off the rows before they are read.
 COUNT_COLUMN = "bagage_page_count"
+# Page queries kept compiled per database connection (PageNumber.cached): the most recently used ones.
+COMPILED_PAGES_PER_CONNECTION = 128
+_COMPILED_PAGES = "_bagage_compiled_pages"
+
+
+@dataclass(frozen=True)
+class _CompiledPage:
+    """A page's query as its compiler left it: the SQL and its values, the rows' names and converters."""
+
+    sql: str
+    params: tuple
+    names: tuple[str, ...]
+    compiler: Any
+    converters: dict
+
+    def rows(self) -> list[dict]:
+        with self.compiler.connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            found = cursor.fetchall()
+        if self.converters:
+            found = self.compiler.apply_converters(found, self.converters)
+        names = self.names
+        return [dict(zip(names, row, strict=True)) for row in found]
 
 
 class PageNumber(PaginationBase):
-    """Pages numbered from 1. `rows(queryset)`, when given, turns the view's queryset into the page's rows
-    (`.values(...)`, say): the count reads the view's queryset alone, without the joins only the rows need.
+    """Pages numbered from 1. `rows(queryset, request)`, when given, turns the view's queryset into the page's
+    rows (`.values(...)`, flags computed per row, say): the count reads the view's queryset alone, without the
+    joins and subqueries only the rows need.
     `prepare(items, request)` completes the page's rows at once (one query for the whole page, say); then
-    `transform(item, request)` turns each row into its answer."""
+    `transform(item, request)` turns each row into its answer.
+
+    With `rows`, the page's query is compiled once per database connection for each caller and set of parameters
+    (the filters and the page asked, as validated), and then only executed: building and compiling a list's
+    queryset (its joins, subqueries, the count) cost more than the database takes to answer it. The view still
+    runs on every request (it checks the permission), its queryset is not compiled again. So a view whose
+    queryset depends on anything but its caller's role, site and id and its validated parameters (the time of
+    day, a setting) must not give `rows`."""
 
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
@@ -57,7 +92,7 @@ class PageNumber(PaginationBase):
     def __init__(
         self,
         *,
-        rows: Callable[[QuerySet], QuerySet] | None = None,
+        rows: Callable[[QuerySet, HttpRequest], QuerySet] | None = None,
         prepare: Callable[[list, HttpRequest], list] | None = None,
         transform: Callable[[Any, HttpRequest], Any] | None = None,
         **kwargs: Any,
@@ -69,13 +104,31 @@ class PageNumber(PaginationBase):
 
     def paginate_queryset(self, queryset: QuerySet, pagination: Input, request: HttpRequest, **params: Any) -> dict:
         start = (pagination.page - 1) * pagination.page_size
-        counted = self.counted(queryset, exact=pagination.count)
-        page = self.rows(queryset) if self.rows is not None else queryset
-        if counted is not None:
-            # The count rides along with the page, in one query: one round trip to the database fewer, which is
-            # what a busy server waits on most. Every row carries the same number.
-            page = page.annotate(**{COUNT_COLUMN: counted})
-        items = list(page[start : start + pagination.page_size])
+        compiled, key = None, None
+        if self.rows is not None and isinstance(queryset, QuerySet):
+            key = self.cache_key(request, pagination, params)
+            compiled = _compiled_pages(queryset.db).get(key)
+        if compiled is not None:
+            _compiled_pages(queryset.db).move_to_end(key)
+            items = compiled.rows()
+            counted = True  # the cached query selects the count (only such queries are kept)
+        else:
+            counted = self.counted(queryset, exact=pagination.count)
+            page = self.rows(queryset, request) if self.rows is not None else queryset
+            if counted is not None:
+                # The count rides along with the page, in one query: one round trip to the database fewer, which
+                # is what a busy server waits on most. Every row carries the same number.
+                page = page.annotate(**{COUNT_COLUMN: counted})
+            page = page[start : start + pagination.page_size]
+            if key is not None and counted is not None and page._iterable_class is ValuesIterable:
+                compiled = _compile_page(page)
+                kept = _compiled_pages(page.db)
+                kept[key] = compiled
+                if len(kept) > COMPILED_PAGES_PER_CONNECTION:
+                    kept.popitem(last=False)
+                items = compiled.rows()
+            else:
+                items = list(page)
         if counted is None:
             count = self.count(queryset, exact=pagination.count)
         elif items:
@@ -95,6 +148,24 @@ class PageNumber(PaginationBase):
             "pages": None if count is None else max(1, -(-count // pagination.page_size)),
             "items": items,
         }
+
+    def cache_key(self, request: HttpRequest, pagination: Input, params: dict) -> tuple:
+        """What the page's query depends on: this operation, its caller (role, site, id) and the parameters as
+        validated (filters and page)."""
+        user = request.auth
+        values = []
+        for name, value in sorted(params.items()):
+            values.append((name, repr(value.model_dump()) if hasattr(value, "model_dump") else repr(value)))
+        return (
+            id(self),
+            getattr(user, "pk", None),
+            getattr(user, "role", None),
+            getattr(user, "site_id", None),
+            pagination.page,
+            pagination.page_size,
+            pagination.count,
+            tuple(values),
+        )
 
     @staticmethod
     def count(queryset: QuerySet, *, exact: bool) -> int:
@@ -118,6 +189,30 @@ class PageNumber(PaginationBase):
             keys = keys[: EXACT_COUNT_LIMIT + 1]
         sql, params = keys.query.sql_with_params()
         return RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS bagage_counted", params, output_field=IntegerField())  # noqa: S608
+
+
+def _compiled_pages(alias: str) -> OrderedDict:
+    """The compiled pages of this thread's connection (kept on it: converters are bound to it, as in
+    common.compiled)."""
+    return connections[alias].__dict__.setdefault(_COMPILED_PAGES, OrderedDict())
+
+
+def _compile_page(page: QuerySet) -> _CompiledPage:
+    """A `.values()` page's query, compiled as ValuesIterable would and kept as it is."""
+    query = page.query
+    compiler = query.get_compiler(using=page.db)
+    sql, params = compiler.as_sql()
+    fields = [column[0] for column in compiler.select[: compiler.col_count]]
+    return _CompiledPage(
+        sql=sql,
+        params=tuple(params),
+        # The names ValuesIterable gives the columns.
+        names=tuple(query.selected)
+        if query.selected
+        else (*query.extra_select, *query.values_select, *query.annotation_select),
+        compiler=compiler,
+        converters=compiler.get_converters(fields),
+    )
 
 
 def pop_count(items: list) -> int:

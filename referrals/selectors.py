@@ -6,11 +6,10 @@ answers 404, and no filter can widen what the base queryset holds.
 
 import hashlib
 import hmac
-from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 
 from common.parsing import parse_id
 from referrals import policies
@@ -93,7 +92,7 @@ def referral_list(
     answered: bool = False,
 ) -> QuerySet[Referral]:
     """The referrals `user` may read, with the list's filters, most urgent then longest waiting first. A page of
-    them gets its duplicate flags from mark_duplicates()."""
+    them gets its duplicate flags from with_duplicates()."""
     referrals = referral_filter(
         policies.referrals_for(user).select_related("beneficiary", "organisation", "site", "social_worker"),
         user,
@@ -107,69 +106,28 @@ def referral_list(
     return referrals.order_by(*QUEUE_ORDER)
 
 
-def duplicate_flags(user: User, people: list[tuple[int, str, str]]) -> dict[int, tuple[bool, bool]]:
-    """For each (referral id, identity key, phone key) of a page the user may read: (possible_duplicate,
-    duplicate_elsewhere).
+def with_duplicates(user: User, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """The referrals, each with `possible_duplicate` and `duplicate_elsewhere`, computed by the query that reads
+    them (two EXISTS per row, each answered by the person's identity and phone indexes).
 
     possible_duplicate: the same person (same name, birth year and postal code, or same phone) has another
     referral the user may open. duplicate_elsewhere: staff limited to a scope (mediators) learn that one exists
     beyond it, never which; coordinators see everything and social workers learn nothing of other
-    organisations' people. One query for the whole page, whatever its size: the referrals sharing a key with one
-    of the page's that the user may open (for mediators: all of them, each with whether they may open it).
+    organisations' people: theirs is a look over what they may open only, which says nothing of other
+    organisations' people, not even by its duration. On a page, the database answers them for the page's rows
+    only (after the LIMIT): no query more, whatever the page's size.
     """
-    if not people:
-        return {}
-    identities = {identity for _pk, identity, _phone in people}
-    phones = {phone for _pk, _identity, phone in people if phone}
-    same = Q(beneficiary__identity_key__in=identities)
-    if phones:
-        same |= Q(beneficiary__phone_key__in=phones)
+    same = Q(beneficiary__identity_key=OuterRef("beneficiary__identity_key")) | (
+        Q(beneficiary__phone_key=OuterRef("beneficiary__phone_key")) & ~Q(beneficiary__phone_key="")
+    )
+    others = policies.referrals_for(user).filter(same).exclude(pk=OuterRef("pk"))
     scope = policies.referral_scope(user)
-    # Staff limited to a scope (mediators) are told of matches beyond it: every match, each with whether the
-    # scope holds it (a mediator's scope is a condition on the referral's own row and its organisation, so the
-    # annotation adds no row). Everyone else needs only the matches they may open: a query that says nothing of
-    # other organisations' people, not even by its duration.
-    beyond_scope_told = policies.is_staff_reader(user) and bool(scope)
-    if beyond_scope_told:
-        candidates = Referral.objects.annotate(may_open=ExpressionWrapper(scope, output_field=BooleanField()))
+    if policies.is_staff_reader(user) and bool(scope):
+        # A mediator's scope is a condition on the referral's own row and its organisation.
+        elsewhere = Exists(Referral.objects.filter(same).exclude(scope).exclude(pk=OuterRef("pk")))
     else:
-        candidates = policies.referrals_for(user).annotate(may_open=Value(True))
-    matches = list(
-        candidates.filter(same)
-        .order_by()
-        .values_list("pk", "beneficiary__identity_key", "beneficiary__phone_key", "may_open")
-    )
-    by_identity, by_phone = defaultdict(list), defaultdict(list)
-    for pk, identity, phone, visible in matches:
-        by_identity[identity].append((pk, visible))
-        if phone:
-            by_phone[phone].append((pk, visible))
-    flags = {}
-    for pk, identity, phone in people:
-        others = [(other, visible) for other, visible in by_identity[identity] + by_phone.get(phone, []) if other != pk]
-        flags[pk] = (
-            any(visible for _other, visible in others),
-            beyond_scope_told and any(not visible for _other, visible in others),
-        )
-    return flags
-
-
-def mark_duplicates(user: User, referrals: list[Referral]) -> list[Referral]:
-    """Set `possible_duplicate` and `duplicate_elsewhere` (duplicate_flags) on each referral, with its beneficiary."""
-    flags = duplicate_flags(user, [(r.pk, r.beneficiary.identity_key, r.beneficiary.phone_key) for r in referrals])
-    for referral in referrals:
-        referral.possible_duplicate, referral.duplicate_elsewhere = flags[referral.pk]
-    return referrals
-
-
-def with_duplicate_flags(user: User, rows: list[dict]) -> list[dict]:
-    """duplicate_flags on a page of referral_rows: each row gets its two flags."""
-    flags = duplicate_flags(
-        user, [(r["id"], r["beneficiary__identity_key"], r["beneficiary__phone_key"]) for r in rows]
-    )
-    for row in rows:
-        row["possible_duplicate"], row["duplicate_elsewhere"] = flags[row["id"]]
-    return rows
+        elsewhere = Value(False)
+    return referrals.annotate(possible_duplicate=Exists(others), duplicate_elsewhere=elsewhere)
 
 
 # What a list shows of a referral: its own columns, the person's summary, the organisation and the site.
@@ -190,29 +148,27 @@ REFERRAL_ROW_FIELDS = (
     "beneficiary__last_name",
     "beneficiary__postal_code",
     "beneficiary__birth_year",
-    # Not shown: with_duplicate_flags() reads them.
-    "beneficiary__identity_key",
-    "beneficiary__phone_key",
+    # with_duplicates()'s
+    "possible_duplicate",
+    "duplicate_elsewhere",
 )
 
 
 def referral_rows(referrals: QuerySet[Referral]) -> QuerySet:
-    """Referrals (a page of referral_list's) as dicts of REFERRAL_ROW_FIELDS: what the API's list answers once
-    with_duplicate_flags() has added the flags."""
+    """Referrals (a page of with_duplicates(referral_list(…))) as dicts of REFERRAL_ROW_FIELDS: what the API's
+    list answers."""
     return referrals.values(*REFERRAL_ROW_FIELDS)
 
 
 def referral_row(referral: Referral) -> dict:
-    """A referral (with its duplicate flags, mark_duplicates) as a row of referral_rows, with_duplicate_flags()
-    done: the detail's summary is the list's, built once."""
+    """A referral (with its duplicate flags, with_duplicates) as a row of referral_rows: the detail's summary is
+    the list's, built once."""
     row = {}
     for name in REFERRAL_ROW_FIELDS:
         value = referral
         for part in name.split("__"):
             value = getattr(value, part)
         row[name] = value
-    row["possible_duplicate"] = referral.possible_duplicate
-    row["duplicate_elsewhere"] = referral.duplicate_elsewhere
     return row
 
 
@@ -229,9 +185,8 @@ def beneficiary_pseudonym(beneficiary_id: int) -> str:
 
 
 def referral_get(user: User, referral_id: int) -> Referral | None:
-    """The referral, if `user` may read it, with its duplicate flags (mark_duplicates)."""
-    referral = referral_list(user).filter(pk=referral_id).first()
-    return mark_duplicates(user, [referral])[0] if referral is not None else None
+    """The referral, if `user` may read it, with its duplicate flags (with_duplicates)."""
+    return with_duplicates(user, referral_list(user).filter(pk=referral_id)).first()
 
 
 def duplicates_of(

@@ -58,3 +58,42 @@ def test_the_planner_setting_joins_the_url_s_options_and_yields_to_its_own():
     with_cost = "postgres://bagage@db.example.org/bagage?options=-c%20random_page_cost%3D3"
     assert settings_options("1.1", with_cost) == "-c random_page_cost=3"
     assert settings_options("") == "None"  # empty: the server's own setting
+
+
+def settings_database_options(url: str, prepared: str | None) -> str:
+    """server_side_binding and prepare_threshold as config.settings derives them, read by a fresh interpreter."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": "x" * 50, "DATABASE_URL": url}
+    env.pop("DEBUG", None)
+    env.pop("BAGAGE_PG_PREPARED", None)
+    if prepared is not None:
+        env["BAGAGE_PG_PREPARED"] = prepared
+    code = (
+        "from django.conf import settings; o = settings.DATABASES['default'].get('OPTIONS', {}); "
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    return done.stdout.strip() if done.returncode == 0 else done.stderr.strip().splitlines()[-1]
+
+
+def test_postgresql_statements_are_prepared_unless_turned_off():
+    """A list read again and again is planned once per connection; BAGAGE_PG_PREPARED=0 for a pooler that
+    cannot keep prepared statements; SQLite has no such options."""
+    url = "postgres://bagage@db.example.org/bagage"
+    assert settings_database_options(url, None) == "True 5"
+    assert settings_database_options(url, "1") == "True 5"
+    assert settings_database_options(url, "0") == "None None"
+    assert settings_database_options("sqlite:////tmp/bagage-options.sqlite3", None) == "None None"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_statement_run_five_times_is_prepared_on_the_server():
+    """What the setting buys: the fifth run of the same SQL on a connection is a prepared statement."""
+    if connection.vendor != "postgresql":
+        require_or_skip("BAGAGE_REQUIRE_POSTGRES", "prepared statements are PostgreSQL's: run with DATABASE_URL")
+    sql = "SELECT COUNT(*) FROM inventory_device WHERE asset_tag = %s"
+    with connection.cursor() as cursor:
+        for _ in range(6):
+            cursor.execute(sql, ["SDTE26-00001"])
+        cursor.execute("SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%inventory_device%"])
+        assert cursor.fetchone()[0] >= 1

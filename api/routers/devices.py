@@ -193,7 +193,7 @@ def device_create(request: HttpRequest, payload: DeviceIn):
 
 
 @router.get("/devices", response=list[DeviceOut])
-@paginate(PageNumber, rows=selectors.device_rows)
+@paginate(PageNumber, rows=lambda devices, request: selectors.device_rows(devices))
 def device_list(request: HttpRequest, filters: Query[DeviceFilters]):
     """Devices, newest first, filtered by status, kind, site, grade, batch or a search term."""
     policies.require(request.auth, "stock.read")

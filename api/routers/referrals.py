@@ -352,8 +352,8 @@ def referral_create(request: HttpRequest, payload: ReferralIn):
 @router.get("/referrals", response=list[ReferralSummaryOut])
 @paginate(
     PageNumber,
-    rows=selectors.referral_rows,
-    prepare=lambda rows, request: selectors.with_duplicate_flags(request.auth, rows),
+    # The duplicate flags with the page's rows, in its query; the count reads the referrals alone.
+    rows=lambda referrals, request: selectors.referral_rows(selectors.with_duplicates(request.auth, referrals)),
     transform=lambda row, request: summary_row(row, request.auth),
 )
 def referral_list(request: HttpRequest, filters: Query[ReferralFilters]):

@@ -118,3 +118,67 @@ def test_beyond_the_exact_count_limit_count_and_pages_are_null_unless_asked(ware
     assert [d["asset_tag"] for d in counted["items"]] == [d["asset_tag"] for d in page["items"]]
     filtered = warehouse_api.get("devices", {"page_size": 2, "q": page["items"][0]["asset_tag"]}).json()
     assert (filtered["count"], filtered["pages"]) == (1, 1)
+
+
+# The page's query is compiled once per connection for each caller and set of parameters (api.pagination), then
+# only executed: what it answers must still be what the caller may read now, and the rows of the moment.
+
+
+def compiled_pages() -> dict:
+    from api.pagination import _compiled_pages
+
+    return _compiled_pages(connection.alias)
+
+
+def test_a_page_read_again_runs_its_compiled_query_on_the_rows_of_the_moment(warehouse_api):
+    compiled_pages().clear()
+    first = DeviceFactory().asset_tag
+    assert [d["asset_tag"] for d in warehouse_api.get("devices").json()["items"]] == [first]
+    kept = len(compiled_pages())
+    second = DeviceFactory().asset_tag
+    again = warehouse_api.get("devices").json()
+    assert len(compiled_pages()) == kept == 1  # the same query, not compiled anew
+    assert (again["count"], [d["asset_tag"] for d in again["items"]]) == (2, [second, first])
+    other = warehouse_api.get("devices", {"status": "received", "page_size": 1}).json()
+    assert len(compiled_pages()) == 2  # another filter, another page size: its own query
+    assert other["count"] == 2 and len(other["items"]) == 1
+
+
+def test_a_mediator_moved_to_another_site_reads_that_site_s_referrals(db):
+    from tests.accounts.factories import UserFactory
+    from tests.sites.factories import SiteFactory
+
+    compiled_pages().clear()
+    saint_denis, lyon = SiteFactory(code="SD"), SiteFactory(code="LY")
+    here = ReferralFactory(accepted=True, site=saint_denis)
+    there = ReferralFactory(accepted=True, site=lyon)
+    mediator = UserFactory(mediator=True, site=saint_denis)
+    api = ApiClient(mediator)
+    assert [r["id"] for r in api.get("referrals").json()["items"]] == [here.pk]
+    mediator.site = lyon
+    mediator.save()
+    assert [r["id"] for r in api.get("referrals").json()["items"]] == [there.pk]
+
+
+def test_two_callers_with_the_same_parameters_read_their_own_lists(coordinator_api, social_worker_api):
+    # Two social workers: the same role, no site; only who they are tells their lists apart.
+    compiled_pages().clear()
+    own = ReferralFactory(social_worker=social_worker_api.user)
+    theirs = ReferralFactory()  # another organisation's
+    colleague_elsewhere = ApiClient(theirs.social_worker)
+    assert len(coordinator_api.get("referrals").json()["items"]) == 2
+    assert [r["id"] for r in social_worker_api.get("referrals").json()["items"]] == [own.pk]
+    assert [r["id"] for r in colleague_elsewhere.get("referrals").json()["items"]] == [theirs.pk]
+    assert len(coordinator_api.get("referrals").json()["items"]) == 2
+
+
+def test_a_connection_keeps_a_bounded_number_of_compiled_pages(warehouse_api, monkeypatch):
+    from api import pagination
+
+    monkeypatch.setattr(pagination, "COMPILED_PAGES_PER_CONNECTION", 2)
+    compiled_pages().clear()
+    DeviceFactory()
+    for size in (1, 2, 3):
+        assert warehouse_api.get("devices", {"page_size": size}).status_code == 200
+    assert len(compiled_pages()) == 2
+    assert [key[5] for key in compiled_pages()] == [2, 3]  # the least recently used went first

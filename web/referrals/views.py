@@ -63,8 +63,8 @@ def referral_list(request):
         status = ReferralStatus.SUBMITTED
     answered = request.GET.get("answered") == "1"
     filters = {"status": status or None, "q": request.GET.get("q") or None, "answered": answered}
-    page = Paginator(selectors.referral_list(request.user, **filters), 50).get_page(request.GET.get("page"))
-    page.object_list = selectors.mark_duplicates(request.user, list(page.object_list))
+    referrals = selectors.with_duplicates(request.user, selectors.referral_list(request.user, **filters))
+    page = Paginator(referrals, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "web/referral_list.html",
