@@ -343,7 +343,8 @@ def load_mode(args, server: Gunicorn) -> None:
     # Twice: mediators who pause about --think seconds between two requests (50 people each acting every second
     # are busier than any reception desk), then without a pause (the server's capacity: each client waits only
     # for its answer, so with the CPUs saturated a request waits behind the others, p50 ~ clients / throughput).
-    for think in (args.think, 0) if args.think else (0,):
+    # --duration 0: the reads alone only.
+    for think in ((args.think, 0) if args.think else (0,)) if args.duration > 0 else ():
         # Paced mediators start over a few pauses, as people do, not all in the same instant.
         user_class = make_user_class(tokens, work, None, think)
         env = run_locust(server.url, user_class, args.users, args.duration, ramp=max(1, 3 * think))
@@ -361,7 +362,9 @@ def load_mode(args, server: Gunicorn) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--duration", type=float, default=60, help="seconds of mixed load (default 60)")
+    parser.add_argument(
+        "--duration", type=float, default=60, help="seconds of mixed load (default 60; 0: the reads alone only)"
+    )
     parser.add_argument("--read-seconds", type=float, default=10, help="seconds per read alone (0: skip)")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument(
