@@ -63,8 +63,11 @@ def referral_list(request):
         status = ReferralStatus.SUBMITTED
     answered = request.GET.get("answered") == "1"
     filters = {"status": status or None, "q": request.GET.get("q") or None, "answered": answered}
-    referrals = selectors.with_duplicates(request.user, selectors.referral_list(request.user, **filters))
+    referrals = selectors.referral_list(request.user, **filters)
     page = Paginator(referrals, 50).get_page(request.GET.get("page"))
+    # The page's rows with their duplicate flags, in the query that reads them; the count reads the list alone.
+    flagged = selectors.with_duplicates(request.user, referrals)
+    page.object_list = flagged[page.start_index() - 1 : page.end_index()] if page.paginator.count else []
     return render(
         request,
         "web/referral_list.html",
