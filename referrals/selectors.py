@@ -22,11 +22,17 @@ User = get_user_model()
 assert sorted(Urgency.values) == [Urgency.HIGH, Urgency.NORMAL], "referral_list's order needs a rank again"
 
 
+# A search's words, each a condition (two for a social worker) in the page's query and in its count: beyond a few,
+# a query of thousands of conditions outgrows what the database takes (65,535 bound values on PostgreSQL).
+MAX_SEARCH_WORDS = 10
+
+
 def _search(user: User, term: str) -> Q:
-    """What a search term matches. Staff lists show a last name's initial only, so staff search
-    the first name, the initial ("R." or "R") and the referral number, never the hidden full name."""
+    """What a search term matches (its first MAX_SEARCH_WORDS distinct words). Staff lists show a last name's
+    initial only, so staff search the first name, the initial ("R." or "R") and the referral number, never the
+    hidden full name."""
     condition = Q()
-    for token in term.split():
+    for token in list(dict.fromkeys(term.split()))[:MAX_SEARCH_WORDS]:
         number = parse_id(token.lstrip("#"))
         if number is not None:
             condition &= Q(pk=number)

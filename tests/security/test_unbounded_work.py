@@ -258,3 +258,21 @@ def test_the_batch_page_refuses_a_file_over_the_size_limit_in_words(warehouse_us
     response = signed_in(warehouse_user).post(f"/batches/{batch.pk}/", {"import": "1", "file": upload})
     assert "1 MB" in response.content.decode() or "1 Mo" in response.content.decode()
     assert not Device.objects.exists()
+
+
+# --- searches --------------------------------------------------------------------------------------
+
+
+def test_a_referral_search_of_thousands_of_words_is_no_server_error(social_worker_api, mediator_user):
+    # Each word was a condition (two for a social worker), in the count and in the page: 17,000 words went past
+    # the 65,535 values PostgreSQL binds to one statement, 2,000 past SQLite's expression depth.
+    from tests.referrals.factories import ReferralFactory
+
+    mine = ReferralFactory(social_worker=social_worker_api.user, beneficiary__first_name="Awa")
+    words = "awa " * 17_000
+    response = social_worker_api.get("referrals", {"q": words})
+    assert response.status_code == 200
+    assert [r["id"] for r in response.json()["items"]] == [mine.pk]
+    distinct = " ".join(f"w{n}" for n in range(17_000))
+    assert social_worker_api.get("referrals", {"q": distinct}).status_code == 200
+    assert signed_in(mediator_user).get("/referrals/", {"q": "a " * 2_000}).status_code == 200
