@@ -92,3 +92,15 @@ def _years_after(day: dt.date, years: int) -> dt.date:
     except ValueError:
         later = day.replace(year=day.year + years, day=28)
     return later - dt.timedelta(days=1)
+
+
+# A list filter's values (statuses, kinds, grades, site codes): a handful in use. Each is a bound value of the query
+# (and of its count); thousands would outgrow what the database binds in one statement (65,535 on PostgreSQL).
+MAX_FILTER_VALUES = 50
+
+
+def filter_values(text: str, *, upper: bool = False) -> list[str]:
+    """A comma-separated filter's distinct values, in order, the first MAX_FILTER_VALUES of them (an unknown
+    value finds nothing, as before)."""
+    values = (text.upper() if upper else text).split(",")
+    return list(dict.fromkeys(values))[:MAX_FILTER_VALUES]

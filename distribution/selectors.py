@@ -8,7 +8,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from common.parsing import check_period
+from common.parsing import check_period, filter_values
 from distribution import policies
 from distribution.appointments import day_bounds
 from distribution.enums import AllocationStatus, ReturnOutcome
@@ -120,9 +120,9 @@ def shelf(
     allocations = allocations.select_related(
         "referral__beneficiary", "referral__site", "device", "line_item__offer", "site", "transfer_from"
     )
-    allocations = allocations.filter(status__in=(status or AllocationStatus.HELD).split(","))
+    allocations = allocations.filter(status__in=filter_values(status or AllocationStatus.HELD))
     if site:
-        allocations = allocations.filter(site__code__in=site.upper().split(","))
+        allocations = allocations.filter(site__code__in=filter_values(site, upper=True))
     if hold_before:
         allocations = allocations.filter(hold_until__lte=hold_before)
     if pickup_on:
@@ -381,7 +381,7 @@ def handover_export_list(user, *, site: str | None = None, start: dt.date | None
     check_period(start, end)
     handovers = Handover.objects.filter(allocation__in=policies.allocations_for(user).values("pk"))
     if site:
-        handovers = handovers.filter(allocation__site__code__in=site.upper().split(","))
+        handovers = handovers.filter(allocation__site__code__in=filter_values(site, upper=True))
     if start:
         handovers = handovers.filter(at__date__gte=start)
     if end:

@@ -4,6 +4,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from common.compiled import CompiledRead
+from common.parsing import filter_values
 from inventory.enums import LineItemStatus
 from inventory.models import Batch, Device, DeviceEvent, Donor, Erasure, LineItem, Offer
 from inventory.validators import compact_digits, looks_like_iccid, looks_like_imei
@@ -34,13 +35,13 @@ def device_list(
 ) -> QuerySet[Device]:
     devices = Device.objects.select_related("site")
     if status:
-        devices = devices.filter(status__in=status.split(","))
+        devices = devices.filter(status__in=filter_values(status))
     if kind:
-        devices = devices.filter(kind__in=kind.split(","))
+        devices = devices.filter(kind__in=filter_values(kind))
     if site:
-        devices = devices.filter(site__code__in=site.upper().split(","))
+        devices = devices.filter(site__code__in=filter_values(site, upper=True))
     if grade:
-        devices = devices.filter(grade__in=grade.upper().split(","))
+        devices = devices.filter(grade__in=filter_values(grade, upper=True))
     if batch:
         devices = devices.filter(batch_id=batch)
     if q:
@@ -93,7 +94,7 @@ def offer_list(*, active_only: bool = False) -> QuerySet[Offer]:
 def line_item_list(*, offer: Offer, status: str | None = None, site: str | None = None) -> QuerySet[LineItem]:
     items = LineItem.objects.filter(offer=offer).select_related("site", "offer")
     if status:
-        items = items.filter(status__in=status.split(","))
+        items = items.filter(status__in=filter_values(status))
     if site:
         items = items.filter(site__code=site.upper())
     # First expired, first out (FEFO): the order allocation takes them in.

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 
-from common.parsing import parse_id
+from common.parsing import filter_values, parse_id
 from referrals import policies
 from referrals.enums import ReferralStatus, Urgency
 from referrals.models import BeneficiaryAccess, Organisation, Referral, ReferralEvent
@@ -70,9 +70,9 @@ def referral_filter(
             )
         )
     if status:
-        referrals = referrals.filter(status__in=status.split(","))
+        referrals = referrals.filter(status__in=filter_values(status))
     if site:
-        referrals = referrals.filter(site__code__in=site.upper().split(","))
+        referrals = referrals.filter(site__code__in=filter_values(site, upper=True))
     if urgency:
         referrals = referrals.filter(urgency=urgency)
     if organisation:
