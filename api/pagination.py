@@ -24,6 +24,8 @@ from ninja import Schema
 from ninja.pagination import PaginationBase, paginate
 from pydantic import Field
 
+from common.compiled import execute_prepared
+
 __all__ = ["EXACT_COUNT_LIMIT", "MAX_PAGE", "MAX_PAGE_SIZE", "PageNumber", "paginate"]
 
 MAX_PAGE = 1_000_000
@@ -49,7 +51,7 @@ class _CompiledPage:
 
     def rows(self) -> list[dict]:
         with self.compiler.connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params)
+            execute_prepared(cursor, self.sql, self.params)
             found = cursor.fetchall()
         if self.converters:
             found = self.compiler.apply_converters(found, self.converters)
