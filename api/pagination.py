@@ -34,7 +34,7 @@ DEFAULT_PAGE_SIZE = 50
 EXACT_COUNT_LIMIT = 1_000
 # The column the page's query selects the count into (PageNumber.counted); taken off the rows before they are read.
 COUNT_COLUMN = "bagage_page_count"
-# Page queries kept compiled per database connection (PageNumber.cached): the most recently used ones.
+# Page queries kept compiled per database connection (PageNumber.paginate_queryset): the most recently used ones.
 COMPILED_PAGES_PER_CONNECTION = 128
 _COMPILED_PAGES = "_bagage_compiled_pages"
 

@@ -35,6 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cycles", type=int, default=1000)
     parser.add_argument("--profile", action="store_true", help="cProfile the cycles and print the top functions")
+    parser.add_argument("--show-queries", action="store_true", help="print the SQL of the second cycle")
     parser.add_argument(
         "--postgres",
         metavar="URL",
@@ -155,6 +156,9 @@ def main() -> None:
             )
         durations.append(time.perf_counter() - began)
         queries.append(len(captured))
+        if args.show_queries and len(queries) == 2:
+            for number, query in enumerate(captured.captured_queries, 1):
+                print(f"{number:3} {query['time']}s {query['sql'][:300]}")
     elapsed = time.perf_counter() - start
     cpu = time.process_time() - cpu_start
     if args.profile:

@@ -34,3 +34,11 @@ class Policy:
 
     def roles(self, action: str) -> tuple[str, ...]:
         return self.rules[action]
+
+
+def scope_shape(user) -> tuple:
+    """Everything a user's scope (`referrals_for` and its kin) is built from: account, role, site, and whether
+    they may act at all. SQL compiled once for a scope (common.compiled) is kept per shape."""
+    if user is None:
+        return (None,)
+    return (user.pk, user.role, user.site_id, user.is_active, user.is_authenticated)

@@ -51,12 +51,15 @@ def fitting_devices(referral: Referral) -> QuerySet[Device]:
 
 def fitting_line_items(referral: Referral, until: dt.date | None = None) -> QuerySet[LineItem]:
     """SIM cards or vouchers that fit the need and outlast the hold: the site's first, then first to expire."""
-    kinds = ITEM_KINDS.get(referral.connectivity, ())
-    same_site = Case(When(site_id=referral.site_id, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return line_items_fitting(referral.site_id, connectivity=referral.connectivity, until=until or hold_until())
+
+
+def line_items_fitting(site_id: int, *, connectivity: str, until: dt.date) -> QuerySet[LineItem]:
+    """fitting_line_items for a site and a kind of connectivity (what its SQL depends on: common.compiled)."""
+    kinds = ITEM_KINDS.get(connectivity, ())
+    same_site = Case(When(site_id=site_id, then=Value(0)), default=Value(1), output_field=IntegerField())
     return (
-        LineItem.objects.filter(
-            status=LineItemStatus.AVAILABLE, offer__kind__in=kinds, expires_on__gte=until or hold_until()
-        )
+        LineItem.objects.filter(status=LineItemStatus.AVAILABLE, offer__kind__in=kinds, expires_on__gte=until)
         .select_related("offer", "site")
         .annotate(same_site=same_site)
         .order_by("same_site", "expires_on", "id")

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import ApiToken, User
 from accounts.services import token_authenticate, token_issue
 from common.compiled import CompiledRead
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, SiteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +113,68 @@ def test_a_finished_threads_connection_is_not_kept_alive_by_its_compilation():
         thread.join()
     gc.collect()
     assert len(seen) == 3 and [ref() for ref in seen] == [None, None, None]
+
+
+def test_an_integer_value_and_a_context_told_apart_by_its_shape(warehouse_user):
+    """A scope's SQL is kept per shape: each site's read finds its own users only, in any order of first use."""
+    read = CompiledRead(lambda pk, *, site_id: User.objects.filter(site_id=site_id, pk=pk))
+    other_site = UserFactory(username="malik", warehouse=True, site=SiteFactory(code="LY"))
+    absent = other_site.site_id + 1000
+    assert other_site.site_id != warehouse_user.site_id
+    for user in (warehouse_user, other_site, warehouse_user):
+        assert read.first(user.pk, site_id=user.site_id, shape=(user.site_id,)) == user
+        assert read.first(user.pk, site_id=absent, shape=(absent,)) is None
+    with CaptureQueriesContext(connection) as captured:
+        assert read.first(other_site.pk, site_id=other_site.site_id, shape=(other_site.site_id,)) == other_site
+    assert len(captured) == 1
+
+
+def test_annotations_come_as_attributes_converted_as_the_queryset_converts_them(warehouse_user):
+    from django.db.models import DateTimeField, ExpressionWrapper, F
+
+    build = lambda pk: User.objects.annotate(  # noqa: E731
+        joined=ExpressionWrapper(F("date_joined"), output_field=DateTimeField())
+    ).filter(pk=pk)
+    found = CompiledRead(build).first(warehouse_user.pk)
+    assert found.joined == build(warehouse_user.pk).get().joined and found.joined.tzinfo is not None
+
+
+def test_a_read_that_can_match_nothing_sends_no_query():
+    read = CompiledRead(lambda pk: User.objects.none().filter(pk=pk))
+    with CaptureQueriesContext(connection) as captured:
+        assert read.first(1) is None and read.first(2) is None
+    assert len(captured) == 0
+
+
+def test_values_are_text_or_integers_and_as_many_as_the_markers(warehouse_user):
+    read = CompiledRead(lambda pk: User.objects.filter(pk=pk))
+    with pytest.raises(TypeError):
+        read.first(True)
+    with pytest.raises(TypeError):
+        read.first(warehouse_user.pk, warehouse_user.pk)
+
+
+def test_the_compilations_kept_per_connection_are_bounded(monkeypatch, warehouse_user):
+    from common import compiled
+
+    monkeypatch.setattr(compiled, "KEPT_PER_CONNECTION", 3)
+    read = CompiledRead(lambda pk, *, site_id: User.objects.filter(site_id=site_id, pk=pk))
+    for site_id in range(10):
+        read.first(warehouse_user.pk, site_id=site_id, shape=(site_id,))
+    kept = connections["default"].__dict__[compiled._ATTRIBUTE]
+    assert [key[2] for key in kept] == [(7,), (8,), (9,)]  # the most recently used, whatever was kept before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locking_read_runs_inside_a_transaction_only_as_the_queryset_does(warehouse_user):
+    from django.db import transaction
+    from django.db.transaction import TransactionManagementError
+
+    read = CompiledRead(lambda pk: User.objects.select_for_update().filter(pk=pk))
+    with transaction.atomic():
+        assert read.first(warehouse_user.pk) == warehouse_user
+    if connection.features.has_select_for_update:  # SQLite locks the whole database, and Django lets it be
+        with pytest.raises(TransactionManagementError):
+            User.objects.select_for_update().filter(pk=warehouse_user.pk).first()
+        with pytest.raises(TransactionManagementError):
+            read.first(warehouse_user.pk)
