@@ -40,9 +40,14 @@ def _grade_rank():
 
 def fitting_devices(referral: Referral) -> QuerySet[Device]:
     """Ready devices of a kind the referral accepts: its site first, better grade first, oldest first."""
-    same_site = Case(When(site_id=referral.site_id, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return devices_fitting(referral.site_id, device_kinds=tuple(referral.device_kinds))
+
+
+def devices_fitting(site_id: int, *, device_kinds: tuple[str, ...]) -> QuerySet[Device]:
+    """fitting_devices for a site and the kinds accepted (what its SQL depends on: common.compiled)."""
+    same_site = Case(When(site_id=site_id, then=Value(0)), default=Value(1), output_field=IntegerField())
     return (
-        Device.objects.filter(status=DeviceStatus.READY, kind__in=referral.device_kinds)
+        Device.objects.filter(status=DeviceStatus.READY, kind__in=device_kinds)
         .select_related("site")
         .annotate(same_site=same_site, grade_rank=_grade_rank())
         .order_by("same_site", "grade_rank", "id")

@@ -24,7 +24,7 @@ from distribution.messaging import kit_ready_notify, kit_released_notify
 from distribution.models import Allocation, AllocationEvent, Return
 from distribution.selectors import (
     ITEM_KINDS,
-    fitting_devices,
+    devices_fitting,
     hold_until,
     line_items_fitting,
     returns_awaiting_give_back,
@@ -137,8 +137,9 @@ _device_locked = CompiledRead(
     lambda tag: Device.objects.select_for_update(of=("self",)).select_related("site").filter(asset_tag=tag)
 )
 
-# The SIM card or voucher a kit takes when none is named: per kind of connectivity and hold's end (a date: the
-# compilation is kept for that day's holds).
+# The device and the SIM card or voucher a kit takes when none is named: per kinds of device accepted, per kind of
+# connectivity and hold's end (a date: the compilation is kept for that day's holds).
+_first_fitting_device = CompiledRead(lambda site_id, **need: devices_fitting(site_id, **need)[:1])
 _first_fitting_item = CompiledRead(lambda site_id, **need: line_items_fitting(site_id, **need)[:1])
 
 
@@ -210,7 +211,8 @@ def allocation_reserve(
     chosen_device = None
     if wants_device:
         if device is None:
-            chosen_device = fitting_devices(referral).first()
+            kinds = tuple(referral.device_kinds)
+            chosen_device = _first_fitting_device.first(referral.site_id, device_kinds=kinds, shape=kinds)
             if chosen_device is None:
                 raise Conflict(_("No ready device of a kind this referral accepts."), "no_fitting_device")
         else:

@@ -2,13 +2,13 @@
 
 import pytest
 
-from common.exceptions import NotFound
+from common.exceptions import Conflict, NotFound
 from distribution.models import Allocation
 from distribution.services import allocation_release, allocation_reserve, handover_record
 from inventory.models import LineItem
 from referrals.models import Referral
 from tests.distribution.conftest import signature_b64
-from tests.factories import UserFactory
+from tests.factories import ReferralFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +46,21 @@ def test_a_kit_takes_the_sim_that_fits_its_own_site_and_need(world):
     LineItem.objects.filter(pk=world["sims"][1].pk).update(status="void")
     again = allocation_reserve(user=world["mediator"], referral=world["referral"].pk)
     assert again.line_item == world["sims"][0]
+
+
+def test_a_kit_takes_a_device_of_a_kind_its_own_referral_accepts(world):
+    """The device chosen by a compiled read, kept per kinds accepted: a laptop's referral never gets the phone."""
+    laptop_only = ReferralFactory(
+        social_worker=world["social_worker"],
+        site=world["sd"],
+        status="accepted",
+        connectivity="none",
+        device_kinds=["laptop"],
+    )
+    kit = allocation_reserve(user=world["mediator"], referral=world["referral"].pk)
+    assert kit.device == world["phone"]
+    allocation_release(user=world["mediator"], allocation=kit.pk)
+    with pytest.raises(Conflict) as refused:
+        allocation_reserve(user=world["mediator"], referral=laptop_only.pk)
+    assert refused.value.code == "no_fitting_device"
+    assert allocation_reserve(user=world["mediator"], referral=world["referral"].pk).device == world["phone"]
