@@ -5,6 +5,7 @@ encoder (DjangoJSONEncoder's formats: milliseconds, "Z" for UTC), so that no ans
 letters beyond ASCII are written as UTF-8 rather than as \\u escapes.
 """
 
+import datetime as dt
 from typing import Any
 
 import orjson
@@ -15,9 +16,22 @@ from ninja.responses import NinjaJSONEncoder
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
 
 
+_ninja_default = NinjaJSONEncoder().default
+
+
+def _default(value: Any) -> Any:
+    """django-ninja's encoder, with its most frequent case first: a list page holds a hundred datetimes, which its
+    encoder reached after a dozen other checks. The same text as DjangoJSONEncoder's: milliseconds cut (not
+    rounded), none when there are no microseconds, "Z" for UTC."""
+    if type(value) is dt.datetime:
+        text = value.isoformat(timespec="milliseconds" if value.microsecond else "seconds")
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    return _ninja_default(value)
+
+
 class ORJSONRenderer(BaseRenderer):
     media_type = "application/json"
-    _default = staticmethod(NinjaJSONEncoder().default)
+    _default = staticmethod(_default)
 
     def render(self, request: HttpRequest, data: Any, *, response_status: int) -> bytes:
         try:

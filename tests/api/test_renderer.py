@@ -21,6 +21,10 @@ def test_every_kind_of_value_is_written_as_django_ninja_wrote_it():
         "time": dt.time(10, 30, 1, 123456),
         "moment": dt.datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC),
         "paris": dt.datetime(2026, 7, 2, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+        "paris_precise": dt.datetime(2026, 7, 2, 3, 4, 5, 999999, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+        "naive": dt.datetime(2026, 7, 2, 3, 4, 5, 500),
+        "utc_whole": dt.datetime(2026, 7, 2, 3, 4, 5, tzinfo=dt.UTC),
+        "midnight": dt.datetime(2026, 7, 2, tzinfo=dt.UTC),
         "role": Role.MEDIATOR,
         7: "an integer key",
         "float": 0.1,
@@ -34,6 +38,11 @@ def test_every_kind_of_value_is_written_as_django_ninja_wrote_it():
         theirs = JSONRenderer().render(None, data, response_status=200)
     assert json.loads(ours) == json.loads(theirs)
     assert json.loads(ours)["moment"] == "2026-01-02T03:04:05.678Z" and json.loads(ours)["lazy"] == "Obligatoire."
+    assert json.loads(ours)["paris_precise"] == "2026-07-02T03:04:05.999+02:00"
+    assert (
+        json.loads(ours)["naive"] == "2026-07-02T03:04:05.000"
+        and json.loads(ours)["midnight"] == "2026-07-02T00:00:00Z"
+    )
     assert "محمد Łucja Nguyễn".encode() in ours  # UTF-8, not \u escapes
 
 
