@@ -1,6 +1,6 @@
 """Distribution benchmark (prints figures; not a test): reserve → handover → receipt cycles on SQLite.
 
-    .venv/bin/python bench/distribution.py [--cycles 1000]
+    .venv/bin/python bench/distribution.py [--cycles 1000] [--profile] [--show-queries]
 
 Figures, each against its target (issue 24): cycles per second on SQLite (>= 100), queries per
 cycle (<= 20, and constant: min equals max), receipt render time and its share of a cycle, size

@@ -39,6 +39,6 @@ class Policy:
 def scope_shape(user) -> tuple:
     """Everything a user's scope (`referrals_for` and its kin) is built from: account, role, site, and whether
     they may act at all. SQL compiled once for a scope (common.compiled) is kept per shape."""
-    if user is None:
-        return (None,)
-    return (user.pk, user.role, user.site_id, user.is_active, user.is_authenticated)
+    if user is None or not user.is_authenticated:
+        return (None,)  # allowed nothing, whoever they are
+    return (user.pk, user.role, user.site_id, user.is_active)
