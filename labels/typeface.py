@@ -16,8 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from reportlab.lib.abag import ABag
-from reportlab.pdfbase import pdfmetrics, ttfonts
-from reportlab.pdfbase.ttfonts import TTFont, shapeFragWord
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, shapeFragWord
 from reportlab.pdfgen.canvas import Canvas as _Canvas
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -40,6 +40,100 @@ _FILES = {
 _SHAPED = {"BagageSans-Arabic", "BagageSans-Arabic-Bold"}
 _RTL = {"R", "AL"}
 _NUMBER = {"EN", "AN"}
+# The embedded subsets a process keeps, formatted: a site's receipts embed the same few, again and again.
+SUBSET_CACHE_SIZE = 256
+
+
+class _Formatted(pdfdoc.PDFObject):
+    """A PDF object already formatted: the same bytes in every document."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document) -> bytes:
+        return self.data
+
+
+class _FormattedStream(_Formatted):
+    __RefOnly__ = 1  # a stream stands at the top level of the file, as reportlab's own
+
+
+class EmbeddedFont(TTFont):
+    """reportlab's TrueType font, each subset of which is built, compressed and formatted once per process.
+
+    Building a subset (a font program of ~20 KB, then deflated) is most of what an A4 document costs to save,
+    and a site's documents embed the same subsets again and again: the same words, the same alphabet. The
+    objects written are reportlab's own (`TTFont.addObjects`, `TTFontFace.addSubsetObjects`), byte for byte,
+    in the same order; only their formatting is remembered, in documents that are compressed and not encrypted
+    (where the formatted bytes depend on nothing else).
+    """
+
+    def addObjects(self, doc) -> None:  # noqa: N802 (reportlab's name)
+        if not doc.compression or type(doc.encrypt) is not pdfdoc.NoEncryption:
+            super().addObjects(doc)
+            return
+        face = self.face
+        try:
+            state = self.state[doc]
+        except KeyError:
+            state = self.state[doc] = TTFont.State(self._asciiReadable)
+        state.frozen = 1
+        for n, subset in enumerate(state.subsets):
+            internal_name = self.getSubsetInternalName(n, doc)[1:]
+            base_name = b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
+            font_file, widths, to_unicode = _subset_objects(
+                self, tuple(subset), base_name, _private_texts(base_name, subset)
+            )
+
+            pdf_font = pdfdoc.PDFTrueTypeFont()
+            pdf_font.__Comment__ = f"Font {self.fontName} subset {n}"
+            pdf_font.Name = internal_name
+            pdf_font.BaseFont = base_name
+            pdf_font.FirstChar = 0
+            pdf_font.LastChar = len(subset) - 1
+            pdf_font.Widths = _Formatted(widths)
+            pdf_font.ToUnicode = doc.Reference(_FormattedStream(to_unicode), "toUnicodeCMap:" + base_name)
+
+            font_file_ref = doc.Reference(_FormattedStream(font_file), f"fontFile:{face.filename}({base_name})")
+            flags = (face.flags & ~ttfonts.FF_NONSYMBOLIC) | ttfonts.FF_SYMBOLIC
+            descriptor = pdfdoc.PDFDictionary(
+                {
+                    "Type": "/FontDescriptor",
+                    "Ascent": face.ascent,
+                    "CapHeight": face.capHeight,
+                    "Descent": face.descent,
+                    "Flags": flags,
+                    "FontBBox": pdfdoc.PDFArray(face.bbox),
+                    "FontName": pdfdoc.PDFName(base_name),
+                    "ItalicAngle": face.italicAngle,
+                    "StemV": face.stemV,
+                    "FontFile2": font_file_ref,
+                    "MissingWidth": face.defaultWidth,
+                }
+            )
+            pdf_font.FontDescriptor = doc.Reference(descriptor, "fontDescriptor:" + base_name)
+
+            doc.Reference(pdf_font, internal_name)
+            doc.idToObject["BasicFonts"].dict[internal_name] = pdf_font
+        del self.state[doc]
+
+
+@lru_cache(maxsize=SUBSET_CACHE_SIZE)
+def _subset_objects(
+    font: EmbeddedFont, subset: tuple[int, ...], base_name: str, private: tuple[tuple[int, str | None], ...]
+) -> tuple[bytes, bytes, bytes]:
+    """The subset's font program (a compressed stream), its widths (an array) and its ToUnicode map (a compressed
+    stream), formatted as reportlab formats them. `private` is in the key: what the ToUnicode map says of the
+    glyphs only shaping reaches."""
+    document = pdfdoc.DummyDoc()
+    face = font.face
+    font_file = pdfdoc.PDFStream(content=face.makeSubset(list(subset)), filters=[pdfdoc.PDFZCompress])
+    font_file.dictionary["Length1"] = len(font_file.content)
+    widths = pdfdoc.PDFArray([face.getCharWidth(code) for code in subset])
+    to_unicode = pdfdoc.PDFStream(
+        content=ttfonts.makeToUnicodeCMap(base_name, list(subset)), filters=[pdfdoc.PDFZCompress]
+    )
+    return font_file.format(document), widths.format(document), to_unicode.format(document)
 
 
 def _register() -> dict[str, frozenset[int]]:
@@ -49,7 +143,7 @@ def _register() -> dict[str, frozenset[int]]:
             try:
                 font = pdfmetrics.getFont(name)
             except KeyError:
-                font = TTFont(name, str(FONT_DIR / filename))
+                font = EmbeddedFont(name, str(FONT_DIR / filename))
                 pdfmetrics.registerFont(font)
             coverage[name] = frozenset(font.face.charToGlyph)
     return coverage
@@ -187,6 +281,12 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 
 
 ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
+def _private_texts(base_name: str, subset: list[int]) -> tuple[tuple[int, str | None], ...]:
+    """What the ToUnicode map of this subset says of its private-use code points (see above)."""
+    face = base_name.split("+", 1)[-1].encode("latin-1")
+    return tuple((code, _PRIVATE_TEXT.get((face, code))) for code in subset if 0xE000 <= code < 0xF900)
 
 
 def _remember_private(text: str, shaped: str, font: str) -> None:
