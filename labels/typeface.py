@@ -11,13 +11,15 @@ left-to-right paragraph) and Arabic runs are shaped by HarfBuzz (uharfbuzz), so 
 a form accepts, the documents print.
 """
 
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 from reportlab.lib.abag import ABag
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
-from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, shapeFragWord
+from reportlab.pdfbase.ttfonts import SUBSETN, ShapedStr, TTFont, shapeFragWord
 from reportlab.pdfgen.canvas import Canvas as _Canvas
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -40,6 +42,8 @@ _FILES = {
 _SHAPED = {"BagageSans-Arabic", "BagageSans-Arabic-Bold"}
 _RTL = {"R", "AL"}
 _NUMBER = {"EN", "AN"}
+# Unicode's control characters (category Cc) are exactly these: C0, DEL and C1.
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 # The embedded subsets a process keeps, formatted: a site's receipts embed the same few, again and again.
 SUBSET_CACHE_SIZE = 256
 
@@ -150,14 +154,22 @@ def _register() -> dict[str, frozenset[int]]:
 
 
 _COVERAGE = _register()
+# The fonts in which reportlab codes printable ASCII as itself, in the first subset (its "ASCII readable" mode).
+_ASCII_READABLE = frozenset(
+    name
+    for fonts in _FILES.values()
+    for name, _ in fonts
+    if pdfmetrics.getFont(name)._asciiReadable and _COVERAGE[name].issuperset(range(32, 127))
+)
 # The two names documents set; the other fonts are reached through them, run by run.
 FAMILY = {FONT: False, FONT_BOLD: True}
 
 
 def normalise(text: str) -> str:
     """NFC (one code point per accented letter where Unicode has one) without control characters."""
-    text = unicodedata.normalize("NFC", text)
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch == "\n")
+    if not text.isascii():  # ASCII is NFC already
+        text = unicodedata.normalize("NFC", text)
+    return _CONTROL.sub("", text)
 
 
 def _covers(font: str, ch: str) -> bool:
@@ -339,6 +351,7 @@ class Canvas(_Canvas):
         if not kwargs.get("initialFontName"):  # platypus passes None
             kwargs["initialFontName"] = FONT
         super().__init__(*args, **kwargs)
+        self._operators: dict[tuple[str, float, str], str] = {}
 
     def stringWidth(self, text, fontName=None, fontSize=None):  # noqa: N802 (reportlab's name)
         name = fontName or self._fontname
@@ -364,8 +377,40 @@ class Canvas(_Canvas):
         pieces = [_shaped(run, font, size, rtl) + (font,) for font, run, rtl in runs(text, FAMILY[name])]
         x -= align * sum(width for _, width, _ in pieces)
         for drawn, width, font in pieces:
-            textobject = self.beginText(x, y)
-            textobject.setFont(font, size)
-            textobject.textOut(drawn)
-            self.drawText(textobject)
+            if isinstance(drawn, ShapedStr) or not self.bottomup:
+                textobject = self.beginText(x, y)
+                textobject.setFont(font, size)
+                textobject.textOut(drawn)
+                self.drawText(textobject)
+            else:
+                self._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {self._text_operators(font, size, drawn)} ET")
             x += width
+
+    def _text_operators(self, font: str, size: float, text: str) -> str:
+        """What reportlab's text object writes for `text` in `font` (not shaped), without building one.
+
+        The same run is drawn again on the other copy, and again on every page: within a document its
+        characters have their codes already (reportlab gives them out as they first come), so it is
+        written the same.
+        """
+        key = (font, size, text)
+        operators = self._operators.get(key)
+        if operators is None:
+            ttf = pdfmetrics.getFont(font)
+            doc = self._doc
+            if font in _ASCII_READABLE and text.isascii() and text.isprintable():
+                # reportlab gives printable ASCII its own codes in the first subset: no need to ask it.
+                if doc not in ttf.state:
+                    ttf.splitString("", doc)
+                chunks = [(0, text.encode("ascii"))]
+            else:
+                chunks = ttf.splitString(text, doc)
+            parts = []
+            current = -1
+            for subset, chunk in chunks:
+                if subset != current:
+                    parts.append(f"{ttf.getSubsetInternalName(subset, doc)} {fp_str(size)} Tf {fp_str(size * 1.2)} TL")
+                    current = subset
+                parts.append(f"({self._escape(chunk)}) Tj")
+            operators = self._operators[key] = " ".join(parts)
+        return operators
