@@ -18,9 +18,11 @@ from pathlib import Path
 
 from reportlab.lib.abag import ABag
 from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
-from reportlab.pdfbase.ttfonts import SUBSETN, ShapedStr, TTFont, shapeFragWord
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import ShapedStr, shapeFragWord
 from reportlab.pdfgen.canvas import Canvas as _Canvas
+
+from labels.subsets import PRIVATE_TEXT, EmbeddedFont
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "BagageSans"
@@ -44,100 +46,6 @@ _RTL = {"R", "AL"}
 _NUMBER = {"EN", "AN"}
 # Unicode's control characters (category Cc) are exactly these: C0, DEL and C1.
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-# The embedded subsets a process keeps, formatted: a site's receipts embed the same few, again and again.
-SUBSET_CACHE_SIZE = 256
-
-
-class _Formatted(pdfdoc.PDFObject):
-    """A PDF object already formatted: the same bytes in every document."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def format(self, document) -> bytes:
-        return self.data
-
-
-class _FormattedStream(_Formatted):
-    __RefOnly__ = 1  # a stream stands at the top level of the file, as reportlab's own
-
-
-class EmbeddedFont(TTFont):
-    """reportlab's TrueType font, each subset of which is built, compressed and formatted once per process.
-
-    Building a subset (a font program of ~20 KB, then deflated) is most of what an A4 document costs to save,
-    and a site's documents embed the same subsets again and again: the same words, the same alphabet. The
-    objects written are reportlab's own (`TTFont.addObjects`, `TTFontFace.addSubsetObjects`), byte for byte,
-    in the same order; only their formatting is remembered, in documents that are compressed and not encrypted
-    (where the formatted bytes depend on nothing else).
-    """
-
-    def addObjects(self, doc) -> None:  # noqa: N802 (reportlab's name)
-        if not doc.compression or type(doc.encrypt) is not pdfdoc.NoEncryption:
-            super().addObjects(doc)
-            return
-        face = self.face
-        try:
-            state = self.state[doc]
-        except KeyError:
-            state = self.state[doc] = TTFont.State(self._asciiReadable)
-        state.frozen = 1
-        for n, subset in enumerate(state.subsets):
-            internal_name = self.getSubsetInternalName(n, doc)[1:]
-            base_name = b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
-            font_file, widths, to_unicode = _subset_objects(
-                self, tuple(subset), base_name, _private_texts(base_name, subset)
-            )
-
-            pdf_font = pdfdoc.PDFTrueTypeFont()
-            pdf_font.__Comment__ = f"Font {self.fontName} subset {n}"
-            pdf_font.Name = internal_name
-            pdf_font.BaseFont = base_name
-            pdf_font.FirstChar = 0
-            pdf_font.LastChar = len(subset) - 1
-            pdf_font.Widths = _Formatted(widths)
-            pdf_font.ToUnicode = doc.Reference(_FormattedStream(to_unicode), "toUnicodeCMap:" + base_name)
-
-            font_file_ref = doc.Reference(_FormattedStream(font_file), f"fontFile:{face.filename}({base_name})")
-            flags = (face.flags & ~ttfonts.FF_NONSYMBOLIC) | ttfonts.FF_SYMBOLIC
-            descriptor = pdfdoc.PDFDictionary(
-                {
-                    "Type": "/FontDescriptor",
-                    "Ascent": face.ascent,
-                    "CapHeight": face.capHeight,
-                    "Descent": face.descent,
-                    "Flags": flags,
-                    "FontBBox": pdfdoc.PDFArray(face.bbox),
-                    "FontName": pdfdoc.PDFName(base_name),
-                    "ItalicAngle": face.italicAngle,
-                    "StemV": face.stemV,
-                    "FontFile2": font_file_ref,
-                    "MissingWidth": face.defaultWidth,
-                }
-            )
-            pdf_font.FontDescriptor = doc.Reference(descriptor, "fontDescriptor:" + base_name)
-
-            doc.Reference(pdf_font, internal_name)
-            doc.idToObject["BasicFonts"].dict[internal_name] = pdf_font
-        del self.state[doc]
-
-
-@lru_cache(maxsize=SUBSET_CACHE_SIZE)
-def _subset_objects(
-    font: EmbeddedFont, subset: tuple[int, ...], base_name: str, private: tuple[tuple[int, str | None], ...]
-) -> tuple[bytes, bytes, bytes]:
-    """The subset's font program (a compressed stream), its widths (an array) and its ToUnicode map (a compressed
-    stream), formatted as reportlab formats them. `private` is in the key: what the ToUnicode map says of the
-    glyphs only shaping reaches."""
-    document = pdfdoc.DummyDoc()
-    face = font.face
-    font_file = pdfdoc.PDFStream(content=face.makeSubset(list(subset)), filters=[pdfdoc.PDFZCompress])
-    font_file.dictionary["Length1"] = len(font_file.content)
-    widths = pdfdoc.PDFArray([face.getCharWidth(code) for code in subset])
-    to_unicode = pdfdoc.PDFStream(
-        content=ttfonts.makeToUnicodeCMap(base_name, list(subset)), filters=[pdfdoc.PDFZCompress]
-    )
-    return font_file.format(document), widths.format(document), to_unicode.format(document)
 
 
 def _register() -> dict[str, frozenset[int]]:
@@ -272,35 +180,6 @@ def runs(text: str, bold: bool = False) -> tuple[tuple[str, str, bool], ...]:
     return tuple((font, "".join(text[i] for i in sorted(indices)), rtl) for font, indices, rtl in out)
 
 
-# Glyphs that HarfBuzz reaches only through shaping (a Pashto letter's joined form) have no code point of their own:
-# reportlab gives them one in the private-use area. The text they stand for is kept here, by font face and that
-# code point, so that each PDF's ToUnicode map says what a reader copying the text (or a search) should get.
-_PRIVATE_TEXT: dict[tuple[bytes, int], str] = {}
-_make_to_unicode = ttfonts.makeToUnicodeCMap
-
-
-def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
-    face = fontname.split("+", 1)[-1].encode("latin-1")
-    if not any((face, code) in _PRIVATE_TEXT for code in subset):
-        return _make_to_unicode(fontname, subset)
-    lines = _make_to_unicode(fontname, subset).split("\n")
-    for index, code in enumerate(subset):
-        text = _PRIVATE_TEXT.get((face, code))
-        if text:
-            utf16 = text.encode("utf-16-be").hex().upper()
-            lines[lines.index(f"<{index:02X}> <{code:04X}>")] = f"<{index:02X}> <{utf16}>"
-    return "\n".join(lines)
-
-
-ttfonts.makeToUnicodeCMap = _to_unicode_cmap
-
-
-def _private_texts(base_name: str, subset: list[int]) -> tuple[tuple[int, str | None], ...]:
-    """What the ToUnicode map of this subset says of its private-use code points (see above)."""
-    face = base_name.split("+", 1)[-1].encode("latin-1")
-    return tuple((code, _PRIVATE_TEXT.get((face, code))) for code in subset if 0xE000 <= code < 0xF900)
-
-
 def _remember_private(text: str, shaped: str, font: str) -> None:
     data = shaped.__shapeData__
     clusters = sorted({d.cluster for d in data})
@@ -311,7 +190,7 @@ def _remember_private(text: str, shaped: str, font: str) -> None:
     face = pdfmetrics.getFont(font).face.name
     for ch, d in zip(shaped, data, strict=True):
         if 0xE000 <= ord(ch) < 0xF900 and per_cluster[d.cluster] == 1:
-            _PRIVATE_TEXT.setdefault((face, ord(ch)), text[d.cluster : ends[d.cluster]])
+            PRIVATE_TEXT.setdefault((face, ord(ch)), text[d.cluster : ends[d.cluster]])
 
 
 @lru_cache(maxsize=8192)

@@ -5,7 +5,7 @@ import unicodedata
 import pytest
 from reportlab.pdfbase.ttfonts import TTFont
 
-from labels import typeface
+from labels import subsets, typeface
 from labels.notice import render_notice
 from labels.receipt import render_receipt
 from tests.labels.scripts import NAMES
@@ -18,17 +18,17 @@ EVERY_SCRIPT = " ".join(" ".join(names) for names in NAMES.values())
 @pytest.mark.parametrize("beneficiary", ["Amina Traoré", EVERY_SCRIPT])
 def test_a_receipt_embeds_its_font_subsets_byte_for_byte_as_reportlab_makes_them(beneficiary, monkeypatch):
     data = receipt(beneficiary=beneficiary, mediator="Łucja Şükrü")
-    typeface._subset_objects.cache_clear()
+    subsets._subset_objects.cache_clear()
     first = render_receipt(data)  # builds every subset
     again = render_receipt(data)  # takes them all from the cache
-    monkeypatch.setattr(typeface.EmbeddedFont, "addObjects", TTFont.addObjects)
+    monkeypatch.setattr(subsets.EmbeddedFont, "addObjects", TTFont.addObjects)
     assert render_receipt(data) == first == again
 
 
 def test_a_subset_made_for_a_receipt_serves_the_notice_too(monkeypatch):
     render_receipt(receipt())
     cached = render_notice(notice())
-    monkeypatch.setattr(typeface.EmbeddedFont, "addObjects", TTFont.addObjects)
+    monkeypatch.setattr(subsets.EmbeddedFont, "addObjects", TTFont.addObjects)
     assert render_notice(notice()) == cached
 
 
