@@ -5,6 +5,7 @@ import datetime as dt
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import BinaryIO
 
 from PIL import Image
@@ -47,8 +48,12 @@ def _offset(moment: dt.datetime) -> str:
     return f"{sign}{abs(minutes) // 60:02d}'{abs(minutes) % 60:02d}'"
 
 
+@lru_cache(maxsize=4096)
 def wrap(text: str, width: float, size: float, bold: bool = False) -> tuple[str, ...]:
-    """Break text onto lines no wider than `width` (explicit newlines kept)."""
+    """Break text onto lines no wider than `width` (explicit newlines kept).
+
+    Remembered: every document wraps the same words (a receipt, its two copies) at the same few widths.
+    """
     lines: list[str] = []
     for paragraph in printable(text).split("\n"):
         lines.extend(_split(paragraph, width, size, bold) or [""])

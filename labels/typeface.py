@@ -216,6 +216,13 @@ def string_width(text: str, size: float, bold: bool = False) -> float:
     return sum(_shaped(run, font, size, rtl)[1] for font, run, rtl in runs(text, bold))
 
 
+@lru_cache(maxsize=8192)
+def _pieces(text: str, size: float, bold: bool) -> tuple[float, tuple[tuple[str, float, str], ...]]:
+    """The width of `text` and, run by run from left to right, what to draw, its width and its font."""
+    pieces = tuple(_shaped(run, font, size, rtl) + (font,) for font, run, rtl in runs(text, bold))
+    return sum(width for _, width, _ in pieces), pieces
+
+
 def font_name(bold: bool = False) -> str:
     return FONT_BOLD if bold else FONT
 
@@ -253,8 +260,8 @@ class Canvas(_Canvas):
         if name not in FAMILY or args or kwargs:
             fallback(x, y, text, *args, **kwargs)
             return
-        pieces = [_shaped(run, font, size, rtl) + (font,) for font, run, rtl in runs(text, FAMILY[name])]
-        x -= align * sum(width for _, width, _ in pieces)
+        total, pieces = _pieces(text, size, FAMILY[name])
+        x -= align * total
         for drawn, width, font in pieces:
             if isinstance(drawn, ShapedStr) or not self.bottomup:
                 textobject = self.beginText(x, y)
