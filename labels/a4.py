@@ -2,11 +2,18 @@
 canvas, wrapped text, and a Code 128 drawn as vector bars, as on the labels."""
 
 import datetime as dt
+import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import BinaryIO
 
+from PIL import Image
+from reportlab.lib.boxstuff import aspectRatioFix
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import _digester
+from reportlab.pdfbase import pdfdoc
 
 from labels.layout import QUIET_ZONE_MODULES, code128_pattern, printable
 from labels.pdf import bar_runs
@@ -41,8 +48,12 @@ def _offset(moment: dt.datetime) -> str:
     return f"{sign}{abs(minutes) // 60:02d}'{abs(minutes) % 60:02d}'"
 
 
+@lru_cache(maxsize=4096)
 def wrap(text: str, width: float, size: float, bold: bool = False) -> tuple[str, ...]:
-    """Break text onto lines no wider than `width` (explicit newlines kept)."""
+    """Break text onto lines no wider than `width` (explicit newlines kept).
+
+    Remembered: every document wraps the same words (a receipt, its two copies) at the same few widths.
+    """
     lines: list[str] = []
     for paragraph in printable(text).split("\n"):
         lines.extend(_split(paragraph, width, size, bold) or [""])
@@ -87,6 +98,50 @@ def draw_code128(canvas: Canvas, payload: str, x: float, y: float, module: float
 
 def quiet_zone(module: float) -> float:
     return QUIET_ZONE_MODULES * module
+
+
+@dataclass(frozen=True)
+class GreyImage:
+    """A grey picture as a PDF embeds it: its pixels deflated once, however many documents draw it."""
+
+    name: str  # reportlab's: the digest of the pixels
+    width: int
+    height: int
+    stream: bytes
+
+
+def grey_image(image: Image.Image) -> GreyImage:
+    """The picture (grey levels, mode "L") as reportlab's drawImage embeds an ImageReader of it, and so named."""
+    if image.mode != "L":
+        raise ValueError("a GreyImage is made of grey levels (mode L)")
+    pixels = image.tobytes()
+    return GreyImage(_digester(pixels + b"None"), image.width, image.height, zlib.compress(pixels))
+
+
+def draw_image(canvas: Canvas, image: GreyImage, x: float, y: float, width: float, height: float, anchor: str) -> None:
+    """Draw the picture in the box as `canvas.drawImage(..., preserveAspectRatio=True, anchor=anchor)` draws it,
+    byte for byte, without deflating or digesting its pixels again in every document."""
+    canvas._currentPageHasImages = 1
+    document = canvas._doc
+    name = document.getXObjectName(image.name)
+    xobject = document.idToObject.get(name)
+    if xobject is None:
+        xobject = pdfdoc.PDFImageXObject(image.name)
+        xobject.width, xobject.height = image.width, image.height
+        xobject.bitsPerComponent = 8
+        xobject.colorSpace = "DeviceGray"
+        xobject._filters = ("FlateDecode",)
+        xobject.streamContent = image.stream
+        canvas._setXObjects(xobject)
+        document.Reference(xobject, name)
+        document.addForm(image.name, xobject)
+    x, y, width, height, _ = aspectRatioFix(True, anchor, x, y, width, height, image.width, image.height)
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(width, height)
+    canvas._code.append(f"/{name} Do")
+    canvas.restoreState()
+    canvas._formsinuse.append(image.name)
 
 
 class Cursor:

@@ -7,16 +7,31 @@ what the caller holds in words already (names, model, offer, the warranty's term
 """
 
 import datetime as dt
+import hashlib
 import io
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 
 from PIL import Image, UnidentifiedImageError
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from labels.a4 import FONT, FONT_BOLD, MARGIN, PAGE_H, PAGE_W, Cursor, draw_code128, new_canvas, quiet_zone, wrap
+from labels.a4 import (
+    FONT,
+    FONT_BOLD,
+    MARGIN,
+    PAGE_H,
+    PAGE_W,
+    Cursor,
+    GreyImage,
+    draw_code128,
+    draw_image,
+    grey_image,
+    new_canvas,
+    quiet_zone,
+    wrap,
+)
 from labels.layout import code128_pattern, printable
 from labels.strings import Words
 
@@ -34,6 +49,10 @@ LABEL_COLUMN = 48 * mm
 
 
 _INK_LEVELS = [255 if level >= 224 else level // 32 * 32 for level in range(256)]
+# The signatures last drawn, by the SHA-256 of their PNG: a duplicate, or a retried handover, draws one again.
+_SIGNATURES: dict[bytes, GreyImage] = {}
+_SIGNATURES_KEPT = 32
+_SIGNATURES_LOCK = threading.Lock()
 
 
 class ReceiptError(ValueError):
@@ -122,8 +141,20 @@ def render_receipt(data: ReceiptData, copies: tuple[str, ...] = COPIES, duplicat
     return out.getvalue()
 
 
-def _signature_image(png: bytes) -> ImageReader:
+def _signature_image(png: bytes) -> GreyImage:
     """The signature flattened onto white, in grey levels, no larger than its box needs: a few kilobytes."""
+    digest = hashlib.sha256(png).digest()
+    image = _SIGNATURES.get(digest)
+    if image is None:
+        image = grey_image(_signature_pixels(png))
+        with _SIGNATURES_LOCK:
+            if len(_SIGNATURES) >= _SIGNATURES_KEPT:
+                del _SIGNATURES[next(iter(_SIGNATURES))]
+            _SIGNATURES[digest] = image
+    return image
+
+
+def _signature_pixels(png: bytes) -> Image.Image:
     try:
         image = Image.open(io.BytesIO(png))
         if image.format != "PNG":
@@ -138,13 +169,14 @@ def _signature_image(png: bytes) -> ImageReader:
         image.thumbnail(SIGNATURE_MAX_PIXELS, Image.Resampling.LANCZOS)
     # Paper white where a scan or a camera left grey noise, and eight levels of ink: the stroke keeps its
     # smooth edges and the picture compresses to a few kilobytes whatever it came from.
-    return ImageReader(image.point(_INK_LEVELS))
+    return image.point(_INK_LEVELS)
 
 
 def _on_paper(image: Image.Image) -> Image.Image:
     """The picture flattened onto white paper, in grey levels (a transparent pad is white where nobody drew)."""
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        image = image.convert("RGBA")
+        if image.mode != "RGBA":
+            image = image.convert("RGBA")
         background = Image.new("RGBA", image.size, "white")
         background.alpha_composite(image)
         image = background
@@ -186,8 +218,8 @@ def _draw_copy(
     words: Words,
     copy: str,
     duplicate: bool,
-    signature: ImageReader | None,
-    mediator_signature: ImageReader | None,
+    signature: GreyImage | None,
+    mediator_signature: GreyImage | None,
 ) -> None:
     copy_name = words[f"copy_{copy}"]
     pages = [0]
@@ -350,8 +382,8 @@ def _signatures(
     cursor: Cursor,
     data: ReceiptData,
     words: Words,
-    signature: ImageReader | None,
-    mediator_signature: ImageReader | None,
+    signature: GreyImage | None,
+    mediator_signature: GreyImage | None,
 ) -> None:
     """Both names on every copy; each signature as taken: drawn on the screen, or a line to sign on paper."""
     box_w, box_h = SIGNATURE_BOX
@@ -375,7 +407,7 @@ def _signatures(
         canvas.setFont(FONT, BODY)
         canvas.drawString(x, top - BODY * 1.3, printable(name))
         if image is not None:
-            canvas.drawImage(image, x, box_top - box_h, box_w, box_h, preserveAspectRatio=True, anchor="sw")
+            draw_image(canvas, image, x, box_top - box_h, box_w, box_h, anchor="sw")
         elif data.signed_on_paper:
             # On paper, each signs on a line, under a word that says so.
             canvas.setFont(FONT, SMALL)

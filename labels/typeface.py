@@ -11,14 +11,18 @@ left-to-right paragraph) and Arabic runs are shaped by HarfBuzz (uharfbuzz), so 
 a form accepts, the documents print.
 """
 
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 from reportlab.lib.abag import ABag
-from reportlab.pdfbase import pdfmetrics, ttfonts
-from reportlab.pdfbase.ttfonts import TTFont, shapeFragWord
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import ShapedStr, shapeFragWord
 from reportlab.pdfgen.canvas import Canvas as _Canvas
+
+from labels.subsets import PRIVATE_TEXT, EmbeddedFont
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "BagageSans"
@@ -40,6 +44,8 @@ _FILES = {
 _SHAPED = {"BagageSans-Arabic", "BagageSans-Arabic-Bold"}
 _RTL = {"R", "AL"}
 _NUMBER = {"EN", "AN"}
+# Unicode's control characters (category Cc) are exactly these: C0, DEL and C1.
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
 def _register() -> dict[str, frozenset[int]]:
@@ -49,21 +55,29 @@ def _register() -> dict[str, frozenset[int]]:
             try:
                 font = pdfmetrics.getFont(name)
             except KeyError:
-                font = TTFont(name, str(FONT_DIR / filename))
+                font = EmbeddedFont(name, str(FONT_DIR / filename))
                 pdfmetrics.registerFont(font)
             coverage[name] = frozenset(font.face.charToGlyph)
     return coverage
 
 
 _COVERAGE = _register()
+# The fonts in which reportlab codes printable ASCII as itself, in the first subset (its "ASCII readable" mode).
+_ASCII_READABLE = frozenset(
+    name
+    for fonts in _FILES.values()
+    for name, _ in fonts
+    if pdfmetrics.getFont(name)._asciiReadable and _COVERAGE[name].issuperset(range(32, 127))
+)
 # The two names documents set; the other fonts are reached through them, run by run.
 FAMILY = {FONT: False, FONT_BOLD: True}
 
 
 def normalise(text: str) -> str:
     """NFC (one code point per accented letter where Unicode has one) without control characters."""
-    text = unicodedata.normalize("NFC", text)
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch == "\n")
+    if not text.isascii():  # ASCII is NFC already
+        text = unicodedata.normalize("NFC", text)
+    return _CONTROL.sub("", text)
 
 
 def _covers(font: str, ch: str) -> bool:
@@ -166,29 +180,6 @@ def runs(text: str, bold: bool = False) -> tuple[tuple[str, str, bool], ...]:
     return tuple((font, "".join(text[i] for i in sorted(indices)), rtl) for font, indices, rtl in out)
 
 
-# Glyphs that HarfBuzz reaches only through shaping (a Pashto letter's joined form) have no code point of their own:
-# reportlab gives them one in the private-use area. The text they stand for is kept here, by font face and that
-# code point, so that each PDF's ToUnicode map says what a reader copying the text (or a search) should get.
-_PRIVATE_TEXT: dict[tuple[bytes, int], str] = {}
-_make_to_unicode = ttfonts.makeToUnicodeCMap
-
-
-def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
-    face = fontname.split("+", 1)[-1].encode("latin-1")
-    if not any((face, code) in _PRIVATE_TEXT for code in subset):
-        return _make_to_unicode(fontname, subset)
-    lines = _make_to_unicode(fontname, subset).split("\n")
-    for index, code in enumerate(subset):
-        text = _PRIVATE_TEXT.get((face, code))
-        if text:
-            utf16 = text.encode("utf-16-be").hex().upper()
-            lines[lines.index(f"<{index:02X}> <{code:04X}>")] = f"<{index:02X}> <{utf16}>"
-    return "\n".join(lines)
-
-
-ttfonts.makeToUnicodeCMap = _to_unicode_cmap
-
-
 def _remember_private(text: str, shaped: str, font: str) -> None:
     data = shaped.__shapeData__
     clusters = sorted({d.cluster for d in data})
@@ -199,7 +190,7 @@ def _remember_private(text: str, shaped: str, font: str) -> None:
     face = pdfmetrics.getFont(font).face.name
     for ch, d in zip(shaped, data, strict=True):
         if 0xE000 <= ord(ch) < 0xF900 and per_cluster[d.cluster] == 1:
-            _PRIVATE_TEXT.setdefault((face, ord(ch)), text[d.cluster : ends[d.cluster]])
+            PRIVATE_TEXT.setdefault((face, ord(ch)), text[d.cluster : ends[d.cluster]])
 
 
 @lru_cache(maxsize=8192)
@@ -225,6 +216,13 @@ def string_width(text: str, size: float, bold: bool = False) -> float:
     return sum(_shaped(run, font, size, rtl)[1] for font, run, rtl in runs(text, bold))
 
 
+@lru_cache(maxsize=8192)
+def _pieces(text: str, size: float, bold: bool) -> tuple[float, tuple[tuple[str, float, str], ...]]:
+    """The width of `text` and, run by run from left to right, what to draw, its width and its font."""
+    pieces = tuple(_shaped(run, font, size, rtl) + (font,) for font, run, rtl in runs(text, bold))
+    return sum(width for _, width, _ in pieces), pieces
+
+
 def font_name(bold: bool = False) -> str:
     return FONT_BOLD if bold else FONT
 
@@ -239,6 +237,7 @@ class Canvas(_Canvas):
         if not kwargs.get("initialFontName"):  # platypus passes None
             kwargs["initialFontName"] = FONT
         super().__init__(*args, **kwargs)
+        self._operators: dict[tuple[str, float, str], str] = {}
 
     def stringWidth(self, text, fontName=None, fontSize=None):  # noqa: N802 (reportlab's name)
         name = fontName or self._fontname
@@ -261,11 +260,43 @@ class Canvas(_Canvas):
         if name not in FAMILY or args or kwargs:
             fallback(x, y, text, *args, **kwargs)
             return
-        pieces = [_shaped(run, font, size, rtl) + (font,) for font, run, rtl in runs(text, FAMILY[name])]
-        x -= align * sum(width for _, width, _ in pieces)
+        total, pieces = _pieces(text, size, FAMILY[name])
+        x -= align * total
         for drawn, width, font in pieces:
-            textobject = self.beginText(x, y)
-            textobject.setFont(font, size)
-            textobject.textOut(drawn)
-            self.drawText(textobject)
+            if isinstance(drawn, ShapedStr) or not self.bottomup:
+                textobject = self.beginText(x, y)
+                textobject.setFont(font, size)
+                textobject.textOut(drawn)
+                self.drawText(textobject)
+            else:
+                self._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {self._text_operators(font, size, drawn)} ET")
             x += width
+
+    def _text_operators(self, font: str, size: float, text: str) -> str:
+        """What reportlab's text object writes for `text` in `font` (not shaped), without building one.
+
+        The same run is drawn again on the other copy, and again on every page: within a document its
+        characters have their codes already (reportlab gives them out as they first come), so it is
+        written the same.
+        """
+        key = (font, size, text)
+        operators = self._operators.get(key)
+        if operators is None:
+            ttf = pdfmetrics.getFont(font)
+            doc = self._doc
+            if font in _ASCII_READABLE and text.isascii() and text.isprintable():
+                # reportlab gives printable ASCII its own codes in the first subset: no need to ask it.
+                if doc not in ttf.state:
+                    ttf.splitString("", doc)
+                chunks = [(0, text.encode("ascii"))]
+            else:
+                chunks = ttf.splitString(text, doc)
+            parts = []
+            current = -1
+            for subset, chunk in chunks:
+                if subset != current:
+                    parts.append(f"{ttf.getSubsetInternalName(subset, doc)} {fp_str(size)} Tf {fp_str(size * 1.2)} TL")
+                    current = subset
+                parts.append(f"({self._escape(chunk)}) Tj")
+            operators = self._operators[key] = " ".join(parts)
+        return operators

@@ -1,0 +1,59 @@
+"""A signature is prepared once and embedded exactly as reportlab's drawImage embeds the same pixels."""
+
+import zlib
+
+import pytest
+from PIL import Image
+from reportlab.lib.utils import ImageReader
+
+from labels import receipt as receipt_module
+from labels.a4 import GreyImage, grey_image
+from labels.receipt import render_receipt
+from tests.labels.test_receipt import receipt, signature_png
+
+
+def _draw_with_reportlab(canvas, image: GreyImage, x, y, width, height, anchor):
+    pixels = Image.frombytes("L", (image.width, image.height), zlib.decompress(image.stream))
+    canvas.drawImage(ImageReader(pixels), x, y, width, height, preserveAspectRatio=True, anchor=anchor)
+
+
+@pytest.mark.parametrize(
+    "signatures",
+    [
+        {"signature_png": signature_png(400, 150)},
+        {"signature_png": signature_png(2400, 900), "mediator_signature_png": signature_png(300, 200)},
+        {"signature_png": None, "signed_on_paper": True, "mediator_signature_png": signature_png(400, 150)},
+    ],
+)
+def test_a_signature_is_embedded_byte_for_byte_as_reportlabs_draw_image_embeds_it(signatures, monkeypatch):
+    data = receipt(**signatures)
+    prepared = render_receipt(data)
+    monkeypatch.setattr(receipt_module, "draw_image", _draw_with_reportlab)
+    assert render_receipt(data) == prepared
+
+
+def test_a_signature_drawn_again_comes_out_the_same_as_when_first_prepared():
+    data = receipt(signature_png=signature_png(640, 220))
+    receipt_module._SIGNATURES.clear()
+    first = render_receipt(data)
+    assert len(receipt_module._SIGNATURES) == 1
+    assert render_receipt(data) == first
+
+
+def test_the_same_signature_twice_is_embedded_once_and_two_signatures_twice():
+    png = signature_png(400, 150)
+    assert render_receipt(receipt(signature_png=png, mediator_signature_png=png)).count(b"/Subtype /Image") == 1
+    other = signature_png(420, 150)
+    assert render_receipt(receipt(signature_png=png, mediator_signature_png=other)).count(b"/Subtype /Image") == 2
+
+
+def test_the_prepared_signatures_are_bounded():
+    receipt_module._SIGNATURES.clear()
+    for width in range(200, 200 + receipt_module._SIGNATURES_KEPT + 5):
+        render_receipt(receipt(signature_png=signature_png(width, 100)))
+    assert len(receipt_module._SIGNATURES) == receipt_module._SIGNATURES_KEPT
+
+
+def test_a_grey_image_is_made_of_grey_levels_only():
+    with pytest.raises(ValueError):
+        grey_image(Image.new("RGB", (4, 4), "white"))
