@@ -21,11 +21,14 @@ import time
 from _setup import accepted_referrals, django_on_scratch_postgres, django_on_scratch_sqlite, parse_args
 
 
-def signature() -> str:
+def signature(n: int = 0) -> str:
+    """A pad's drawing, different for each n: every handover brings its own signature, as at the desk."""
     from PIL import Image, ImageDraw
 
     image = Image.new("RGBA", (400, 150), (0, 0, 0, 0))
-    ImageDraw.Draw(image).line([(20, 100), (120, 30), (220, 110), (380, 40)], fill=(10, 20, 90, 255), width=4)
+    wobble = [(n * 7 + k * 13) % 40 for k in range(4)]
+    points = [(20, 100 - wobble[0]), (120, 30 + wobble[1]), (220, 110 - wobble[2]), (380, 40 + wobble[3])]
+    ImageDraw.Draw(image).line(points, fill=(10, 20, 90, 255), width=4)
     out = io.BytesIO()
     image.save(out, format="PNG")
     return base64.b64encode(out.getvalue()).decode()
@@ -129,7 +132,7 @@ def main() -> None:
         return mediator, list(zip(referrals, devices, strict=True))
 
     mediator, kits = site_with_kits(0, n)
-    png = signature()
+    pngs = [signature(i) for i in range(n)]
     # What a running server has done before its first request: import the URLconf (a kit's message links to its
     # referral's page). Not part of any cycle.
     from django.urls import get_resolver
@@ -143,7 +146,7 @@ def main() -> None:
         profiler.enable()
     start = time.perf_counter()
     cpu_start = time.process_time()
-    for referral, device in kits:
+    for (referral, device), png in zip(kits, pngs, strict=True):
         connection.queries_log.clear()
         began = time.perf_counter()
         with CaptureQueriesContext(connection) as captured:
@@ -203,11 +206,11 @@ def main() -> None:
     numbers = list(Receipt.objects.order_by("sequence").values_list("sequence", flat=True))
     print(f"  receipt numbers gapless: {numbers == list(range(1, n + 1))}")
     if args.postgres:
-        four_clients(site_with_kits, mediator_png=png, n=n, one_client=n / elapsed)
+        four_clients(site_with_kits, pngs=pngs, n=n, one_client=n / elapsed)
     print(f"  load average while it ran: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} CPUs")
 
 
-def four_clients(site_with_kits, *, mediator_png: str, n: int, one_client: float) -> None:
+def four_clients(site_with_kits, *, pngs: list[str], n: int, one_client: float) -> None:
     """Four mediators at four sites, each in its own process and connection: kits at once, as a morning's desks.
 
     Processes, not threads: a cycle is mostly Python (the ORM, the receipt's PDF), which threads would run one at a
@@ -226,8 +229,7 @@ def four_clients(site_with_kits, *, mediator_png: str, n: int, one_client: float
     start_line = context.Barrier(len(clients) + 1)
     failures = context.Queue()
     processes = [
-        context.Process(target=_client, args=(mediator, kits, mediator_png, start_line, failures))
-        for mediator, kits in clients
+        context.Process(target=_client, args=(mediator, kits, pngs, start_line, failures)) for mediator, kits in clients
     ]
     for process in processes:
         process.start()
@@ -245,14 +247,14 @@ def four_clients(site_with_kits, *, mediator_png: str, n: int, one_client: float
     )
 
 
-def _client(mediator, kits, png: str, start_line, failures) -> None:
+def _client(mediator, kits, pngs: list[str], start_line, failures) -> None:
     from django.db import connections
 
     from distribution.services import allocation_reserve, handover_record
 
     try:
         start_line.wait()
-        for referral, device in kits:
+        for (referral, device), png in zip(kits, pngs, strict=False):
             allocation = allocation_reserve(user=mediator, referral=referral.pk, device=device.asset_tag)
             handover_record(
                 user=mediator,

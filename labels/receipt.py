@@ -7,9 +7,7 @@ what the caller holds in words already (names, model, offer, the warranty's term
 """
 
 import datetime as dt
-import hashlib
 import io
-import threading
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -49,10 +47,6 @@ LABEL_COLUMN = 48 * mm
 
 
 _INK_LEVELS = [255 if level >= 224 else level // 32 * 32 for level in range(256)]
-# The signatures last drawn, by the SHA-256 of their PNG: a duplicate, or a retried handover, draws one again.
-_SIGNATURES: dict[bytes, GreyImage] = {}
-_SIGNATURES_KEPT = 32
-_SIGNATURES_LOCK = threading.Lock()
 
 
 class ReceiptError(ValueError):
@@ -142,16 +136,11 @@ def render_receipt(data: ReceiptData, copies: tuple[str, ...] = COPIES, duplicat
 
 
 def _signature_image(png: bytes) -> GreyImage:
-    """The signature flattened onto white, in grey levels, no larger than its box needs: a few kilobytes."""
-    digest = hashlib.sha256(png).digest()
-    image = _SIGNATURES.get(digest)
-    if image is None:
-        image = grey_image(_signature_pixels(png))
-        with _SIGNATURES_LOCK:
-            if len(_SIGNATURES) >= _SIGNATURES_KEPT:
-                del _SIGNATURES[next(iter(_SIGNATURES))]
-            _SIGNATURES[digest] = image
-    return image
+    """The signature flattened onto white, in grey levels, no larger than its box needs: a few kilobytes.
+
+    Prepared anew for every receipt: each handover brings a new signature, so a cache would hit only on a retry
+    and would keep people's signatures in memory meanwhile."""
+    return grey_image(_signature_pixels(png))
 
 
 def _signature_pixels(png: bytes) -> Image.Image:
