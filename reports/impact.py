@@ -41,6 +41,10 @@ class ReportFilters:
         end = timezone.make_aware(dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time.min))
         return start, end
 
+    def months(self) -> list[dt.date]:
+        """The first days of the period's months, oldest first."""
+        return months_between(self.date_from, self.date_to)
+
 
 class DaysBetween(Func):
     """`end - start` in days, as a float, on PostgreSQL and SQLite."""
@@ -140,6 +144,28 @@ def _local_month(field: str) -> TruncMonth:
     return TruncMonth(field, output_field=DateTimeField())
 
 
+class PeriodMonth(TruncMonth):
+    """TruncMonth's local month start, for instants within `months` (first days of consecutive months, oldest
+    first, as `months_between` gives them): an instant before the first month has none (NULL).
+
+    On PostgreSQL the month is found by a binary search of the instant among the months' first instants
+    (WIDTH_BUCKET): converting every row's instant to local time (`AT TIME ZONE`), as TruncMonth does, cost as much
+    as the rest of a pickup count's scan. Elsewhere, TruncMonth.
+    """
+
+    def __init__(self, expression, months: list[dt.date], **extra):
+        self.months = months
+        super().__init__(expression, output_field=DateTimeField(), **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.lhs)
+        # What TruncMonth gives on PostgreSQL, the local wall-clock time (naive) of the month's start, for the
+        # thresholds that are the months' first instants (aware).
+        starts = [dt.datetime.combine(month, dt.time.min) for month in self.months]
+        thresholds = [timezone.make_aware(start) for start in starts]
+        return f"(%s::timestamp[])[WIDTH_BUCKET({sql}, %s::timestamptz[])]", (starts, *params, thresholds)
+
+
 def medians_by_group(queryset, expression, **groups) -> dict[tuple, float]:
     """The median of `expression` per group of `groups` (name → expression), in one query on any database: each
     group's values numbered in order by a window, then the middle one (odd count) or the mean of the two middle
@@ -181,7 +207,7 @@ def handover_times(filters: ReportFilters) -> HandoverTimes:
     """Count the handovers of the period and give the median waits: in one query on PostgreSQL, four elsewhere."""
     handovers = _handovers(filters)
     if connection.vendor == "postgresql":
-        return _handover_times_in_one_query(handovers)
+        return _handover_times_in_one_query(handovers, filters)
     kits = _kit_handovers(handovers)
     by_site_and_month = medians_by_group(
         kits, _ready_to_handover_days(), site=F("allocation__site"), month=_local_month("at")
@@ -196,14 +222,14 @@ def handover_times(filters: ReportFilters) -> HandoverTimes:
     )
 
 
-def _handover_times_in_one_query(handovers) -> HandoverTimes:
+def _handover_times_in_one_query(handovers, filters: ReportFilters) -> HandoverTimes:
     """PostgreSQL's GROUPING SETS: the whole period's row and one row per site and month from one pass over the
     handovers (their joins made once, one sort), each with its count and its percentile_cont(0.5) medians, the
     median interpolated between the two middle values as `median_portable` does."""
     sql, params = (
         handovers.annotate(
             g_site=F("allocation__site"),
-            g_month=_local_month("at"),
+            g_month=PeriodMonth("at", filters.months()),
             m_kit=ExpressionWrapper(Q(allocation__kind=AllocationKind.KIT), output_field=BooleanField()),
             m_wait=_referral_to_handover_days(),
             m_ready=_ready_to_handover_days(),
@@ -251,7 +277,7 @@ def _pickup_counts(filters: ReportFilters) -> dict[tuple[int, dt.date], tuple[in
     counts = {}
     for row in (
         _holds_ended(filters)
-        .annotate(month=_local_month("closed_at"))
+        .annotate(month=PeriodMonth("closed_at", filters.months()))
         .values("site", "month")
         .annotate(
             collected=Count("id", filter=Q(status=AllocationStatus.HANDED_OVER)),
@@ -283,7 +309,7 @@ def _pickup_rows(filters: ReportFilters, counts: dict, medians: dict) -> list[di
     codes = dict(Site.objects.filter(pk__in=ids).values_list("pk", "code")) if ids else {}
     rows = []
     for site in sorted(ids, key=codes.__getitem__):
-        for month in months_between(filters.date_from, filters.date_to):
+        for month in filters.months():
             collected, missed = counts.get((site, month), (0, 0))
             median = medians.get((site, month))
             ended = collected + missed
