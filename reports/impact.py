@@ -375,10 +375,16 @@ def impact_report(filters: ReportFilters) -> dict:
         referrals = referrals.filter(site=filters.site)
     if filters.organisation is not None:
         referrals = referrals.filter(organisation=filters.organisation)
+    # Counted per partner and status, the partners' kinds read apart: a join to the partners on every referral's
+    # row cost a third of the query.
     by_partner_kind: dict[str, int] = defaultdict(int)
     by_outcome: dict[str, int] = defaultdict(int)
-    for row in referrals.values("organisation__kind", "status").annotate(n=Count("id")):
-        by_partner_kind[row["organisation__kind"]] += row["n"]
+    rows = list(referrals.values("organisation", "status").annotate(n=Count("id")))
+    partner_kinds = dict(
+        Organisation.objects.filter(pk__in={row["organisation"] for row in rows}).values_list("pk", "kind")
+    )
+    for row in rows:
+        by_partner_kind[partner_kinds[row["organisation"]]] += row["n"]
         by_outcome[row["status"]] += row["n"]
     # 5. kits whose hold ended in the period: collected, or not (no-show); the sums of the months' counts (8.).
     pickup_counts = _pickup_counts(filters)
