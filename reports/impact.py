@@ -12,7 +12,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Count, DateTimeField, ExpressionWrapper, F, FloatField, Func, Q
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -144,6 +155,11 @@ def _local_month(field: str) -> TruncMonth:
     return TruncMonth(field, output_field=DateTimeField())
 
 
+def _first_instants(months: list[dt.date]) -> list[dt.datetime]:
+    """The local midnights that start `months` (aware)."""
+    return [timezone.make_aware(dt.datetime.combine(month, dt.time.min)) for month in months]
+
+
 class PeriodMonth(TruncMonth):
     """TruncMonth's local month start, for instants within `months` (first days of consecutive months, oldest
     first, as `months_between` gives them): an instant before the first month has none (NULL).
@@ -159,11 +175,29 @@ class PeriodMonth(TruncMonth):
 
     def as_postgresql(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.lhs)
-        # What TruncMonth gives on PostgreSQL, the local wall-clock time (naive) of the month's start, for the
-        # thresholds that are the months' first instants (aware).
+        # What TruncMonth gives on PostgreSQL: the local wall-clock time (naive) of the month's first instant.
         starts = [dt.datetime.combine(month, dt.time.min) for month in self.months]
-        thresholds = [timezone.make_aware(start) for start in starts]
-        return f"(%s::timestamp[])[WIDTH_BUCKET({sql}, %s::timestamptz[])]", (starts, *params, thresholds)
+        return (
+            f"(%s::timestamp[])[WIDTH_BUCKET({sql}, %s::timestamptz[])]",
+            (starts, *params, _first_instants(self.months)),
+        )
+
+
+class MonthNumber(Func):
+    """PostgreSQL: the number of the month an instant falls in among `months` (as PeriodMonth), 1 for the first."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression, months: list[dt.date], **extra):
+        self.months = months
+        super().__init__(expression, **extra)
+
+    def as_sql(self, compiler, connection, **extra):
+        raise NotImplementedError(f"MonthNumber has no SQL for {connection.vendor}")
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"WIDTH_BUCKET({sql}, %s::timestamptz[])", (*params, _first_instants(self.months))
 
 
 def medians_by_group(queryset, expression, **groups) -> dict[tuple, float]:
@@ -226,34 +260,41 @@ def _handover_times_in_one_query(handovers, filters: ReportFilters) -> HandoverT
     """PostgreSQL's GROUPING SETS: the whole period's row and one row per site and month from one pass over the
     handovers (their joins made once, one sort), each with its count and its percentile_cont(0.5) medians, the
     median interpolated between the two middle values as `median_portable` does."""
+    months = filters.months()
+    # A site and a month as one number, the site's id × stride + the month's number (from 1, below the stride): the
+    # rows are sorted into their groups on one integer, cheaper than on a pair whose second value is read from
+    # the row again for nearly every comparison (the few sites make the first value tie).
+    stride = len(months) + 1
     sql, params = (
         handovers.annotate(
-            g_site=F("allocation__site"),
-            g_month=PeriodMonth("at", filters.months()),
+            g_cell=ExpressionWrapper(
+                F("allocation__site") * stride + MonthNumber("at", months), output_field=BigIntegerField()
+            ),
             m_kit=ExpressionWrapper(Q(allocation__kind=AllocationKind.KIT), output_field=BooleanField()),
             m_wait=_referral_to_handover_days(),
             m_ready=_ready_to_handover_days(),
         )
-        .values("g_site", "g_month", "m_kit", "m_wait", "m_ready")
+        .values("g_cell", "m_kit", "m_wait", "m_ready")
         .query.sql_with_params()
     )
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH d AS ({sql}) "
-            "SELECT GROUPING(g_site, g_month) = 0, g_site, g_month, COUNT(*), "
+            "SELECT GROUPING(g_cell) = 0, g_cell, COUNT(*), "
             "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY m_wait) FILTER (WHERE m_kit), "
             "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY m_ready) FILTER (WHERE m_kit) "
-            "FROM d GROUP BY GROUPING SETS ((), (g_site, g_month))",
+            "FROM d GROUP BY GROUPING SETS ((), (g_cell))",
             params,
         )
         rows = cursor.fetchall()
     by_site_and_month = {}
-    for per_site, site, month, count, wait, ready in rows:
+    for per_site, cell, count, wait, ready in rows:
         if not per_site:
             # The whole period's row: always there, with a count of 0 and no medians when nothing was handed over.
             handovers_count, median_wait, median_ready = count, wait, ready
         elif ready is not None:
-            by_site_and_month[(site, month_of(month))] = ready
+            site, number = divmod(cell, stride)
+            by_site_and_month[(site, months[number - 1])] = ready
     return HandoverTimes(
         handovers=handovers_count,
         median_days_referral_to_handover=median_wait,
