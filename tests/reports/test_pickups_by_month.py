@@ -126,6 +126,18 @@ def test_the_whole_periods_median_from_ready_to_handover_is_over_every_kit_hande
     assert (figures["kits_collected"], figures["kits_not_collected"], figures["no_show_rate"]) == (8, 2, 0.2)
 
 
+def test_a_kit_counts_in_its_local_month_even_in_the_first_hours_of_the_month(kits):
+    """Minutes after local midnight on the 1st is still the previous month in UTC (1 or 2 hours behind Paris)."""
+    user = UserFactory(mediator=True, site=kits["LY"])
+    kit(kits["LY"], user, closed=dt.datetime(2026, 3, 1, 0, 30, tzinfo=PARIS), status="expired", ready_days=3)
+    kit(kits["LY"], user, closed=dt.datetime(2026, 4, 1, 0, 30, tzinfo=PARIS), status="handed_over", ready_days=6)
+    kit(kits["LY"], user, closed=dt.datetime(2026, 4, 30, 23, 30, tzinfo=PARIS), status="expired", ready_days=3)
+    rows = by_key(pickups_by_site_and_month(spring(kits["LY"])))
+    assert rows[("LY", "2026-03")] == (3, 1, 0.25, 3.0)
+    assert rows[("LY", "2026-04")] == (1, 1, 0.5, 6.0)
+    assert rows[("LY", "2026-05")] == (0, 0, None, None)
+
+
 def test_a_period_without_any_hold_has_no_rows(kits):
     empty = ReportFilters(date_from=dt.date(2026, 7, 1), date_to=dt.date(2026, 8, 31))
     assert pickups_by_site_and_month(empty) == []
