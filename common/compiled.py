@@ -37,6 +37,9 @@ _MARKERS = {
     str: lambda i: f"\x00compiled-read-marker-{i}\x00",
     int: lambda i: -2_146_000_000 - i,
 }
+# The integers a column can hold (64 bits): a value beyond matches no row. The queryset answered None for it without
+# a query (Django drops an out-of-range lookup); sent, SQLite's driver cannot bind it (OverflowError, a 500).
+_INTEGERS = range(-(2**63), 2**63)
 # A queryset that can match nothing (`.none()`, an empty scope): no SQL, no query.
 _NOTHING = object()
 
@@ -112,6 +115,8 @@ class CompiledRead:
         kinds = tuple(type(value) for value in values)
         if any(kind not in _MARKERS for kind in kinds):
             raise TypeError(f"CompiledRead: values are text or integers, not {kinds!r}")
+        if any(kind is int and value not in _INTEGERS for kind, value in zip(kinds, values, strict=True)):
+            return None
         connection = connections[self._using]
         kept = connection.__dict__.setdefault(_ATTRIBUTE, OrderedDict())
         key = (self, kinds, shape)
