@@ -65,3 +65,23 @@ def test_what_orjson_refuses_is_still_written_as_django_ninja_wrote_it():
     data = {"big": 2**64, "small": -(2**63) - 1, "row": row("LYO", 3), "ratio": Ratio(0.25), "name": "Łucja"}
     ours = ORJSONRenderer().render(None, data, response_status=200)
     assert json.loads(ours) == json.loads(JSONRenderer().render(None, data, response_status=200))
+
+
+def test_every_datetime_is_written_as_djangos_encoder_writes_it():
+    """The fast path against DjangoJSONEncoder itself: offsets with seconds and microseconds, UTC by any name,
+    naive, fold, the microsecond edges, the years at either end."""
+    import zoneinfo
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from api.renderers import _default
+
+    zones = [None, dt.UTC, dt.timezone(dt.timedelta(0)), zoneinfo.ZoneInfo("Europe/London"), zoneinfo.ZoneInfo("UTC")]
+    zones += [dt.timezone(dt.timedelta(hours=-5, minutes=-30)), dt.timezone(dt.timedelta(seconds=3661, microseconds=7))]
+    zones += [zoneinfo.ZoneInfo("Europe/Paris")]
+    for zone in zones:
+        for year in (1, 2026, 9999):
+            for micro in (0, 1, 999, 1000, 500000, 999999):
+                for fold in (0, 1):
+                    moment = dt.datetime(year, 10, 26 if year == 2026 else 1, 2, 30, 0, micro, tzinfo=zone, fold=fold)
+                    assert _default(moment) == DjangoJSONEncoder().default(moment), moment
