@@ -37,11 +37,13 @@ _MARKERS = {
     str: lambda i: f"\x00compiled-read-marker-{i}\x00",
     int: lambda i: -2_146_000_000 - i,
 }
-# The integers a column can hold (64 bits): a value beyond matches no row. The queryset answered None for it without
-# a query (Django drops an out-of-range lookup); sent, SQLite's driver cannot bind it (OverflowError, a 500).
+# The integers a column can hold (64 bits): a value beyond is the queryset's to answer (Django drops an out-of-range
+# lookup: None, without a query); sent, SQLite's driver cannot bind it (OverflowError, a 500).
 _INTEGERS = range(-(2**63), 2**63)
-# A queryset that can match nothing (`.none()`, an empty scope): no SQL, no query.
-_NOTHING = object()
+# A read that compiles to no SQL: the queryset matches nothing (`.none()`, an empty scope), or a marker is outside a
+# column's range (a positive field on PostgreSQL) and Django dropped the lookup. Either way the queryset itself
+# answers every call with its values (no query for `.none()`), never a None kept for all values.
+_AS_QUERYSET = object()
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ class CompiledRead:
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
-            return _NOTHING
+            return _AS_QUERYSET
         params = tuple(params)
         slots = []
         for marker in markers:
@@ -108,6 +110,10 @@ class CompiledRead:
             locks=bool(queryset.query.select_for_update and connection.features.has_select_for_update),
         )
 
+    def _by_queryset(self, values: tuple, context: dict) -> Model | None:
+        """What the queryset itself answers for these values: its first row, as `first()` would give it."""
+        return next(iter(self._build(*values, **context)[:1]), None)
+
     def first(self, *values, shape: tuple = (), **context) -> Model | None:
         """The first row's instance for these values (in the queryset's order), or None."""
         if len(values) != self._arity:
@@ -116,7 +122,7 @@ class CompiledRead:
         if any(kind not in _MARKERS for kind in kinds):
             raise TypeError(f"CompiledRead: values are text or integers, not {kinds!r}")
         if any(kind is int and value not in _INTEGERS for kind, value in zip(kinds, values, strict=True)):
-            return None
+            return self._by_queryset(values, context)
         connection = connections[self._using]
         kept = connection.__dict__.setdefault(_ATTRIBUTE, OrderedDict())
         key = (self, kinds, shape)
@@ -127,8 +133,8 @@ class CompiledRead:
                 kept.popitem(last=False)
         else:
             kept.move_to_end(key)
-        if compiled is _NOTHING:
-            return None
+        if compiled is _AS_QUERYSET:
+            return self._by_queryset(values, context)
         if compiled.locks and connection.get_autocommit():
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         params = list(compiled.params)

@@ -178,3 +178,17 @@ def test_a_locking_read_runs_inside_a_transaction_only_as_the_queryset_does(ware
             User.objects.select_for_update().filter(pk=warehouse_user.pk).first()
         with pytest.raises(TransactionManagementError):
             read.first(warehouse_user.pk)
+
+
+def test_a_marker_a_column_cannot_hold_leaves_the_queryset_to_answer():
+    """A positive column's range excludes the integer marker on PostgreSQL: Django drops that lookup while compiling
+    (nothing could match), which must not become a None kept for every value."""
+    from referrals.models import Beneficiary
+    from tests.factories import BeneficiaryFactory
+
+    person = BeneficiaryFactory(birth_year=1990)
+    read = CompiledRead(lambda year: Beneficiary.objects.filter(birth_year=year))
+    assert read.first(1990) == person
+    assert read.first(1991) is None
+    assert read.first(1990) == person
+    assert read.first(2**63) is None  # beyond any column: the queryset's answer, without a query
