@@ -313,7 +313,8 @@ def check_database() -> None:
         ok = numbers == list(range(1, len(numbers) + 1))
         gapless &= ok
         print(f"  receipts {year}: {len(numbers)}, numbered 1..{len(numbers)} without a gap: {ok}")
-    print(f"  allocations: {Allocation.objects.values('status').annotate(n=Count('id')).order_by('status')}")
+    by_status = Allocation.objects.values_list("status").annotate(n=Count("id")).order_by("status")
+    print("  allocations: " + ", ".join(f"{status} {n}" for status, n in by_status))
     if twice_devices or twice_items or handed_twice or reserved_without_kit or not gapless:
         print("  FAILED: the database is inconsistent")
 
