@@ -1,6 +1,6 @@
 """Distribution benchmark (prints figures; not a test): reserve → handover → receipt cycles on SQLite.
 
-    .venv/bin/python bench/distribution.py [--cycles 1000] [--profile] [--show-queries]
+    .venv/bin/python bench/distribution.py [--cycles 1000] [--profile] [--show-queries [CYCLE]]
 
 Figures, each against its target (issue 24): cycles per second on SQLite (>= 100), queries per
 cycle (<= 20, and constant: min equals max), receipt render time and its share of a cycle, size
@@ -36,11 +36,45 @@ def signature(n: int = 0) -> str:
     return base64.b64encode(out.getvalue()).decode()
 
 
+class database_clock:  # noqa: N801 (a context manager, named as used)
+    """The time a connection spends in the database and its driver: every statement and every commit, timed around
+    the driver's own call (inside Django's query log, which formats the statement afterwards)."""
+
+    def __init__(self, connection) -> None:
+        self.connection, self.seconds = connection, 0.0
+
+    def _timed(self, call, *args):
+        began = time.perf_counter()
+        try:
+            return call(*args)
+        finally:
+            self.seconds += time.perf_counter() - began
+
+    def __enter__(self):
+        self._wrapper = lambda execute, sql, params, many, context: self._timed(execute, sql, params, many, context)
+        self._commit = self.connection._commit
+        self.connection._commit = lambda: self._timed(self._commit)
+        self._wrapping = self.connection.execute_wrapper(self._wrapper)
+        self._wrapping.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._wrapping.__exit__(*exc)
+        del self.connection._commit  # the class's method again
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cycles", type=int, default=1000)
     parser.add_argument("--profile", action="store_true", help="cProfile the cycles and print the top functions")
-    parser.add_argument("--show-queries", action="store_true", help="print the SQL of the second cycle")
+    parser.add_argument(
+        "--show-queries",
+        nargs="?",
+        const=2,
+        type=int,
+        metavar="CYCLE",
+        help="print the SQL of a counted cycle, each statement with its time (the second unless told)",
+    )
     parser.add_argument(
         "--postgres",
         metavar="URL",
@@ -153,12 +187,13 @@ def main() -> None:
     # The queries are counted on the first cycles, logged as Django's test tools log them; the timed cycles run
     # unlogged, as on a server: the log formats every statement, and on SQLite runs one more to quote its parameters.
     counted = max(2, min(20, n // 10))
-    queries = []
+    queries, database = [], []
     for (referral, device), png in zip(kits[:counted], pngs, strict=False):
-        with CaptureQueriesContext(connection) as captured:
+        with CaptureQueriesContext(connection) as captured, database_clock(connection) as clock:
             cycle(referral, device, png)
         queries.append(len(captured))
-        if args.show_queries and len(queries) == 2:
+        database.append(clock.seconds)
+        if len(queries) == args.show_queries:
             for number, query in enumerate(captured.captured_queries, 1):
                 print(f"{number:3} {query['time']}s {query['sql'][:300]}")
     timed = kits[counted:]
@@ -212,6 +247,11 @@ def main() -> None:
     print(
         f"  queries per cycle (the first {counted}): first {queries[0]}, then min {min(steady)}, max {max(steady)} "
         f"(target <= 20, constant when equal)"
+    )
+    in_database = statistics.median(database[1:])
+    print(
+        f"  the database's share: its statements take {in_database * 1000:.1f} ms of a cycle (median of the counted "
+        f"cycles), {in_database / statistics.median(durations):.0%} of a cycle's median; the rest is Python"
     )
     render = statistics.median(renders)
     print(
