@@ -63,6 +63,19 @@ class database_clock:  # noqa: N801 (a context manager, named as used)
         del self.connection._commit  # the class's method again
 
 
+def kit_cycle(mediator, referral, device, png: str) -> None:
+    """One kit's cycle at the desk: the mediator reserves it, then hands it over; the handover issues the receipt."""
+    from distribution.services import allocation_reserve, handover_record
+
+    allocation = allocation_reserve(user=mediator, referral=referral.pk, device=device.asset_tag)
+    handover_record(
+        user=mediator,
+        allocation=allocation.pk,
+        checklist={"device_starts": True, "sim_tested": True},
+        signature_png=png,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cycles", type=int, default=1000)
@@ -92,7 +105,6 @@ def main() -> None:
 
     from accounts.services import user_create
     from distribution.models import Receipt
-    from distribution.services import allocation_reserve, handover_record
     from inventory.models import Device, LineItem, Offer
     from referrals.models import Membership, Organisation
     from sites.models import Site
@@ -175,22 +187,13 @@ def main() -> None:
 
     assert get_resolver().url_patterns
 
-    def cycle(referral, device, png) -> None:
-        allocation = allocation_reserve(user=mediator, referral=referral.pk, device=device.asset_tag)
-        handover_record(
-            user=mediator,
-            allocation=allocation.pk,
-            checklist={"device_starts": True, "sim_tested": True},
-            signature_png=png,
-        )
-
     # The queries are counted on the first cycles, logged as Django's test tools log them; the timed cycles run
     # unlogged, as on a server: the log formats every statement, and on SQLite runs one more to quote its parameters.
     counted = max(2, min(20, n // 10))
     queries, database = [], []
     for (referral, device), png in zip(kits[:counted], pngs, strict=False):
         with CaptureQueriesContext(connection) as captured, database_clock(connection) as clock:
-            cycle(referral, device, png)
+            kit_cycle(mediator, referral, device, png)
         queries.append(len(captured))
         database.append(clock.seconds)
         if len(queries) == args.show_queries:
@@ -207,7 +210,7 @@ def main() -> None:
     cpu_start = time.process_time()
     for (referral, device), png in zip(timed, pngs[counted:], strict=True):
         began = time.perf_counter()
-        cycle(referral, device, png)
+        kit_cycle(mediator, referral, device, png)
         durations.append(time.perf_counter() - began)
     elapsed = time.perf_counter() - start
     cpu = time.process_time() - cpu_start
@@ -306,18 +309,10 @@ def four_clients(site_with_kits, *, pngs: list[str], n: int, one_client: float) 
 def _client(mediator, kits, pngs: list[str], start_line, failures) -> None:
     from django.db import connections
 
-    from distribution.services import allocation_reserve, handover_record
-
     try:
         start_line.wait()
         for (referral, device), png in zip(kits, pngs, strict=False):
-            allocation = allocation_reserve(user=mediator, referral=referral.pk, device=device.asset_tag)
-            handover_record(
-                user=mediator,
-                allocation=allocation.pk,
-                checklist={"device_starts": True, "sim_tested": True},
-                signature_png=png,
-            )
+            kit_cycle(mediator, referral, device, png)
     except Exception as exc:  # reported by the parent
         failures.put(repr(exc))
     finally:
