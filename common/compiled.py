@@ -59,6 +59,7 @@ class _Compiled:
     converters: dict
     annotations: tuple[tuple[str, int], ...]
     locks: bool
+    width: int  # columns in a row
 
 
 class CompiledRead:
@@ -108,22 +109,22 @@ class CompiledRead:
             converters=compiler.get_converters([column[0] for column in select[: compiler.col_count]]),
             annotations=tuple(compiler.annotation_col_map.items()),
             locks=bool(queryset.query.select_for_update and connection.features.has_select_for_update),
+            width=compiler.col_count,
         )
 
     def _by_queryset(self, values: tuple, context: dict) -> Model | None:
         """What the queryset itself answers for these values: its first row, as `first()` would give it."""
         return next(iter(self._build(*values, **context)[:1]), None)
 
-    def first(self, *values, shape: tuple = (), **context) -> Model | None:
-        """The first row's instance for these values (in the queryset's order), or None."""
+    def _prepared(self, connection, values: tuple, shape: tuple, context: dict):
+        """The compilation for these values and their parameters, or None where the queryset answers itself."""
         if len(values) != self._arity:
             raise TypeError(f"CompiledRead: {self._arity} value(s) expected, {len(values)} given")
         kinds = tuple(type(value) for value in values)
         if any(kind not in _MARKERS for kind in kinds):
             raise TypeError(f"CompiledRead: values are text or integers, not {kinds!r}")
         if any(kind is int and value not in _INTEGERS for kind, value in zip(kinds, values, strict=True)):
-            return self._by_queryset(values, context)
-        connection = connections[self._using]
+            return None
         kept = connection.__dict__.setdefault(_ATTRIBUTE, OrderedDict())
         key = (self, kinds, shape)
         compiled = kept.get(key)
@@ -134,17 +135,15 @@ class CompiledRead:
         else:
             kept.move_to_end(key)
         if compiled is _AS_QUERYSET:
-            return self._by_queryset(values, context)
+            return None
         if compiled.locks and connection.get_autocommit():
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         params = list(compiled.params)
         for slot, value in zip(compiled.slots, values, strict=True):
             params[slot] = value
-        with connection.cursor() as cursor:
-            execute_prepared(cursor, compiled.sql, params)
-            row = cursor.fetchone()
-        if row is None:
-            return None
+        return compiled, params
+
+    def _instance(self, connection, compiled: _Compiled, row) -> Model:
         if compiled.converters:
             row = list(row)
             for position, (converters, expression) in compiled.converters.items():
@@ -158,6 +157,70 @@ class CompiledRead:
         for name, position in compiled.annotations:
             setattr(instance, name, row[position])
         return instance
+
+    def first(self, *values, shape: tuple = (), **context) -> Model | None:
+        """The first row's instance for these values (in the queryset's order), or None."""
+        connection = connections[self._using]
+        prepared = self._prepared(connection, values, shape, context)
+        if prepared is None:
+            return self._by_queryset(values, context)
+        compiled, params = prepared
+        with connection.cursor() as cursor:
+            execute_prepared(cursor, compiled.sql, params)
+            row = cursor.fetchone()
+        return None if row is None else self._instance(connection, compiled, row)
+
+    def call(self, *values, shape: tuple = (), **context) -> "Call":
+        """This read with these values, to run beside others in one round trip (`first_of_each`)."""
+        return Call(self, values, shape, context)
+
+
+@dataclass(frozen=True)
+class Call:
+    read: CompiledRead
+    values: tuple
+    shape: tuple
+    context: dict
+
+    def first(self) -> Model | None:
+        return self.read.first(*self.values, shape=self.shape, **self.context)
+
+
+def first_of_each(*calls: Call | None) -> list[Model | None]:
+    """The first row of each read (None for a None call), in one statement: each read's SQL as a subquery, each
+    outer-joined to one row, so that a read that finds nothing gives NULLs (its None) beside the others' rows.
+
+    For independent reads that a step needs together (a kit's device and its SIM card): one round trip instead of
+    one per read. A read that locks its rows, or that its queryset answers itself, runs on its own (PostgreSQL
+    locks no row on the nullable side of an outer join).
+    """
+    wanted = [call for call in calls if call is not None]
+    if not wanted:
+        return [None] * len(calls)
+    connection = connections[wanted[0].read._using]
+    prepared = [call.read._prepared(connection, call.values, call.shape, call.context) for call in wanted]
+    if len(wanted) == 1 or any(
+        p is None or p[0].locks or call.read._using != wanted[0].read._using
+        for p, call in zip(prepared, wanted, strict=True)
+    ):
+        found = iter([call.first() for call in wanted])
+        return [None if call is None else next(found) for call in calls]
+    joined = " ".join(
+        f"LEFT JOIN ({compiled.sql}) AS read{i} ON 1 = 1" for i, (compiled, _params) in enumerate(prepared)
+    )
+    sql = f"SELECT * FROM (SELECT 1 AS one) AS one {joined}"
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, sql, [param for _compiled, params in prepared for param in params])
+        row = cursor.fetchone()
+    found, offset = [], 1
+    for call, (compiled, _params) in zip(wanted, prepared, strict=True):
+        part = row[offset : offset + compiled.width]
+        offset += compiled.width
+        pk = compiled.start + compiled.init_list.index(compiled.model._meta.pk.attname)
+        found.append(None if part[pk] is None else call.read._instance(connection, compiled, part))
+    assert offset == len(row), "first_of_each: each read's columns, and only them"
+    found_iter = iter(found)
+    return [None if call is None else next(found_iter) for call in calls]
 
 
 def execute_prepared(cursor, sql: str, params) -> None:

@@ -60,8 +60,9 @@ def advance(
     """Move a locked object along `transition`, or refuse; return the state it left.
 
     `refused()` words the refusal when the object is not in a source state, `blocked(problems)`
-    when a guard fails. The caller saves the object and writes its history row in the same
-    transaction: every domain's service does the same three steps.
+    when a guard fails. The caller then records the step: its history row, which moves the stored
+    row in the same statement (`common.moves.Move.record`); a nightly batch updates its rows and
+    writes their history rows in bulk instead, in one transaction.
     """
     source = obj.status
     if source not in transition.sources:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.history import AppendOnly
+from common.moves import Move
 from distribution.enums import AllocationKind, AllocationStatus, Payment, ReturnOutcome, ReturnReason
 
 
@@ -145,6 +146,17 @@ class AllocationEvent(AppendOnly, models.Model):
 
     def __str__(self) -> str:
         return f"{self.allocation_id} {self.from_status}→{self.to_status}"
+
+
+# A kit's closing step (handed over, released, expired: who and when) and its history row, in one statement
+# (common.moves; SQLite's view: migration 0006).
+ALLOCATION_CLOSE = Move(
+    AllocationEvent,
+    "allocation",
+    sets={"status": "to_status", "closed_at": "at", "closed_by_id": "by_id"},
+    checks={"status": "from_status"},
+    extras=("close_note",),
+)
 
 
 class Handover(models.Model):

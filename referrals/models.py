@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.history import AppendOnly
+from common.moves import Move
 from referrals.enums import (
     Authorisation,
     Connectivity,
@@ -286,6 +287,15 @@ class ReferralEvent(AppendOnly, models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id} {self.from_status}→{self.to_status}"
+
+
+# A referral's step and its history row, in one statement (common.moves; SQLite's view: migration 0009).
+REFERRAL_MOVE = Move(
+    ReferralEvent,
+    "referral",
+    sets={"status": "to_status", "status_changed_at": "at", "updated_at": "at"},
+    checks={"status": "from_status"},
+)
 
 
 class BeneficiaryAccess(AppendOnly, models.Model):

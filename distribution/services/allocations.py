@@ -13,7 +13,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.compiled import CompiledRead
+from common.compiled import CompiledRead, first_of_each
 from common.exceptions import AlreadyReserved, Conflict, InvalidTransition, NotFound, ValidationFailed
 from common.integrity import atomic, mark_locked
 from common.policies import scope_shape
@@ -21,7 +21,7 @@ from common.workflows import Transition, advance
 from distribution import policies
 from distribution.enums import GIVE_BACK_KINDS, AllocationKind, AllocationStatus, ReturnOutcome
 from distribution.messaging import kit_ready_notify, kit_released_notify
-from distribution.models import Allocation, AllocationEvent, Return
+from distribution.models import ALLOCATION_CLOSE, Allocation, AllocationEvent, Return
 from distribution.selectors import (
     ITEM_KINDS,
     devices_fitting,
@@ -122,8 +122,8 @@ def _repaired_device(returned: Return, device: Device | str | None) -> str:
     return returned.device.asset_tag
 
 
-# A kit's reservation reads these two, locked, every time: their SQL built once per connection (and scope), as
-# lock_allocation's.
+# A kit's reservation reads its referral (locked) and the device and SIM card or voucher named, every time: their SQL
+# built once per connection (and scope), as lock_allocation's.
 _referral_locked = CompiledRead(
     lambda pk, *, user: (
         referrals_for(user, "referral.decide")
@@ -133,8 +133,9 @@ _referral_locked = CompiledRead(
         .order_by()[:1]
     )
 )
-_device_locked = CompiledRead(
-    lambda tag: Device.objects.select_for_update(of=("self",)).select_related("site").filter(asset_tag=tag)
+_device_by_tag = CompiledRead(lambda tag: Device.objects.select_related("site").filter(asset_tag=tag).order_by()[:1])
+_line_item_by_pk = CompiledRead(
+    lambda pk: LineItem.objects.select_related("offer", "site").filter(pk=pk).order_by()[:1]
 )
 
 # The device and the SIM card or voucher a kit takes when none is named: per kinds of device accepted, per kind of
@@ -208,46 +209,54 @@ def allocation_reserve(
     if kind == AllocationKind.TOPUP and not wants_item:
         raise ValidationFailed(_("This referral asked for no connectivity."), "no_connectivity_need")
 
-    chosen_device = None
+    # The device and the SIM card or voucher, named or the first fitting ones, read in one round trip. Neither is
+    # locked: each moves by a statement that checks it is still as read (stock's services), else is read again.
+    device_read = item_read = None
     if wants_device:
         if device is None:
             kinds = tuple(referral.device_kinds)
-            chosen_device = _first_fitting_device.first(referral.site_id, device_kinds=kinds, shape=kinds)
+            device_read = _first_fitting_device.call(referral.site_id, device_kinds=kinds, shape=kinds)
+        else:
+            tag = device if isinstance(device, str) else device.asset_tag
+            device_read = _device_by_tag.call(tag.strip().upper())
+    elif device is not None:
+        raise ValidationFailed(_("This kit has no device."), "device_not_wanted", field="device")
+    if wants_item:
+        if line_item is None:
+            item_read = _first_fitting_item.call(
+                referral.site_id,
+                connectivity=referral.connectivity,
+                until=until,
+                shape=(referral.connectivity, until),
+            )
+        else:
+            item_pk = line_item if isinstance(line_item, int) else line_item.pk
+            item_read = _line_item_by_pk.call(item_pk)
+    chosen_device, chosen_item = first_of_each(device_read, item_read)
+
+    if wants_device:
+        if device is None:
             if chosen_device is None:
                 raise Conflict(_("No ready device of a kind this referral accepts."), "no_fitting_device")
         else:
-            tag = device if isinstance(device, str) else device.asset_tag
-            # Locked as it is read (its row only): its reservation below moves it without reading it again.
-            chosen_device = _device_locked.first(tag.strip().upper())
             if chosen_device is None:
                 raise ValidationFailed(_("No device %(tag)s.") % {"tag": tag}, "unknown_device", field="device")
             if chosen_device.kind not in referral.device_kinds:
                 raise ValidationFailed(
                     _("This referral asks for another kind of device."), "device_kind_not_wanted", field="device"
                 )
-    elif device is not None:
-        raise ValidationFailed(_("This kit has no device."), "device_not_wanted", field="device")
 
-    chosen_item = None
     if wants_item:
         if line_item is None:
-            chosen_item = _first_fitting_item.first(
-                referral.site_id,
-                connectivity=referral.connectivity,
-                until=until,
-                shape=(referral.connectivity, until),
-            )
             if chosen_item is None:
                 raise Conflict(
                     _("No SIM card or voucher of the right kind lasts until %(date)s.") % {"date": until},
                     "no_fitting_line_item",
                 )
         else:
-            pk = line_item if isinstance(line_item, int) else line_item.pk
-            chosen_item = LineItem.objects.select_related("offer", "site").filter(pk=pk).first()
             if chosen_item is None:
                 raise ValidationFailed(
-                    _("No SIM card or voucher #%(id)s.") % {"id": pk}, "unknown_line_item", field="line_item"
+                    _("No SIM card or voucher #%(id)s.") % {"id": item_pk}, "unknown_line_item", field="line_item"
                 )
             if chosen_item.offer.kind not in ITEM_KINDS[referral.connectivity]:
                 raise ValidationFailed(
@@ -323,7 +332,7 @@ def _allocation_locked(pk: int, *, user, action: str | None, with_erasure: bool)
         )
     return (
         # Its row and its referral's (which moves with it), not the device's, the SIM card's nor the site's: the
-        # device and the SIM card move by an UPDATE that checks their state (stock's services).
+        # device and the SIM card move by a statement that checks their state (stock's services, common.moves).
         allocations.select_for_update(of=("self", "referral"))
         .select_related(
             "referral__beneficiary",
@@ -380,11 +389,15 @@ def allocation_close(*, user, allocation: Allocation, transition: str, note: str
     """
     step = ALLOCATION_WORKFLOW.get(transition)
     from_status = advance(allocation, step, refused=lambda: _refused(allocation, step), blocked="; ".join)
-    allocation.closed_at = timezone.now()
-    allocation.closed_by = user
-    allocation.close_note = close_note[:500]
-    allocation.save(update_fields=["status", "closed_at", "closed_by", "close_note"])
-    _event(allocation, user, from_status, note)
+    row = AllocationEvent(
+        allocation=allocation, by=user, from_status=from_status, to_status=allocation.status, note=note
+    )
+    # Its state, who closed it and when, and the history row, in one statement; locked, so it is as read.
+    if not ALLOCATION_CLOSE.record(row, close_note=close_note[:500]):
+        raise Conflict(
+            _("Kit %(number)s moved at the same instant; try again.") % {"number": allocation.number}, "moved_meanwhile"
+        )
+    allocation.closed_at, allocation.closed_by, allocation.close_note = row.at, user, close_note[:500]
     appointment_release(allocation)
     return allocation
 

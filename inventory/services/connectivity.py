@@ -14,8 +14,8 @@ from common.validators import clean_phone
 from common.workflows import Transition, advance
 from inventory import policies
 from inventory.enums import LineItemStatus, OfferKind
-from inventory.exceptions import DuplicateLineItem, NotFound, ValidationFailed
-from inventory.models import LineItem, LineItemEvent, Offer
+from inventory.exceptions import Conflict, DuplicateLineItem, NotFound, ValidationFailed
+from inventory.models import LINE_ITEM_MOVE, LineItem, LineItemEvent, Offer
 from inventory.validators import clean_line_item_code
 from inventory.workflows import LINE_ITEM_WORKFLOW
 from sites.models import Site
@@ -171,23 +171,26 @@ def lock_line_item(item: LineItem | int) -> LineItem:
 def _run(item: LineItem, transition: Transition, user, *, note: str = "") -> LineItem:
     """Apply a transition to a line item and write its history row: the one way it moves.
 
-    One UPDATE changes the status and checks the state it leaves (locking the row until the transaction ends), so
-    an item read a moment ago, or locked earlier in this transaction, is not read again; if the row moved
-    meanwhile, it is locked, read again and checked once more: refused, as of now.
+    One statement (LINE_ITEM_MOVE) changes the status if it is still the state it leaves (locking the row until
+    the transaction ends) and writes the history row, so an item read a moment ago, or locked earlier in this
+    transaction, is not read again; if the row moved meanwhile, it is locked, read again and checked once more:
+    refused, as of now.
     """
-    moved = False
     if item.status in transition.sources:
         from_status = _advance(item, transition)
-        moved = LineItem.objects.filter(pk=item.pk, status=from_status).update(status=item.status)
-        if not moved:
-            item.status = from_status
-    if not moved:
-        fresh = lock_line_item(item.pk)
-        from_status = _advance(fresh, transition)
-        fresh.save(update_fields=["status"])
-        item.status = fresh.status
-    LineItemEvent.objects.create(item=item, by=user, from_status=from_status, to_status=item.status, note=note)
+        if LINE_ITEM_MOVE.record(_history(item, user, from_status, note)):
+            return item
+        item.status = from_status
+    fresh = lock_line_item(item.pk)
+    from_status = _advance(fresh, transition)
+    item.status = fresh.status
+    if not LINE_ITEM_MOVE.record(_history(item, user, from_status, note)):  # locked here: it cannot have moved
+        raise Conflict(_("This SIM card or voucher moved at the same instant; try again."), "moved_meanwhile")
     return item
+
+
+def _history(item: LineItem, user, from_status: str, note: str) -> LineItemEvent:
+    return LineItemEvent(item=item, by=user, from_status=from_status, to_status=item.status, note=note)
 
 
 def _as_read(item: LineItem | int) -> LineItem:

@@ -23,7 +23,7 @@ from inventory.enums import (
     ErasureResult,
 )
 from inventory.exceptions import Conflict, DuplicateDevice, InvalidTransition, NotFound, ValidationFailed
-from inventory.models import Batch, Device, DeviceEvent, Erasure
+from inventory.models import DEVICE_MOVE, Batch, Device, DeviceEvent, Erasure
 from inventory.services.tags import asset_tags_allocate
 from inventory.validators import check_phone_serial, clean_device_fields
 from inventory.workflows import DEVICE_WORKFLOW
@@ -189,36 +189,30 @@ def _advance(device: Device, transition: Transition) -> str:
 def _run(device: Device, transition: Transition, user, *, note: str = "", data: dict | None = None) -> Device:
     """Apply a transition to a device and write its history row: the one way a device moves.
 
-    The status changes by one UPDATE that also checks the state it leaves (the row is locked by it until the
-    transaction ends): a device read a moment ago, or locked earlier in this transaction, moves without being
-    read again. If the row moved meanwhile, it is locked, read again and checked once more: refused, as of now.
+    One statement (DEVICE_MOVE) changes the status if the row is still in the state it leaves and at the site the
+    caller read (locking it until the transaction ends), and writes the history row: a device read a moment ago,
+    or locked earlier in this transaction, moves without being read again. If the row moved meanwhile, it is
+    locked, read again and checked once more: refused, as of now.
     """
-    now = timezone.now()
-    moved = False
+    data = {"transition": transition.name, **(data or {})}
     if device.status in transition.sources:
         from_status = _advance(device, transition)
-        # Where the caller read it too: a ready device may have moved to another site meanwhile.
-        as_read = Device.objects.filter(pk=device.pk, status=from_status, site_id=device.site_id)
-        moved = as_read.update(status=device.status, updated_at=now)
-        if not moved:
-            device.status = from_status
-    if not moved:
-        fresh = lock_device(device.asset_tag)
-        from_status = _advance(fresh, transition)
-        fresh.save(update_fields=["status", "updated_at"])
-        for field in Device._meta.concrete_fields:  # the caller's instance, as it is now
-            setattr(device, field.attname, getattr(fresh, field.attname))
-        device.site = fresh.site
-        now = fresh.updated_at
-    device.updated_at = now
-    device_event(
-        device,
-        user,
-        DeviceEventKind.TRANSITION,
-        from_status=from_status,
-        note=note,
-        data={"transition": transition.name, **(data or {})},
-    ).save()
+        row = device_event(device, user, DeviceEventKind.TRANSITION, from_status=from_status, note=note, data=data)
+        if DEVICE_MOVE.record(row):
+            device.updated_at = row.at
+            return device
+        device.status = from_status
+    fresh = lock_device(device.asset_tag)
+    from_status = _advance(fresh, transition)
+    for field in Device._meta.concrete_fields:  # the caller's instance, as it is now
+        setattr(device, field.attname, getattr(fresh, field.attname))
+    device.site = fresh.site
+    row = device_event(device, user, DeviceEventKind.TRANSITION, from_status=from_status, note=note, data=data)
+    if not DEVICE_MOVE.record(row):  # locked by this transaction: it cannot have moved since
+        raise Conflict(
+            _("%(tag)s moved at the same instant; try again.") % {"tag": device.asset_tag}, "moved_meanwhile"
+        )
+    device.updated_at = row.at
     return device
 
 

@@ -18,7 +18,15 @@ from referrals import policies
 from referrals.enums import EDITABLE_STATES, OPEN_STATES, Authorisation, ReferralEventKind, ReferralStatus, Urgency
 from referrals.exceptions import Conflict, NotAllowed, NotFound, QuotaReached, ValidationFailed
 from referrals.messaging import referral_event_notify
-from referrals.models import Beneficiary, BeneficiaryAccess, NoticeVersion, Organisation, Referral, ReferralEvent
+from referrals.models import (
+    REFERRAL_MOVE,
+    Beneficiary,
+    BeneficiaryAccess,
+    NoticeVersion,
+    Organisation,
+    Referral,
+    ReferralEvent,
+)
 from referrals.notices import current_notice, notice_get
 from referrals.validators import clean_beneficiary, clean_consent, clean_needs, clean_request, referral_field_errors
 from referrals.workflows import DECISIONS, REFERRAL_WORKFLOW
@@ -225,16 +233,24 @@ def _run(referral: Referral, transition: Transition, user, *, note: str = "", de
         ),
         blocked="; ".join,
     )
-    now = timezone.now()
-    referral.status_changed_at = now
-    fields = ["status", "status_changed_at", "updated_at"]
+    row = ReferralEvent(
+        referral=referral,
+        by=user,
+        kind=ReferralEventKind.TRANSITION,
+        from_status=from_status,
+        to_status=referral.status,
+        note=note,
+        data={"transition": transition.name},
+    )
     if decided:
-        referral.decision_reason = note
-        referral.decided_at = now
-        referral.decided_by = user
-        fields += ["decision_reason", "decided_at", "decided_by"]
-    referral.save(update_fields=fields)
-    _event(referral, user, ReferralEventKind.TRANSITION, from_status, note, data={"transition": transition.name})
+        referral.decision_reason, referral.decided_at, referral.decided_by = note, row.at, user
+        Referral.objects.filter(pk=referral.pk).update(decision_reason=note, decided_at=row.at, decided_by=user)
+    # The status, when it changed and the history row in one statement; locked, so it is as read.
+    if not REFERRAL_MOVE.record(row):
+        raise Conflict(
+            _("Referral #%(id)s moved at the same instant; try again.") % {"id": referral.pk}, "moved_meanwhile"
+        )
+    referral.status_changed_at = referral.updated_at = row.at
     referral_event_notify(referral, transition.name, note)
     return referral
 

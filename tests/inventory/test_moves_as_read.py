@@ -1,5 +1,5 @@
-"""Stock moves by one UPDATE that checks the state it leaves: an instance read earlier is not read again, yet a row
-that moved meanwhile is refused as it is now, and nothing is written."""
+"""Stock moves by one statement that checks the state it leaves (common.moves): an instance read earlier is not read
+again, yet a row that moved meanwhile is refused as it is now, and nothing is written."""
 
 import pytest
 from django.db import transaction
