@@ -149,7 +149,7 @@ class AllocationEvent(AppendOnly, models.Model):
 
 
 # A kit's closing step (handed over, released, expired: who and when) and its history row, in one statement
-# (common.moves; SQLite's view: migration 0006).
+# (common.moves).
 ALLOCATION_CLOSE = Move(
     AllocationEvent,
     "allocation",

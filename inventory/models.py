@@ -209,7 +209,7 @@ class DeviceEvent(AppendOnly, models.Model):
 
 
 # A device's step: its status and when it changed, if it is still as the caller read it (state and site), and
-# its history row, in one statement (common.moves; SQLite's view: migration 0005).
+# its history row, in one statement (common.moves).
 DEVICE_MOVE = Move(
     DeviceEvent,
     "device",
@@ -362,7 +362,7 @@ class LineItemEvent(AppendOnly, models.Model):
         return f"{self.item_id} {self.from_status}→{self.to_status}"
 
 
-# A SIM card's or voucher's step and its history row, in one statement (common.moves; SQLite: migration 0005).
+# A SIM card's or voucher's step and its history row, in one statement (common.moves).
 LINE_ITEM_MOVE = Move(LineItemEvent, "item", sets={"status": "to_status"}, checks={"status": "from_status"})
 
 

@@ -289,7 +289,7 @@ class ReferralEvent(AppendOnly, models.Model):
         return f"{self.referral_id} {self.from_status}→{self.to_status}"
 
 
-# A referral's step and its history row, in one statement (common.moves; SQLite's view: migration 0009).
+# A referral's step and its history row, in one statement (common.moves).
 REFERRAL_MOVE = Move(
     ReferralEvent,
     "referral",
