@@ -81,12 +81,9 @@ def test_a_line_item_a_referral_and_a_kit_move_the_same_way(mediator_user):
     referral = ReferralFactory(accepted=True)
     kit = AllocationFactory()
     with transaction.atomic():
-        assert LINE_ITEM_MOVE.record(
-            LineItemEvent(item=item, by=mediator_user, at=AT, from_status="available", to_status="reserved")
-        )
-        assert not LINE_ITEM_MOVE.record(
-            LineItemEvent(item=item, by=mediator_user, at=AT, from_status="available", to_status="reserved")
-        )
+        reserved = dict(item=item, by=mediator_user, at=AT, from_status="available", to_status="reserved")
+        assert LINE_ITEM_MOVE.record(LineItemEvent(**reserved))
+        assert not LINE_ITEM_MOVE.record(LineItemEvent(**reserved))  # it is no longer available
         assert REFERRAL_MOVE.record(
             ReferralEvent(
                 referral=referral,
