@@ -161,7 +161,10 @@ class CompiledRead:
     def first(self, *values, shape: tuple = (), **context) -> Model | None:
         """The first row's instance for these values (in the queryset's order), or None."""
         connection = connections[self._using]
-        prepared = self._prepared(connection, values, shape, context)
+        return self._run(connection, self._prepared(connection, values, shape, context), values, context)
+
+    def _run(self, connection, prepared, values: tuple, context: dict) -> Model | None:
+        """Run a read prepared by `_prepared` on its own (or ask the queryset, where it answers itself)."""
         if prepared is None:
             return self._by_queryset(values, context)
         compiled, params = prepared
@@ -194,17 +197,21 @@ def first_of_each(*calls: Call | None) -> list[Model | None]:
     one per read. A read that locks its rows, or that its queryset answers itself, runs on its own (PostgreSQL
     locks no row on the nullable side of an outer join).
     """
-    wanted = [call for call in calls if call is not None]
+    found = iter(_first_rows([call for call in calls if call is not None]))
+    return [None if call is None else next(found) for call in calls]
+
+
+def _first_rows(wanted: list[Call]) -> list[Model | None]:
     if not wanted:
-        return [None] * len(calls)
+        return []
+    if any(call.read._using != wanted[0].read._using for call in wanted):  # other databases: each on its own
+        return [call.first() for call in wanted]
     connection = connections[wanted[0].read._using]
     prepared = [call.read._prepared(connection, call.values, call.shape, call.context) for call in wanted]
-    if len(wanted) == 1 or any(
-        p is None or p[0].locks or call.read._using != wanted[0].read._using
-        for p, call in zip(prepared, wanted, strict=True)
-    ):
-        found = iter([call.first() for call in wanted])
-        return [None if call is None else next(found) for call in calls]
+    if len(wanted) == 1 or any(p is None or p[0].locks for p in prepared):
+        return [
+            call.read._run(connection, p, call.values, call.context) for p, call in zip(prepared, wanted, strict=True)
+        ]
     joined = " ".join(
         f"LEFT JOIN ({compiled.sql}) AS read{i} ON 1 = 1" for i, (compiled, _params) in enumerate(prepared)
     )
@@ -219,8 +226,7 @@ def first_of_each(*calls: Call | None) -> list[Model | None]:
         pk = compiled.start + compiled.init_list.index(compiled.model._meta.pk.attname)
         found.append(None if part[pk] is None else call.read._instance(connection, compiled, part))
     assert offset == len(row), "first_of_each: each read's columns, and only them"
-    found_iter = iter(found)
-    return [None if call is None else next(found_iter) for call in calls]
+    return found
 
 
 def execute_prepared(cursor, sql: str, params) -> None:

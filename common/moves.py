@@ -117,18 +117,20 @@ class Move:
         sql = self._statement(connection.vendor, connection.ops.quote_name)
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
+                params = [*values.values(), *extra_values]
                 try:
-                    cursor.execute(sql, [*values.values(), *extra_values])
+                    try:
+                        cursor.execute(sql, params)
+                    except OperationalError as exc:
+                        if f"no such table: {self.view}" not in str(exc):
+                            raise
+                        # A database not migrated since the views came (they are made by migrate): made now, once.
+                        sqlite_views_create(connection=connection)
+                        cursor.execute(sql, params)
                 except IntegrityError as exc:
                     if REFUSED in str(exc):
                         return False
                     raise
-                except OperationalError as exc:
-                    if f"no such table: {self.view}" not in str(exc):
-                        raise
-                    # A database not migrated since the views came (they are made by migrate): made now, once.
-                    sqlite_views_create(connection=connection)
-                    cursor.execute(sql, [*values.values(), *extra_values])
                 return True
             link = self.history._meta.get_field(self.subject).column
             cursor.execute(
