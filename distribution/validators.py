@@ -10,7 +10,7 @@ from PIL import Image, UnidentifiedImageError
 
 from common.exceptions import ValidationFailed
 from distribution.enums import CHECKLIST_KEYS, Payment
-from labels.receipt import signature_ink_mm2
+from labels.receipt import Signature
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SIGNATURE_MAX_BYTES = 200_000
@@ -50,8 +50,9 @@ def clean_contribution(amount, payment: str) -> tuple[Decimal, str]:
     return value, payment
 
 
-def clean_signature(signature_png: str | bytes | None, signed_on_paper: bool) -> bytes | None:
-    """A real, bounded PNG drawn on the signature pad (base64 or bytes), or None when signed on paper."""
+def clean_signature(signature_png: str | bytes | None, signed_on_paper: bool) -> Signature | None:
+    """A real, bounded PNG drawn on the signature pad (base64 or bytes), or None when signed on paper: read once,
+    its bytes (`.png`) to keep and its pixels to print on the receipt."""
     if signed_on_paper:
         if signature_png:
             raise ValidationFailed(
@@ -89,19 +90,17 @@ def clean_signature(signature_png: str | bytes | None, signed_on_paper: bool) ->
                 raise ValueError
             image.load()
             # Onto white, as it will be printed: a pad nobody drew on is one flat colour.
-            flat = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image.convert("RGBA"))
-            lightest, darkest = flat.convert("L").getextrema()[::-1]
-            ink_mm2 = signature_ink_mm2(image)
+            signature = Signature(data, image)
     except (UnidentifiedImageError, ValueError, OSError, Image.DecompressionBombError):
         raise ValidationFailed(
             _("The signature must be a PNG image of a sensible size."), "invalid_signature", field="signature_png"
         ) from None
-    if lightest == darkest:
+    if signature.blank:
         raise ValidationFailed(_("The signature is empty."), "signature_required", field="signature_png")
-    if ink_mm2 < SIGNATURE_MIN_INK_MM2:
+    if signature.ink_mm2 < SIGNATURE_MIN_INK_MM2:
         raise ValidationFailed(
             _("The signature is too small or too faint to be read on the receipt: sign again, larger."),
             "signature_too_faint",
             field="signature_png",
         )
-    return data
+    return signature

@@ -8,7 +8,7 @@ what the caller holds in words already (names, model, offer, the warranty's term
 
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from PIL import Image, UnidentifiedImageError
@@ -46,7 +46,8 @@ SMALL = 8.5
 LABEL_COLUMN = 48 * mm
 
 
-_INK_LEVELS = [255 if level >= 224 else level // 32 * 32 for level in range(256)]
+_PAPER_WHITE = 224
+_INK_LEVELS = [255 if level >= _PAPER_WHITE else level // 32 * 32 for level in range(256)]
 
 
 class ReceiptError(ValueError):
@@ -106,6 +107,9 @@ class ReceiptData:
     replaced_device: str = ""  # a swap: "Samsung Galaxy A52, SDTE26-0042"
     replaced_receipt: str = ""  # a swap: the first receipt's number
     mediator_signature_png: bytes | None = None  # where the mediator signed on the screen too
+    # The beneficiary's signature as the desk read it when it was checked (Signature.of): drawn from those pixels
+    # rather than decoded again. Only ever the same PNG as signature_png; never stored.
+    signature: "Signature | None" = field(default=None, compare=False, repr=False)
 
 
 def render_receipt(data: ReceiptData, copies: tuple[str, ...] = COPIES, duplicate: bool = False) -> bytes:
@@ -117,7 +121,10 @@ def render_receipt(data: ReceiptData, copies: tuple[str, ...] = COPIES, duplicat
         raise ReceiptError(f"payment must be one of {', '.join(PAYMENTS)}")
     if data.signature_png is None and not data.signed_on_paper:
         raise ReceiptError("a receipt is signed: give the signature, or say it was signed on paper")
-    signature = _signature_image(data.signature_png) if data.signature_png is not None else None
+    if data.signature is not None and data.signature.png == data.signature_png:
+        signature = data.signature.printed
+    else:
+        signature = _signature_image(data.signature_png) if data.signature_png is not None else None
     mediator_signature = (
         _signature_image(data.mediator_signature_png) if data.mediator_signature_png is not None else None
     )
@@ -140,25 +147,55 @@ def _signature_image(png: bytes) -> GreyImage:
 
     Prepared anew for every receipt: each handover brings a new signature, so a cache would hit only on a retry
     and would keep people's signatures in memory meanwhile."""
-    return grey_image(_signature_pixels(png))
+    return Signature.read(png).printed
 
 
-def _signature_pixels(png: bytes) -> Image.Image:
-    try:
-        image = Image.open(io.BytesIO(png))
-        if image.format != "PNG":
-            raise ReceiptError("the signature must be a PNG image")
-        if image.width * image.height > SIGNATURE_MAX_INPUT_PIXELS:
-            raise ReceiptError("the signature image is too large")
-        image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
-        raise ReceiptError("the signature is not a readable PNG image") from exc
-    image = _on_paper(image)
-    if image.width > SIGNATURE_MAX_PIXELS[0] or image.height > SIGNATURE_MAX_PIXELS[1]:
-        image.thumbnail(SIGNATURE_MAX_PIXELS, Image.Resampling.LANCZOS)
-    # Paper white where a scan or a camera left grey noise, and eight levels of ink: the stroke keeps its
-    # smooth edges and the picture compresses to a few kilobytes whatever it came from.
-    return image.point(_INK_LEVELS)
+class Signature:
+    """A drawn signature decoded once: what the desk checks (is anything drawn, is there ink enough) and what the
+    receipt prints come from the same pixels. It lives as long as the request that brought it."""
+
+    __slots__ = ("_printed", "paper", "png")
+
+    def __init__(self, png: bytes, image: Image.Image) -> None:
+        """`image`: `png` opened and loaded (its format and size checked by the caller)."""
+        self.png = png
+        self.paper = _on_paper(image)
+        self._printed: GreyImage | None = None
+
+    @classmethod
+    def read(cls, png: bytes) -> "Signature":
+        try:
+            image = Image.open(io.BytesIO(png))
+            if image.format != "PNG":
+                raise ReceiptError("the signature must be a PNG image")
+            if image.width * image.height > SIGNATURE_MAX_INPUT_PIXELS:
+                raise ReceiptError("the signature image is too large")
+            image.load()
+        except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
+            raise ReceiptError("the signature is not a readable PNG image") from exc
+        return cls(png, image)
+
+    @property
+    def blank(self) -> bool:
+        """One flat colour once on white: a pad nobody drew on."""
+        lightest, darkest = self.paper.getextrema()
+        return lightest == darkest
+
+    @property
+    def ink_mm2(self) -> float:
+        return _ink_mm2(self.paper)
+
+    @property
+    def printed(self) -> GreyImage:
+        if self._printed is None:
+            image = self.paper
+            if image.width > SIGNATURE_MAX_PIXELS[0] or image.height > SIGNATURE_MAX_PIXELS[1]:
+                image = image.copy()
+                image.thumbnail(SIGNATURE_MAX_PIXELS, Image.Resampling.LANCZOS)
+            # Paper white where a scan or a camera left grey noise, and eight levels of ink: the stroke keeps its
+            # smooth edges and the picture compresses to a few kilobytes whatever it came from.
+            self._printed = grey_image(image.point(_INK_LEVELS))
+        return self._printed
 
 
 def _on_paper(image: Image.Image) -> Image.Image:
@@ -175,12 +212,15 @@ def _on_paper(image: Image.Image) -> Image.Image:
 def signature_ink_mm2(image: Image.Image) -> float:
     """The ink a drawn signature puts on the receipt: the area, in mm², that prints darker than paper white once
     the picture is fitted in its box at 200 dpi. A stray dot on a huge pad averages away to nothing."""
-    paper = _on_paper(image)
+    return _ink_mm2(_on_paper(image))
+
+
+def _ink_mm2(paper: Image.Image) -> float:
     box_w, box_h = SIGNATURE_MAX_PIXELS
     scale = min(box_w / paper.width, box_h / paper.height)
     size = (max(1, round(paper.width * scale)), max(1, round(paper.height * scale)))
-    printed = paper.resize(size, Image.Resampling.BOX).point(_INK_LEVELS)
-    inked = sum(printed.histogram()[:255])
+    # Darker than paper white once printed: below the first level _INK_LEVELS turns white.
+    inked = sum(paper.resize(size, Image.Resampling.BOX).histogram()[:_PAPER_WHITE])
     return inked * (25.4 / 200) ** 2
 
 

@@ -77,11 +77,11 @@ def handover_record(
         payment=payment,
         accessories=extras,
         signed_on_paper=signature is None,
-        signature_sha256=hashlib.sha256(signature).hexdigest() if signature else "",
+        signature_sha256=hashlib.sha256(signature.png).hexdigest() if signature else "",
         warranty_until=_warranty_until(allocation, timezone.localdate()),
         notice_version=allocation.referral.beneficiary.consent_version_id,
     )
-    receipt = receipt_issue(user=user, handover=handover, signature_png=signature)
+    receipt = receipt_issue(user=user, handover=handover, signature=signature)
     if allocation.kind != AllocationKind.KIT:
         allocation_aftercare_record(user=user, allocation=allocation, event="handed_over", receipt=receipt.number)
     return handover

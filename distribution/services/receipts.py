@@ -7,6 +7,7 @@ duplicate is drawn again from the receipt's snapshot and stamped DUPLICATA.
 
 import datetime as dt
 import hashlib
+from dataclasses import replace
 from decimal import Decimal
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from distribution.models import Handover, Receipt
 from distribution.services.numbers import next_number
 from inventory.enums import CERTIFYING_ERASURE_METHODS, ErasureMethod, ErasureResult
 from inventory.models import Erasure
-from labels.receipt import ReceiptConnectivity, ReceiptData, ReceiptDevice, render_receipt
+from labels.receipt import ReceiptConnectivity, ReceiptData, ReceiptDevice, Signature, render_receipt
 from referrals import services as referrals
 from referrals.enums import Accessory
 from referrals.notice_texts import notice_for_receipt
@@ -172,13 +173,16 @@ def receipt_data(data: dict, *, voucher_code: str = "") -> ReceiptData:
     )
 
 
-def receipt_issue(*, user, handover: Handover, signature_png: bytes | None) -> Receipt:
-    """Number, draw and store the receipt of a handover (inside the handover's transaction)."""
+def receipt_issue(*, user, handover: Handover, signature: Signature | None) -> Receipt:
+    """Number, draw and store the receipt of a handover (inside the handover's transaction); `signature` as
+    clean_signature read it, or None when signed on paper."""
     number, year, sequence = next_number("receipt")
     language = "en" if handover.allocation.referral.beneficiary.language == "en" else "fr"
-    shown = snapshot(handover, number=number, language=language, signature_png=signature_png)
+    shown = snapshot(handover, number=number, language=language, signature_png=signature.png if signature else None)
     item = handover.allocation.line_item
-    content = render_receipt(receipt_data(shown, voucher_code=(item.voucher_code or "") if item else ""))
+    data = receipt_data(shown, voucher_code=(item.voucher_code or "") if item else "")
+    # What the snapshot keeps, drawn from the pixels the desk checked rather than decoded once more.
+    content = render_receipt(replace(data, signature=signature))
     digest = hashlib.sha256(content).hexdigest()
     storage = receipts_storage()
     name = storage.save(f"{year}/{number}.pdf", ContentFile(content))

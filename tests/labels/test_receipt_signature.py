@@ -1,11 +1,13 @@
 """A signature is embedded exactly as reportlab's drawImage embeds the same pixels, once per document."""
 
 import zlib
+from dataclasses import replace
 
 import pytest
 from PIL import Image
 from reportlab.lib.utils import ImageReader
 
+from distribution.validators import clean_signature
 from labels import receipt as receipt_module
 from labels.a4 import GreyImage, grey_image
 from labels.receipt import render_receipt
@@ -42,3 +44,21 @@ def test_the_same_signature_twice_is_embedded_once_and_two_signatures_twice():
 def test_a_grey_image_is_made_of_grey_levels_only():
     with pytest.raises(ValueError):
         grey_image(Image.new("RGB", (4, 4), "white"))
+
+
+@pytest.mark.parametrize("size", [(400, 150), (1900, 700), (120, 60)])
+def test_a_receipt_drawn_from_the_pixels_the_desk_checked_is_the_receipt_drawn_from_the_stored_png(size):
+    # The handover draws the receipt from the signature clean_signature decoded; a receipt drawn again from the
+    # snapshot's PNG (a duplicate, a check) must come out the same, byte for byte.
+    png = signature_png(*size)
+    checked = clean_signature(png, signed_on_paper=False)
+    assert checked.png == png
+    data = receipt(signature_png=png)
+    assert render_receipt(replace(data, signature=checked)) == render_receipt(data)
+
+
+def test_a_checked_signature_is_used_only_for_the_png_it_was_read_from():
+    checked = clean_signature(signature_png(400, 150), signed_on_paper=False)
+    data = receipt(signature_png=signature_png(420, 150))
+    assert render_receipt(replace(data, signature=checked)) == render_receipt(data)
+    assert render_receipt(replace(data, signature=checked)) != render_receipt(receipt(signature_png=checked.png))
