@@ -218,6 +218,8 @@ def main() -> None:
         import pstats
 
         profiler.disable()
+        if os.environ.get("BENCH_PROFILE_FILE"):
+            profiler.dump_stats(os.environ["BENCH_PROFILE_FILE"])
         pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "tottime")).print_stats(
             int(os.environ.get("BENCH_TOP", "25"))
         )

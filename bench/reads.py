@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/reads.py                    # 10,000 devices, 5,000 referrals, 400 requests per read
     .venv/bin/python bench/reads.py --profile devices  # and cProfile one read (scan, devices, referrals, …)
+    .venv/bin/python bench/reads.py --explain referrals  # and the plans of one read's queries
 
 bench/load.py measures the reads under 50 connections and 4 gunicorn workers, which on a shared machine says as
 much about the neighbours as about Bagage. Here each read is called through Django's WSGI handler in a loop, in
@@ -73,6 +74,7 @@ def main() -> None:
     parser.add_argument("--referrals", type=int, default=5_000)
     parser.add_argument("--database", default="bagage_reads_bench")
     parser.add_argument("--profile", help="cProfile this read after timing (bare, scan, devices, referrals, …)")
+    parser.add_argument("--explain", help="EXPLAIN ANALYZE this read's queries after timing (scan, devices, …)")
     args = parse_args(parser, requests=20, rounds=1, devices=300, referrals=100)
 
     recreate_database(args.database)
@@ -109,8 +111,11 @@ def main() -> None:
         handler = get_wsgi_application()
         queries = {}
 
+        statements = {}
+
         def counting(execute, sql, params, many, context):
             queries[current] = queries.get(current, 0) + 1
+            statements.setdefault(current, []).append((sql, params))
             return execute(sql, params, many, context)
 
         best = {name: float("inf") for name in reads}
@@ -145,6 +150,12 @@ def main() -> None:
                 f"  {name:<22} {best[name]:>10.2f} {ratio:>9.2f}x {cpu[name]:>8.2f} {cpu_ratio:>9.2f}x "
                 f"{queries.get(name, 0):>8}"
             )
+        if args.explain:
+            for sql, params in statements[args.explain]:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+                    plan = "\n    ".join(row[0] for row in cursor.fetchall())
+                print(f"\n  {sql[:300]}{' …' if len(sql) > 300 else ''}\n    {plan}")
         if args.profile:
             path, token = reads[args.profile]
             profiler = cProfile.Profile()
