@@ -255,12 +255,19 @@ def summary(referral: Referral, user: User) -> dict:
 
 
 def summary_row(row: dict, user: User) -> dict:
-    """A referral as the list shows it, from a row of selectors.referral_rows (and the duplicate flags)."""
+    """A referral as the list shows it, from a row of selectors.referral_rows (and the duplicate flags): as
+    ReferralSummaryOut writes it, its fields in its order (the list answers it without validating it again)."""
     initial_only = policies.is_staff_reader(user)
     last_name = row["beneficiary__last_name"]
     return {
         "id": row["id"],
         "status": row["status"],
+        "beneficiary": {
+            "first_name": row["beneficiary__first_name"],
+            "last_name": initial(last_name) if initial_only else last_name,
+            "postal_code": row["beneficiary__postal_code"],
+            "birth_year": row["beneficiary__birth_year"],
+        },
         "needs": {
             "device_kinds": row["device_kinds"],
             "connectivity": row["connectivity"],
@@ -269,17 +276,11 @@ def summary_row(row: dict, user: User) -> dict:
         "reason": row["reason"],
         "urgency": row["urgency"],
         "site": row["site__code"],
-        "decision_reason": row["decision_reason"],
         "organisation": {"id": row["organisation_id"], "name": row["organisation__name"]},
+        "decision_reason": row["decision_reason"],
         "submitted_at": row["submitted_at"],
         "possible_duplicate": row["possible_duplicate"],
         "duplicate_elsewhere": row["duplicate_elsewhere"],
-        "beneficiary": {
-            "first_name": row["beneficiary__first_name"],
-            "last_name": initial(last_name) if initial_only else last_name,
-            "postal_code": row["beneficiary__postal_code"],
-            "birth_year": row["beneficiary__birth_year"],
-        },
     }
 
 
@@ -355,6 +356,7 @@ def referral_create(request: HttpRequest, payload: ReferralIn):
     # The duplicate flags with the page's rows, in its query; the count reads the referrals alone.
     rows=lambda referrals, request: selectors.referral_rows(selectors.with_duplicates(request.auth, referrals)),
     transform=lambda row, request: summary_row(row, request.auth),
+    shaped=True,
 )
 def referral_list(request: HttpRequest, filters: Query[ReferralFilters]):
     """Referrals you may see: your organisation's (social workers), your site's validated partners'

@@ -1,0 +1,74 @@
+"""A list answered as its rows are shaped (PageNumber(shaped=True)) is what its schema writes, byte for byte.
+
+Such a list is not validated by pydantic on the way out: its items are built in the schema's shape. So each one's
+answer, read back through the operation's own response model, must come out of it unchanged: no field missing,
+extra, renamed or out of order, no value of another type, no enum value the schema does not know.
+"""
+
+import json
+
+import pytest
+from ninja.operation import ResponseObject
+
+from api.api import api
+from tests.conftest import ApiClient
+from tests.factories import BatchFactory, BeneficiaryFactory, DeviceFactory, ReferralFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# The shaped lists, and who reads them in this test.
+SHAPED = {"/devices": ("warehouse", "mediator", "coordinator"), "/referrals": ("mediator", "coordinator", "sw")}
+
+
+def shaped_operations() -> dict[str, object]:
+    found = {}
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                if getattr(operation.view_func, "shaped_page", False):
+                    found[f"{prefix.rstrip('/')}{path}".removeprefix("/") or path] = operation
+    return {("/" + path.lstrip("/")): operation for path, operation in found.items()}
+
+
+def test_the_shaped_lists_are_the_ones_this_test_reads():
+    assert set(shaped_operations()) == set(SHAPED)
+
+
+@pytest.fixture
+def world(warehouse_user, mediator_user, coordinator_user, social_worker_user):
+    batch = BatchFactory()
+    DeviceFactory(batch=batch)
+    DeviceFactory(laptop=True, notes="Écran rayé – ملاحظة", grade="B", battery_health_pct=81)
+    DeviceFactory(ready=True)
+    DeviceFactory(serial_number=None, imei=None, kind="tablet")
+    person = BeneficiaryFactory(first_name="Ḥawa", last_name="Ṭesfaye ተስፋዬ")
+    ReferralFactory(social_worker=social_worker_user, beneficiary=person, accessories=["charger", "case"])
+    ReferralFactory(social_worker=social_worker_user, accepted=True, device_kinds=["smartphone", "laptop"])
+    # The same person referred by another organisation: the duplicate flags are set.
+    other = UserFactory(social_worker=True, username="other")
+    ReferralFactory(social_worker=other, beneficiary=BeneficiaryFactory(phone=person.phone))
+    ReferralFactory(social_worker=social_worker_user, urgency="high", urgency_justification="Expulsion")
+    return {
+        "warehouse": warehouse_user,
+        "mediator": mediator_user,
+        "coordinator": coordinator_user,
+        "sw": social_worker_user,
+    }
+
+
+@pytest.mark.parametrize("path", sorted(SHAPED))
+@pytest.mark.parametrize("params", [{}, {"page_size": 2, "page": 2}, {"count": "true"}])
+def test_a_shaped_list_is_what_its_schema_writes(world, path, params):
+    operation = shaped_operations()[path]
+    model = operation.response_models[200]
+    for role in SHAPED[path]:
+        response = ApiClient(world[role]).get(path.removeprefix("/"), params)
+        assert response.status_code == 200, response.content
+        answer = json.loads(response.content)
+        assert answer["items"], f"{path} as {role}: nothing to compare"
+        # By the fields' names, as written: some read their values from other keys (DeviceOut's site from site_code).
+        validated = model.model_validate(
+            ResponseObject(answer), context={"request": None, "response_status": 200}, by_name=True
+        )
+        written = api.renderer.render(None, validated.model_dump()["response"], response_status=200)
+        assert written == response.content, f"{path} as {role}"
