@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field
 
-from api.pagination import PageNumber, paginate
+from api.pagination import Deferred, PageNumber, paginate
 from api.scan import api_url
 from api.schemas import Id, Instant, blank_or, one_of
 from common.exceptions import NotFound, ValidationFailed
@@ -209,7 +209,7 @@ def device_out(row: dict, request=None) -> dict:
 def device_list(request: HttpRequest, filters: Query[DeviceFilters]):
     """Devices, newest first, filtered by status, kind, site, grade, batch or a search term."""
     policies.require(request.auth, "stock.read")
-    return selectors.device_list(**filters.model_dump())
+    return Deferred(lambda: selectors.device_list(**filters.model_dump()))
 
 
 @router.get("/devices/{asset_tag}", response=DeviceDetailOut)

@@ -5,7 +5,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from accounts.models import User
-from api.pagination import PageNumber, paginate
+from api.pagination import Deferred, PageNumber, paginate
 from api.schemas import Id, blank_or, one_of
 from common.exceptions import NotFound
 from distribution import selectors as distribution_selectors
@@ -362,7 +362,7 @@ def referral_list(request: HttpRequest, filters: Query[ReferralFilters]):
     """Referrals you may see: your organisation's (social workers), your site's validated partners'
     (mediators), all (coordinators). Most urgent, then longest waiting, first."""
     user = policies.require(request.auth, "referral.read")
-    return selectors.referral_list(user, **filters.model_dump())
+    return Deferred(lambda: selectors.referral_list(user, **filters.model_dump()))
 
 
 @router.get("/referrals/{referral_id}", response=ReferralOut)

@@ -182,3 +182,21 @@ def test_a_connection_keeps_a_bounded_number_of_compiled_pages(warehouse_api, mo
         assert warehouse_api.get("devices", {"page_size": size}).status_code == 200
     assert len(compiled_pages()) == 2
     assert [key[5] for key in compiled_pages()] == [2, 3]  # the least recently used went first
+
+
+def test_a_deferred_list_is_built_only_when_its_page_is_not_compiled(warehouse_api, monkeypatch):
+    # The device list returns its queryset Deferred: a page read again runs its compiled query without building
+    # the queryset; past the last page, the count still needs it, and gets it.
+    from inventory import selectors
+
+    compiled_pages().clear()
+    built = []
+    device_list = selectors.device_list
+    monkeypatch.setattr(selectors, "device_list", lambda **filters: built.append(filters) or device_list(**filters))
+    DeviceFactory()
+    assert warehouse_api.get("devices").json()["count"] == 1
+    assert warehouse_api.get("devices").json()["count"] == 1
+    assert len(built) == 1
+    assert warehouse_api.get("devices", {"page": 3}).json()["count"] == 1
+    assert warehouse_api.get("devices", {"page": 3}).json()["items"] == []
+    assert len(built) == 3  # compiled, then asked again for the count past the last page
