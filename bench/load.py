@@ -15,7 +15,9 @@ bulk-created; mediators' tokens are issued through accounts.services.token_issue
 throttled and the sign-in locks out). 50 locust users mix scans, device and referral lists, reservations,
 releases and handovers signed on paper. First each read alone at full concurrency against the bare view
 (targets: the scan at least 0.5 x its throughput, the device list 0.35 x, the referral list 0.3 x, each read's p95
-<= 100 ms; the load average is printed with them: on a busy machine the figures say little); then the mix
+<= 100 ms; the load average is printed with them: on a busy machine the figures say little), twice: with wrk
+(apt-get install wrk), a load generator in C that leaves the two cores to the server, then with locust, which
+runs in this Python process and takes a good part of a core from the server at these rates; then the mix
 twice, with mediators pausing about --think seconds (1) between requests, then with no pause at all (the
 server's capacity). Figures: throughput,
 p50/p95/p99 per request type, errors; then the database: no device or SIM held twice, receipt numbers
