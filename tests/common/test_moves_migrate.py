@@ -18,13 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # A later migration per app, rebuilding the moving table and the history table (a nullable column with a default:
 # the models do not know it, so the services' inserts leave it NULL).
 LATER = {
-    "inventory": (
-        "0005_later",
-        "0004_offer_instructions",
-        [("device", "later_flag"), ("deviceevent", "later_flag"), ("lineitem", "later_flag")],
-    ),
-    "referrals": ("0009_later", "0008_beneficiary_sms", [("referral", "later_flag")]),
-    "distribution": ("0006_later", "0005_pickup_appointments", [("allocation", "later_flag")]),
+    "inventory": [("device", "later_flag"), ("deviceevent", "later_flag"), ("lineitem", "later_flag")],
+    "referrals": [("referral", "later_flag")],
+    "distribution": [("allocation", "later_flag")],
 }
 
 MIGRATION = """
@@ -70,12 +66,16 @@ MOVE = textwrap.dedent(
 
 def write_later_migrations(where: Path) -> dict[str, str]:
     modules = {}
-    for app, (name, previous, fields) in LATER.items():
+    for app, fields in LATER.items():
         package = where / f"later_{app}_migrations"
         package.mkdir()
         (package / "__init__.py").write_text("")
-        for existing in (ROOT / app / "migrations").glob("0*.py"):
-            (package / existing.name).write_text(existing.read_text())
+        existing = sorted((ROOT / app / "migrations").glob("0*.py"))
+        for migration in existing:
+            (package / migration.name).write_text(migration.read_text())
+        # After the app's last migration, whichever it is now.
+        previous = existing[-1].stem
+        name = f"{int(previous[:4]) + 1:04d}_later"
         operations = ",\n        ".join(
             f'migrations.AddField("{model}", "{field}", models.BooleanField(null=True, default=False))'
             for model, field in fields
@@ -103,7 +103,8 @@ def test_later_migrations_rebuild_the_tables_the_views_name_and_moves_still_work
     (tmp_path / "later_settings.py").write_text(SETTINGS.format(modules=modules))
     database = tmp_path / "bagage.sqlite3"
     # First up to what the repository has (the views made at the end), then the later migrations on top.
-    run(["manage.py", "migrate", "--noinput", "inventory", "0004"], tmp_path, database)
+    last = sorted((ROOT / "inventory" / "migrations").glob("0*.py"))[-1].stem
+    run(["manage.py", "migrate", "--noinput", "inventory", last], tmp_path, database)
     run(["manage.py", "migrate", "--noinput"], tmp_path, database)
     views = run(["-c", MOVE], tmp_path, database).strip().splitlines()[-1].split(",")
     assert views == [
