@@ -74,6 +74,7 @@ def main() -> None:
     parser.add_argument("--referrals", type=int, default=5_000)
     parser.add_argument("--database", default="bagage_reads_bench")
     parser.add_argument("--profile", help="cProfile this read after timing (bare, scan, devices, referrals, …)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     parser.add_argument("--explain", help="EXPLAIN ANALYZE this read's queries after timing (scan, devices, …)")
     args = parse_args(parser, requests=20, rounds=1, devices=300, referrals=100)
 
@@ -93,7 +94,7 @@ def main() -> None:
         call_command("load_demo", verbosity=0, stdout=io.StringIO())
         bulk_load(args.devices, args.referrals)
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")  # as autovacuum does after a bulk load (bench/load.py says why)
         from accounts.services import token_issue
         from demo.accounts import DEMO_PASSWORD
         from inventory.models import Device
@@ -163,12 +164,15 @@ def main() -> None:
             for n in range(args.requests):
                 call(handler, path(n), token)
             profiler.disable()
+            if os.environ.get("BENCH_PROFILE_FILE"):
+                profiler.dump_stats(os.environ["BENCH_PROFILE_FILE"])
             stats = pstats.Stats(profiler).strip_dirs().sort_stats("cumulative")
             stats.print_stats(45)
             stats.sort_stats("tottime").print_stats(30)
     finally:
         connection.close()
-        recreate_database(args.database, drop_only=True)
+        if not args.keep:
+            recreate_database(args.database, drop_only=True)
 
 
 if __name__ == "__main__":
