@@ -14,7 +14,8 @@ database TIME_ZONE, USE_TZ off, a session whose TimeZone is not UTC), Django's l
 
 import datetime as dt
 
-_UTC_NAMES = {b"UTC", b"Etc/UTC", b"UCT", b"Etc/UCT", b"Etc/Universal", b"Universal", b"Zulu", b"Etc/Zulu"}
+# Only "UTC" (what Django sets): psycopg gives `datetime.timezone.utc` for it, a ZoneInfo for its other names.
+_UTC_NAMES = {b"UTC"}
 
 
 def _c_loader():

@@ -199,8 +199,9 @@ class Signature:
 
 
 def _on_paper(image: Image.Image) -> Image.Image:
-    """The picture flattened onto white paper, in grey levels (a transparent pad is white where nobody drew)."""
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+    """The picture flattened onto white paper, in grey levels (a transparent pad is white where nobody drew, whether
+    it says so by an alpha channel or by a transparent colour)."""
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         if image.mode != "RGBA":
             image = image.convert("RGBA")
         background = Image.new("RGBA", image.size, "white")

@@ -82,3 +82,19 @@ def test_a_session_in_another_time_zone_is_read_by_djangos_loader_as_before(post
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET TIME ZONE 'UTC'")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize("zone", ["Etc/UTC", "UCT", "Zulu", "Universal"])
+def test_a_session_in_another_name_for_utc_reads_as_djangos_loader(postgres, zone):
+    # psycopg gives datetime.timezone.utc for "UTC" only; for the other names, Django's loader reads (a reviewer's).
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET TIME ZONE '{zone}'")
+    try:
+        ours, djangos = read(), read(DjangosLoader)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+    assert ours == djangos
+    assert all(value.tzinfo is dt.UTC for value in ours[:-1])

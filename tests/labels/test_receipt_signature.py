@@ -1,12 +1,14 @@
 """A signature is embedded exactly as reportlab's drawImage embeds the same pixels, once per document."""
 
+import io
 import zlib
 from dataclasses import replace
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 from reportlab.lib.utils import ImageReader
 
+from common.exceptions import ValidationFailed
 from distribution.validators import clean_signature
 from labels import receipt as receipt_module
 from labels.a4 import GreyImage, grey_image
@@ -62,3 +64,22 @@ def test_a_checked_signature_is_used_only_for_the_png_it_was_read_from():
     data = receipt(signature_png=signature_png(420, 150))
     assert render_receipt(replace(data, signature=checked)) == render_receipt(data)
     assert render_receipt(replace(data, signature=checked)) != render_receipt(receipt(signature_png=checked.png))
+
+
+def _transparent_colour_png(drawn: bool) -> bytes:
+    # An RGB pad that marks its background transparent by a colour (tRNS), not by an alpha channel.
+    image = Image.new("RGB", (400, 150), (0, 255, 0))
+    if drawn:
+        ImageDraw.Draw(image).line([(20, 100), (200, 30), (380, 110)], fill=(10, 20, 90), width=4)
+    out = io.BytesIO()
+    image.save(out, format="PNG", transparency=(0, 255, 0))
+    return out.getvalue()
+
+
+def test_a_pad_transparent_by_a_colour_is_checked_and_printed_on_white():
+    checked = clean_signature(_transparent_colour_png(drawn=True), signed_on_paper=False)
+    assert checked.paper.getpixel((0, 0)) == 255  # the background is paper white, as the check saw it
+    assert checked.paper.getpixel((110, 65)) < 100  # the stroke prints
+    with pytest.raises(ValidationFailed) as refused:
+        clean_signature(_transparent_colour_png(drawn=False), signed_on_paper=False)
+    assert refused.value.code == "signature_required"
