@@ -13,6 +13,7 @@ database TIME_ZONE, USE_TZ off, a session whose TimeZone is not UTC), Django's l
 """
 
 import datetime as dt
+from functools import cache
 
 # Only "UTC" (what Django sets): psycopg gives `datetime.timezone.utc` for it, a ZoneInfo for its other names.
 _UTC_NAMES = {b"UTC"}
@@ -30,6 +31,7 @@ def _c_loader():
     return getattr(_psycopg, "TimestamptzLoader", None)
 
 
+@cache
 def _loader_class():
     c_loader = _c_loader()
     if c_loader is None:
@@ -52,17 +54,11 @@ def _loader_class():
     return UtcTimestamptzLoader
 
 
-_LOADER = None
-_LOADER_KNOWN = False
-
-
 def read_timestamps_in_c(sender, connection, **kwargs) -> None:
     """`connection_created`: on a psycopg 3 connection in UTC, the C loader reads `timestamptz`."""
-    global _LOADER, _LOADER_KNOWN
     if connection.vendor != "postgresql" or connection.timezone is not dt.UTC:
         return
-    if not _LOADER_KNOWN:
-        _LOADER, _LOADER_KNOWN = _loader_class(), True
+    loader = _loader_class()
     adapters = getattr(connection.connection, "adapters", None)  # psycopg 2 has none
-    if _LOADER is not None and adapters is not None:
-        adapters.register_loader("timestamptz", _LOADER)
+    if loader is not None and adapters is not None:
+        adapters.register_loader("timestamptz", loader)

@@ -107,7 +107,7 @@ class ReceiptData:
     replaced_device: str = ""  # a swap: "Samsung Galaxy A52, SDTE26-0042"
     replaced_receipt: str = ""  # a swap: the first receipt's number
     mediator_signature_png: bytes | None = None  # where the mediator signed on the screen too
-    # The beneficiary's signature as the desk read it when it was checked (Signature.of): drawn from those pixels
+    # The beneficiary's signature as the desk read it when it was checked (clean_signature): drawn from those pixels
     # rather than decoded again. Only ever the same PNG as signature_png; never stored.
     signature: "Signature | None" = field(default=None, compare=False, repr=False)
 
@@ -210,13 +210,10 @@ def _on_paper(image: Image.Image) -> Image.Image:
     return image.convert("L")
 
 
-def signature_ink_mm2(image: Image.Image) -> float:
-    """The ink a drawn signature puts on the receipt: the area, in mm², that prints darker than paper white once
-    the picture is fitted in its box at 200 dpi. A stray dot on a huge pad averages away to nothing."""
-    return _ink_mm2(_on_paper(image))
-
-
 def _ink_mm2(paper: Image.Image) -> float:
+    """The ink a drawn signature puts on the receipt: the area, in mm², that prints darker than paper white once
+    the picture (flattened on white) is fitted in its box at 200 dpi. A stray dot on a huge pad averages away to
+    nothing."""
     box_w, box_h = SIGNATURE_MAX_PIXELS
     scale = min(box_w / paper.width, box_h / paper.height)
     size = (max(1, round(paper.width * scale)), max(1, round(paper.height * scale)))
