@@ -3,6 +3,7 @@
     .venv/bin/python bench/load.py                     # 10 s per read against the bare view, then 2 x 60 s mixed
     .venv/bin/python bench/load.py --duration 15 --read-seconds 5 --think 0     # a shorter run
     .venv/bin/python bench/load.py --scale             # a page's cost at 10,000 and at 1,000,000 devices
+    .venv/bin/python bench/load.py --duration 0 --read-seconds 10 --wrk-rounds 3 --no-locust   # the reads, wrk only
 
 Needs PostgreSQL (BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres, a role that may
 create databases) and the bench extra (pip install -e '.[bench]': locust). A scratch database (bagage_load
@@ -391,18 +392,28 @@ def load_mode(args, server: Gunicorn, scratch: Path) -> None:
         # server a good part of a core at a few hundred requests a second, its own latency counted in every figure.
         # Then with locust as well, as the mix below is run (and as before wrk was used).
         if shutil.which("wrk"):
-            alone = {}
-            for name in ("bare", *READS):
-                alone[name] = run_wrk(server.url, name, tokens, work, args.users, args.read_seconds, scratch)
-            print_alone(alone, "wrk, two threads", args)
+            # --wrk-rounds: each round measures every read again (with the bare view), printed on its own, so that
+            # a machine whose speed drifts shows it rather than hiding it in a mean.
+            for round_ in range(args.wrk_rounds):
+                alone = {}
+                for name in ("bare", *READS):
+                    alone[name] = run_wrk(server.url, name, tokens, work, args.users, args.read_seconds, scratch)
+                label = f", round {round_ + 1} of {args.wrk_rounds}" if args.wrk_rounds > 1 else ""
+                print_alone(alone, f"wrk, two threads{label}", args)
         else:
             print("\neach read alone with wrk: skipped, wrk is not installed (apt-get install wrk)")
-        alone = {}
-        for name in ("bare", *READS):
-            env = run_locust(server.url, make_user_class(tokens, work, name), args.users, args.read_seconds)
-            entry = env.stats.get(name, "GET")
-            alone[name] = (entry.num_requests / args.read_seconds, ms(entry, 0.5), ms(entry, 0.95), entry.num_failures)
-        print_alone(alone, "locust, in this process", args)
+        if not args.no_locust:
+            alone = {}
+            for name in ("bare", *READS):
+                env = run_locust(server.url, make_user_class(tokens, work, name), args.users, args.read_seconds)
+                entry = env.stats.get(name, "GET")
+                alone[name] = (
+                    entry.num_requests / args.read_seconds,
+                    ms(entry, 0.5),
+                    ms(entry, 0.95),
+                    entry.num_failures,
+                )
+            print_alone(alone, "locust, in this process", args)
     # Twice: mediators who pause about --think seconds between two requests (50 people each acting every second
     # are busier than any reception desk), then without a pause (the server's capacity: each client waits only
     # for its answer, so with the CPUs saturated a request waits behind the others, p50 ~ clients / throughput).
@@ -429,6 +440,8 @@ def main() -> None:
         "--duration", type=float, default=60, help="seconds of mixed load (default 60; 0: the reads alone only)"
     )
     parser.add_argument("--read-seconds", type=float, default=10, help="seconds per read alone (0: skip)")
+    parser.add_argument("--wrk-rounds", type=int, default=1, help="rounds of the reads alone under wrk (default 1)")
+    parser.add_argument("--no-locust", action="store_true", help="the reads alone under wrk only, not locust too")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument(
         "--think", type=float, default=1.0, help="mean pause between a mediator's requests, first run (0: one run)"

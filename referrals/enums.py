@@ -1,3 +1,5 @@
+import enum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -97,3 +99,12 @@ class ReferralEventKind(models.TextChoices):
     RETENTION = "retention", _("Data retention")
     # After the handover, written by distribution: a device brought back, a top-up, a swap or a repair given back.
     AFTERCARE = "aftercare", _("After the handover")
+
+
+class DuplicateFlag(enum.IntFlag):
+    """What referrals.selectors.with_duplicates found of the same person's other referrals (`duplicate_flags`)."""
+
+    # Another referral of the person lies beyond what the user may open (told to mediators only, never which).
+    ELSEWHERE = 1
+    # Another referral of the person lies within what the user may open.
+    HERE = 2

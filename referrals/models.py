@@ -9,6 +9,7 @@ from common.moves import Move
 from referrals.enums import (
     Authorisation,
     Connectivity,
+    DuplicateFlag,
     OrganisationKind,
     Reason,
     ReferralEventKind,
@@ -270,6 +271,15 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.status}"
+
+    # Read from `duplicate_flags`, which only referrals.selectors.with_duplicates annotates.
+    @property
+    def possible_duplicate(self) -> bool:
+        return bool(self.duplicate_flags & DuplicateFlag.HERE)
+
+    @property
+    def duplicate_elsewhere(self) -> bool:
+        return bool(self.duplicate_flags & DuplicateFlag.ELSEWHERE)
 
 
 class ReferralEvent(AppendOnly, models.Model):

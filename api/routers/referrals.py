@@ -17,6 +17,7 @@ from referrals import policies, selectors, services, workflows
 from referrals.enums import (
     Accessory,
     Connectivity,
+    DuplicateFlag,
     Eligibility,
     Reason,
     ReferralEventKind,
@@ -279,8 +280,8 @@ def summary_row(row: dict, user: User) -> dict:
         "organisation": {"id": row["organisation_id"], "name": row["organisation__name"]},
         "decision_reason": row["decision_reason"],
         "submitted_at": row["submitted_at"],
-        "possible_duplicate": row["possible_duplicate"],
-        "duplicate_elsewhere": row["duplicate_elsewhere"],
+        "possible_duplicate": bool(row["duplicate_flags"] & DuplicateFlag.HERE),
+        "duplicate_elsewhere": bool(row["duplicate_flags"] & DuplicateFlag.ELSEWHERE),
     }
 
 
