@@ -4,12 +4,14 @@ import io
 import zlib
 from dataclasses import replace
 
+import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw
 from reportlab.lib.utils import ImageReader
 
 from common.exceptions import ValidationFailed
 from distribution.validators import clean_signature
+from labels import a4
 from labels import receipt as receipt_module
 from labels.a4 import GreyImage, grey_image
 from labels.receipt import render_receipt
@@ -31,9 +33,33 @@ def _draw_with_reportlab(canvas, image: GreyImage, x, y, width, height, anchor):
 )
 def test_a_signature_is_embedded_byte_for_byte_as_reportlabs_draw_image_embeds_it(signatures, monkeypatch):
     data = receipt(**signatures)
+    # Deflated as reportlab deflates (zlib's default): the rest of the embedding must be reportlab's, byte for byte.
+    monkeypatch.setattr(a4, "deflate_runs", zlib.compress)
     prepared = render_receipt(data)
     monkeypatch.setattr(receipt_module, "draw_image", _draw_with_reportlab)
     assert render_receipt(data) == prepared
+
+
+@pytest.mark.parametrize("size", [(400, 150), (2400, 900), (120, 60)])
+def test_a_signature_deflated_by_runs_prints_the_same_pixels(size, monkeypatch):
+    data = receipt(signature_png=signature_png(*size), mediator_signature_png=signature_png(300, 200))
+    by_runs = render_receipt(data)
+    monkeypatch.setattr(a4, "deflate_runs", zlib.compress)
+    as_reportlab = render_receipt(data)
+    assert by_runs != as_reportlab
+    for page in range(2):
+        drawn = [
+            pdfium.PdfDocument(pdf)[page].render(scale=200 / 72, grayscale=True).to_pil()
+            for pdf in (by_runs, as_reportlab)
+        ]
+        assert drawn[0].tobytes() == drawn[1].tobytes()
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"\xff" * 60_000, bytes(range(256)) * 300, bytes((n * 7919) % 251 for n in range(50_000))]
+)
+def test_deflate_runs_is_a_flate_stream(data):
+    assert zlib.decompress(a4.deflate_runs(data)) == data
 
 
 def test_the_same_signature_twice_is_embedded_once_and_two_signatures_twice():
