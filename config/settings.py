@@ -148,6 +148,9 @@ if DATABASES["default"]["ENGINE"].endswith((".sqlite3", ".spatialite")):
     # than at every commit (durable across a crash of Bagage; a power cut may lose the last commits): a
     # handover commits in ~1 ms instead of ~15.
     _sqlite = DATABASES["default"]
+    if _sqlite["ENGINE"] == "django.db.backends.sqlite3":
+        # Django's backend, its statements' placeholders converted once per text (common/sqlite3/base.py).
+        _sqlite["ENGINE"] = "common.sqlite3"
     for _option, _value in {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
