@@ -121,8 +121,8 @@ def grey_image(image: Image.Image) -> GreyImage:
 
 def deflate_runs(data: bytes) -> bytes:
     """A Flate stream (zlib) that looks for runs of one byte only: what a signature is made of, paper white with
-    a few levels of ink. For a 400 × 150 pad: 0.04 ms and ~400 bytes, where zlib's default takes 0.18 ms for
-    ~420 bytes."""
+    a few levels of ink. For a 400 × 150 pad: 0.04 ms where zlib's default takes 0.18 ms, for a stream of about
+    the same size (within ±7 % either way on the pads tried: a few bytes of a 33 KB receipt)."""
     deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, zlib.MAX_WBITS, 8, zlib.Z_RLE)
     return deflate.compress(data) + deflate.flush()
 

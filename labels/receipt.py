@@ -214,8 +214,9 @@ def _ink_mm2(paper: Image.Image) -> float:
     """The ink a drawn signature puts on the receipt: the area, in mm², that prints darker than paper white once
     the picture (flattened on white) is fitted in its box at 200 dpi. A pad larger than the box is shrunk to it
     first, so that a stray dot on a huge pad averages away to nothing; a pad no larger is only enlarged, each of
-    its pixels then covering scale² pixels of print (what resizing it would count, give or take its edges, without
-    the resizing: a tenth of the cost)."""
+    its pixels then covering scale² pixels of print, counted so without resizing it (a tenth of the cost). Drawn
+    strokes measure as enlarging them measured (±6 %); a one-pixel hairline now measures the same wherever it lies
+    on the pad's grid, where enlarging it printed it one or two pixels thick by its position (0.55–1.13× this)."""
     box_w, box_h = SIGNATURE_MAX_PIXELS
     scale = min(box_w / paper.width, box_h / paper.height)
     if scale >= 1:

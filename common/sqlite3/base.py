@@ -2,23 +2,32 @@
 
 Django writes parameters as `%s`; Python's sqlite3 wants `?`. Django's cursor rewrites every statement by a
 regular expression before running it (~13 µs for a two-kilobyte SELECT, sixteen times in a kit's cycle). The
-rewrite depends on the text alone, and a running server sends the same few hundred texts again and again:
-here it is remembered, the most recent texts first. Everything else is Django's backend (config.settings names
-this module as the ENGINE instead of django.db.backends.sqlite3).
+rewrite depends on the text alone, and a running server sends the same few hundred texts again and again: here
+it is remembered (the most recently used texts, of a few kilobytes each). Everything else is Django's backend
+(config.settings names this module as the ENGINE instead of django.db.backends.sqlite3).
 """
 
 from functools import lru_cache
 
 from django.db.backends.sqlite3 import base
 
-# Distinct statement texts remembered (a few kilobytes each at most).
-REMEMBERED_STATEMENTS = 2048
+# Distinct statement texts remembered, each of at most REMEMBERED_LENGTH characters: at most ~16 MB with their
+# conversions. Longer texts (an `IN` of thousands of values, which SQLite is sent whole) are converted each time:
+# they are rarely sent twice alike, and would crowd out the statements that are.
+REMEMBERED_STATEMENTS = 1024
+REMEMBERED_LENGTH = 8192
 
 
-@lru_cache(maxsize=REMEMBERED_STATEMENTS)
 def qmark(query: str) -> str:
     """The statement with Django's `%s` placeholders as sqlite3's `?` (and `%%` as `%`), as Django converts it."""
+    return _remembered(query) if len(query) <= REMEMBERED_LENGTH else _convert(query)
+
+
+def _convert(query: str) -> str:
     return base.FORMAT_QMARK_REGEX.sub("?", query).replace("%%", "%")
+
+
+_remembered = lru_cache(maxsize=REMEMBERED_STATEMENTS)(_convert)
 
 
 class SQLiteCursorWrapper(base.SQLiteCursorWrapper):

@@ -32,7 +32,8 @@ def test_revoked_then_deactivated_after_acceptance_through_the_api(warehouse_use
 def test_a_site_changed_shows_on_the_next_request_and_a_cleared_one_too(warehouse_user):
     api = ApiClient(warehouse_user)
     before = api.get("me").json()["site"]
-    other = SiteFactory()
+    # Another site than the user's (SiteFactory hands out seven codes in turn, gets or creates by code).
+    other = SiteFactory(code="ZZ")
     User.objects.filter(pk=warehouse_user.pk).update(site=other)
     assert api.get("me").json()["site"] == other.code != before
     User.objects.filter(pk=warehouse_user.pk).update(site=None)

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.db.backends.sqlite3.base import SQLiteCursorWrapper as DjangoCursor
 
-from common.sqlite3.base import qmark
+from common.sqlite3.base import REMEMBERED_LENGTH, _remembered, qmark
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +45,15 @@ def test_a_text_is_converted_once():
     text = "SELECT %s + 0 AS converted_once"
     with connection.cursor() as cursor:
         cursor.execute(text, [1])
-        before = qmark.cache_info()
+        before = _remembered.cache_info()
         cursor.execute(text, [2])
         assert cursor.fetchone() == (2,)
-    after = qmark.cache_info()
+    after = _remembered.cache_info()
     assert (after.hits, after.misses) == (before.hits + 1, before.misses)
+
+
+def test_a_long_text_is_converted_without_being_remembered():
+    text = "SELECT %s IN (" + ", ".join(["%s"] * (REMEMBERED_LENGTH // 4)) + ")"
+    before = _remembered.cache_info()
+    assert qmark(text) == DjangoCursor.convert_query(None, text)
+    assert _remembered.cache_info() == before
