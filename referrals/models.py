@@ -275,11 +275,11 @@ class Referral(models.Model):
     # Read from `duplicate_flags`, which only referrals.selectors.with_duplicates annotates.
     @property
     def possible_duplicate(self) -> bool:
-        return bool(self.duplicate_flags & DuplicateFlag.HERE)
+        return bool(self.duplicate_flags & DuplicateFlag.HERE.value)
 
     @property
     def duplicate_elsewhere(self) -> bool:
-        return bool(self.duplicate_flags & DuplicateFlag.ELSEWHERE)
+        return bool(self.duplicate_flags & DuplicateFlag.ELSEWHERE.value)
 
 
 class ReferralEvent(AppendOnly, models.Model):

@@ -255,6 +255,10 @@ def summary(referral: Referral, user: User) -> dict:
     return summary_row(selectors.referral_row(referral), user)
 
 
+# The duplicate flags' bits as plain integers: `&` with an IntFlag member builds a flag (0.7 µs), twice a row.
+_HERE, _ELSEWHERE = DuplicateFlag.HERE.value, DuplicateFlag.ELSEWHERE.value
+
+
 def summary_row(row: dict, user: User) -> dict:
     """A referral as the list shows it, from a row of selectors.referral_rows (and the duplicate flags): as
     ReferralSummaryOut writes it, its fields in its order (the list answers it without validating it again)."""
@@ -280,8 +284,8 @@ def summary_row(row: dict, user: User) -> dict:
         "organisation": {"id": row["organisation_id"], "name": row["organisation__name"]},
         "decision_reason": row["decision_reason"],
         "submitted_at": row["submitted_at"],
-        "possible_duplicate": bool(row["duplicate_flags"] & DuplicateFlag.HERE),
-        "duplicate_elsewhere": bool(row["duplicate_flags"] & DuplicateFlag.ELSEWHERE),
+        "possible_duplicate": bool(row["duplicate_flags"] & _HERE),
+        "duplicate_elsewhere": bool(row["duplicate_flags"] & _ELSEWHERE),
     }
 
 
