@@ -64,13 +64,18 @@ MOVE = textwrap.dedent(
 )
 
 
+def repository_migrations(app: str) -> list[Path]:
+    """The app's migrations in the repository, in order: the last is whichever it is now."""
+    return sorted((ROOT / app / "migrations").glob("0*.py"))
+
+
 def write_later_migrations(where: Path) -> dict[str, str]:
     modules = {}
     for app, fields in LATER.items():
         package = where / f"later_{app}_migrations"
         package.mkdir()
         (package / "__init__.py").write_text("")
-        existing = sorted((ROOT / app / "migrations").glob("0*.py"))
+        existing = repository_migrations(app)
         for migration in existing:
             (package / migration.name).write_text(migration.read_text())
         # After the app's last migration, whichever it is now.
@@ -103,7 +108,7 @@ def test_later_migrations_rebuild_the_tables_the_views_name_and_moves_still_work
     (tmp_path / "later_settings.py").write_text(SETTINGS.format(modules=modules))
     database = tmp_path / "bagage.sqlite3"
     # First up to what the repository has (the views made at the end), then the later migrations on top.
-    last = sorted((ROOT / "inventory" / "migrations").glob("0*.py"))[-1].stem
+    last = repository_migrations("inventory")[-1].stem
     run(["manage.py", "migrate", "--noinput", "inventory", last], tmp_path, database)
     run(["manage.py", "migrate", "--noinput"], tmp_path, database)
     views = run(["-c", MOVE], tmp_path, database).strip().splitlines()[-1].split(",")
