@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts import policies
 from accounts.enums import AccountEventKind, Role
 from accounts.models import AccountEvent, ApiToken, Invitation, PasswordResetRequest, User
-from common.compiled import CompiledRead
+from common.compiled import Alongside, CompiledRead
 from common.exceptions import Conflict, DomainError, NotFound, ValidationFailed
 from common.integrity import atomic
 
@@ -133,13 +133,25 @@ _token_by_digest = CompiledRead(
 
 def token_authenticate(secret: str) -> ApiToken | None:
     """The unrevoked token with this secret, of an active user (`token.user`, with its site), or None."""
-    token = _token_by_digest.first(token_digest(secret))
+    return token_authenticate_alongside(secret, None)[0]
+
+
+def token_authenticate_alongside(
+    secret: str, alongside: Alongside | None
+) -> tuple[ApiToken | None, list[tuple] | None]:
+    """`token_authenticate`, with a statement over the token's row run in the same round trip where the database
+    can (common.compiled's `first_alongside`: `bagage_found.id` is the token's id): the token and the rows the
+    statement returned, or None for them when it did not run (then its caller runs it itself, if it must)."""
+    if alongside is None:
+        token, rows = _token_by_digest.first(token_digest(secret)), None
+    else:
+        token, rows = _token_by_digest.first_alongside(token_digest(secret), alongside=alongside)
     if token is None:
-        return None
+        return None, rows
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token
+    return token, rows
 
 
 @atomic

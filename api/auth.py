@@ -8,7 +8,7 @@ from ninja.utils import check_csrf
 
 from accounts.models import User
 from accounts.services import token_authenticate
-from api.throttling import bad_token_allowed
+from api.throttling import bad_token_allowed, token_authenticate_counted
 
 
 def bearer_secret(request: HttpRequest) -> str | None:
@@ -45,7 +45,8 @@ def caller(request: HttpRequest) -> tuple[User, int | None] | None:
 
 class BearerTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        found = token_authenticate(token)
+        # Counted against the API's rate limits in the same round trip (api.throttling decides on the counts).
+        found = token_authenticate_counted(request, token)
         if found is None:
             # Counted per address: past BAGAGE_API_BAD_TOKEN_RATE, wrong tokens answer 429, not 401.
             wait = bad_token_allowed(request)

@@ -15,7 +15,10 @@ from django.db import connection
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle, SimpleRateThrottle
 
+from accounts.models import ApiToken
+from accounts.services import token_authenticate, token_authenticate_alongside
 from api.models import RateCounter
+from common.compiled import ALONGSIDE_FOUND, Alongside
 from common.lockout import client_network
 
 
@@ -35,6 +38,31 @@ class Limit:
         return cls(scope, requests, seconds) if requests and seconds else None
 
 
+def counter_key(limit: Limit, client: str) -> str:
+    """The counter row of a client under a limit (api.RateCounter's key)."""
+    return f"{limit.scope}:{client}"[:200]
+
+
+def _upsert(rows: str) -> str:
+    """The upsert that counts one more request for each row of `rows` (key, slot, 1, 0, stale_after)."""
+    table = RateCounter._meta.db_table
+    return (
+        f"INSERT INTO {table} (key, slot, hits, previous, stale_after) {rows} "
+        f"ON CONFLICT (key) DO UPDATE SET "
+        f"previous = CASE WHEN {table}.slot = excluded.slot THEN {table}.previous "
+        f"WHEN {table}.slot = excluded.slot - 1 THEN {table}.hits ELSE 0 END, "
+        f"hits = CASE WHEN {table}.slot = excluded.slot THEN {table}.hits + 1 ELSE 1 END, "
+        f"slot = excluded.slot, stale_after = excluded.stale_after "
+        f"RETURNING key, hits, previous"
+    )
+
+
+def _slot(limit: Limit, now: float) -> tuple[int, int]:
+    """The slot `now` falls in, and the Unix time after which its count weighs nothing (the next slot's end)."""
+    slot = int(now // limit.seconds)
+    return slot, (slot + 2) * limit.seconds
+
+
 def count_requests(hits: list[tuple[Limit, str]], now: float) -> list[tuple[Limit, float, float]]:
     """Count one more request for each (limit, client); return each limit with the client's estimated rate and,
     when over it, how long to wait.
@@ -45,27 +73,24 @@ def count_requests(hits: list[tuple[Limit, str]], now: float) -> list[tuple[Limi
     database applies concurrent upserts of a row one after another, whichever worker sends them. Refused
     requests count too, so that a client that keeps hammering stays refused.
     """
-    table = RateCounter._meta.db_table
     rows, params = [], []
     for limit, client in hits:
-        slot = int(now // limit.seconds)
         rows.append("(%s, %s, 1, 0, %s)")
-        params += [f"{limit.scope}:{client}"[:200], slot, (slot + 2) * limit.seconds]
-    sql = (
-        f"INSERT INTO {table} (key, slot, hits, previous, stale_after) VALUES {', '.join(rows)} "  # noqa: S608
-        f"ON CONFLICT (key) DO UPDATE SET "
-        f"previous = CASE WHEN {table}.slot = excluded.slot THEN {table}.previous "
-        f"WHEN {table}.slot = excluded.slot - 1 THEN {table}.hits ELSE 0 END, "
-        f"hits = CASE WHEN {table}.slot = excluded.slot THEN {table}.hits + 1 ELSE 1 END, "
-        f"slot = excluded.slot, stale_after = excluded.stale_after "
-        f"RETURNING key, hits, previous"
-    )
+        params += [counter_key(limit, client), *_slot(limit, now)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_upsert(f"VALUES {', '.join(rows)}"), params)
         counts = {key: (current, previous) for key, current, previous in cursor.fetchall()}
+    return judged(hits, counts, now)
+
+
+def judged(
+    hits: list[tuple[Limit, str]], counts: dict[str, tuple[int, int]], now: float
+) -> list[tuple[Limit, float, float]]:
+    """Each limit with the client's estimated rate and how long to wait (0: allowed), from the counts the upsert
+    returned (current slot, previous slot) by counter key."""
     results = []
     for limit, client in hits:
-        current, previous = counts[f"{limit.scope}:{client}"[:200]]
+        current, previous = counts[counter_key(limit, client)]
         elapsed = (now % limit.seconds) / limit.seconds
         estimate = previous * (1 - elapsed) + current
         wait = 0.0
@@ -80,37 +105,100 @@ def count_requests(hits: list[tuple[Limit, str]], now: float) -> list[tuple[Limi
     return results
 
 
+def api_limits(token_rate: str | None = None, address_rate: str | None = None) -> tuple[Limit | None, Limit | None]:
+    """The API's limits per token (or signed-in user) and per address: these rates, else the settings' (read at
+    each request: tests and a deployment's environment change them)."""
+    token_rate = token_rate or settings.BAGAGE_API_RATE_TOKEN
+    address_rate = address_rate or settings.BAGAGE_API_RATE_ADDRESS
+    return Limit.parse("token", token_rate), Limit.parse("address", address_rate)
+
+
+def _hits(request: HttpRequest, limits: tuple[Limit | None, Limit | None], client: str | None) -> list:
+    """What one API request counts against: its token's (or user's) limit, when it has a caller, and its
+    address's."""
+    token_limit, address_limit = limits
+    hits = []
+    if token_limit and client is not None:
+        hits.append((token_limit, client))
+    address = client_network(request)
+    if address_limit and address:
+        hits.append((address_limit, address))
+    return hits
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """A request counted with its token's lookup (token_authenticate_counted), for ApiRateThrottle to decide on."""
+
+    hits: list[tuple[Limit, str]]
+    counts: dict[str, tuple[int, int]]
+    now: float
+
+
+# The request's attribute holding its _Counted.
+_COUNTED = "api_rate_counted"
+
+
+def token_authenticate_counted(request: HttpRequest, secret: str) -> ApiToken | None:
+    """accounts.services.token_authenticate, counting the request against the API's limits (ApiRateThrottle's,
+    as the settings set them) in the same statement, where the database can: every API request with a token
+    made two round trips before its own queries, now one. ApiRateThrottle then decides on these counts; where
+    the statement could not run (SQLite), it counts as before. A token that is not found counts nothing here,
+    as before (its request is refused before any throttle: wrong tokens count per address, bad_token_allowed)."""
+    limits = api_limits()
+    token_limit, address_limit = limits
+    now = time.time()
+    rows, params = [], []
+    if token_limit:
+        # The token's client ("t" and its id) is known only once found: the statement writes it from the row.
+        rows.append(f"(%s::text || {ALONGSIDE_FOUND}.{ApiToken._meta.pk.attname}, %s::bigint, %s::bigint)")
+        params += [counter_key(token_limit, "t"), *_slot(token_limit, now)]
+    for limit, address in _hits(request, (None, address_limit), client=None):
+        rows.append("(%s::text, %s::bigint, %s::bigint)")
+        params += [counter_key(limit, address), *_slot(limit, now)]
+    if not rows:
+        return token_authenticate(secret)
+    upsert = _upsert(
+        f"SELECT hit.key, hit.slot, 1, 0, hit.stale_after FROM {ALONGSIDE_FOUND} "
+        f"CROSS JOIN LATERAL (VALUES {', '.join(rows)}) AS hit (key, slot, stale_after)"
+    )
+    token, counted = token_authenticate_alongside(secret, Alongside(upsert, tuple(params)))
+    if token is not None and counted is not None:
+        counts = {key: (current, previous) for key, current, previous in counted}
+        setattr(request, _COUNTED, _Counted(_hits(request, limits, client=f"t{token.pk}"), counts, now))
+    return token
+
+
 class ApiRateThrottle(BaseThrottle):
     """Every API operation: at most BAGAGE_API_RATE_TOKEN requests per token (or per signed-in user, for the
     browser's session) and BAGAGE_API_RATE_ADDRESS per address, counted in the database (api.RateCounter), so
-    that every worker of every server shares the counts. One query per request. A refused request answers 429
-    `rate_limited` with Retry-After."""
+    that every worker of every server shares the counts. One query per request, or none when the token's lookup
+    counted it already (token_authenticate_counted). A refused request answers 429 `rate_limited` with
+    Retry-After."""
 
     def __init__(self, *, token_rate: str | None = None, address_rate: str | None = None):
         self._token_rate, self._address_rate = token_rate, address_rate
         self._local = threading.local()
 
     def limits(self) -> tuple[Limit | None, Limit | None]:
-        # Read at each request: the settings may change (tests, a deployment's environment).
-        token_rate = self._token_rate or settings.BAGAGE_API_RATE_TOKEN
-        address_rate = self._address_rate or settings.BAGAGE_API_RATE_ADDRESS
-        return Limit.parse("token", token_rate), Limit.parse("address", address_rate)
+        return api_limits(self._token_rate, self._address_rate)
 
     def allow_request(self, request: HttpRequest) -> bool:
         self._local.wait = None
-        token_limit, address_limit = self.limits()
-        hits = []
         auth = getattr(request, "auth", None)
-        if token_limit and auth is not None:
+        client = None
+        if auth is not None:
             token_id = getattr(request, "api_token_id", None)
             client = f"t{token_id}" if token_id is not None else f"u{auth.pk}"
-            hits.append((token_limit, client))
-        address = client_network(request)
-        if address_limit and address:
-            hits.append((address_limit, address))
+        hits = _hits(request, self.limits(), client)
+        counted = request.__dict__.pop(_COUNTED, None)
         if not hits:
             return True
-        waits = [wait for _limit, _estimate, wait in count_requests(hits, self.timer()) if wait]
+        if counted is not None and counted.hits == hits:
+            results = judged(hits, counted.counts, counted.now)
+        else:
+            results = count_requests(hits, self.timer())
+        waits = [wait for _limit, _estimate, wait in results if wait]
         if not waits:
             return True
         self._local.wait = max(waits)

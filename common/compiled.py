@@ -173,9 +173,54 @@ class CompiledRead:
             row = cursor.fetchone()
         return None if row is None else self._instance(connection, compiled, row)
 
+    def first_alongside(
+        self, *values, alongside: "Alongside", shape: tuple = (), **context
+    ) -> tuple[Model | None, list[tuple] | None]:
+        """`first()`, and a data-modifying statement over the row it finds run in the same statement: one round
+        trip where there were two (PostgreSQL's WITH … INSERT … RETURNING). Returns the instance and the rows
+        `alongside` returned (none when the read found nothing), or the instance and None where the database
+        cannot (SQLite, whose WITH holds no INSERT; a read that locks its rows, or that its queryset answers
+        itself): the caller then runs its statement on its own."""
+        connection = connections[self._using]
+        prepared = self._prepared(connection, values, shape, context)
+        if prepared is None or prepared[0].locks or connection.vendor != "postgresql":
+            return self._run(connection, prepared, values, context), None
+        compiled, params = prepared
+        quote = connection.ops.quote_name
+        # The read's columns named for `alongside`: its model's own by their attnames, the related ones' by place.
+        own = dict(zip(range(compiled.start, compiled.end), compiled.init_list, strict=True))
+        names = ", ".join(quote(own.get(i, f"bagage_{i}")) for i in range(compiled.width))
+        sql = (
+            f"WITH {ALONGSIDE_FOUND} ({names}) AS ({compiled.sql}), bagage_alongside AS ({alongside.sql}) "
+            f"SELECT * FROM {ALONGSIDE_FOUND} LEFT JOIN bagage_alongside ON TRUE"
+        )
+        with connection.cursor() as cursor:
+            execute_prepared(cursor, sql, [*params, *alongside.params])
+            found = cursor.fetchall()
+        if not found:
+            return None, []
+        width = compiled.width
+        # LEFT JOIN: a row of NULLs when `alongside` returned nothing.
+        rows = [row[width:] for row in found if any(value is not None for value in row[width:])]
+        return self._instance(connection, compiled, found[0][:width]), rows
+
     def call(self, *values, shape: tuple = (), **context) -> "Call":
         """This read with these values, to run beside others in one round trip (`first_of_each`)."""
         return Call(self, values, shape, context)
+
+
+# What `Alongside.sql` calls the row the read found.
+ALONGSIDE_FOUND = "bagage_found"
+
+
+@dataclass(frozen=True)
+class Alongside:
+    """A data-modifying statement (`INSERT … SELECT … FROM bagage_found … RETURNING …`) to run with a read, over
+    the row it finds (`CompiledRead.first_alongside`): `bagage_found` names the read's model's columns by their
+    attnames. Its parameters come after the read's."""
+
+    sql: str
+    params: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import ApiToken, User
 from accounts.services import token_authenticate, token_issue
-from common.compiled import CompiledRead
+from api.models import RateCounter
+from common.compiled import Alongside, CompiledRead
 from tests.factories import PASSWORD, SiteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +193,40 @@ def test_a_marker_a_column_cannot_hold_leaves_the_queryset_to_answer():
     assert read.first(1991) is None
     assert read.first(1990) == person
     assert read.first(2**63) is None  # beyond any column: the queryset's answer, without a query
+
+
+def seen(prefix: str, *, times: int = 1) -> Alongside:
+    """A statement over the found token: one counter row per time, keyed by the token's id and label."""
+    return Alongside(
+        "INSERT INTO api_ratecounter (key, slot, hits, previous, stale_after) "
+        "SELECT %s || bagage_found.id || ':' || bagage_found.label || ':' || n, 1, n, 0, 1 "
+        "FROM bagage_found CROSS JOIN generate_series(1, %s) AS n RETURNING key, hits",
+        (prefix, times),
+    )
+
+
+def test_a_statement_alongside_runs_over_the_found_row_in_the_same_round_trip_where_the_database_can(
+    warehouse_user,
+):
+    read = CompiledRead(token_with_user_and_site)
+    issued = token_issue(username=warehouse_user.username, password=PASSWORD, label="scanner")
+    expected = token_with_user_and_site(issued.token.digest).get()
+    with CaptureQueriesContext(connection) as captured:
+        found, rows = read.first_alongside(issued.token.digest, alongside=seen("seen:", times=2))
+    assert len(captured) == 1
+    assert fields(found) == fields(expected) and fields(found.user) == fields(expected.user)
+    assert fields(found.user.site) == fields(expected.user.site)
+    if connection.vendor != "postgresql":
+        # SQLite's WITH holds no INSERT: the read alone, and None says the statement did not run.
+        assert "api_ratecounter" not in captured[0]["sql"] and rows is None
+        assert not RateCounter.objects.exists()
+        return
+    keys = [f"seen:{expected.pk}:scanner:{n}" for n in (1, 2)]
+    assert sorted(rows) == [(keys[0], 1), (keys[1], 2)]
+    assert sorted(RateCounter.objects.values_list("key", flat=True)) == keys
+    # Nothing found: nothing written, no row.
+    assert read.first_alongside("0" * 64, alongside=seen("unseen:")) == (None, [])
+    # Found, and the statement returns nothing: the instance, no row.
+    found, rows = read.first_alongside(issued.token.digest, alongside=seen("none:", times=0))
+    assert found.pk == expected.pk and rows == []
+    assert RateCounter.objects.count() == 2

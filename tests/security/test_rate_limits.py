@@ -9,8 +9,9 @@ import threading
 import time
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts.services import token_issue
 from api.models import IdempotencyRecord, RateCounter
@@ -153,6 +154,86 @@ def test_a_stranger_s_writes_leave_no_idempotency_record(anon_api):
         )
         assert answer.status_code == 401
     assert not IdempotencyRecord.objects.exists()
+
+
+# --- counted with the token's lookup ---
+
+
+def counts() -> dict[str, int]:
+    return dict(RateCounter.objects.values_list("key", "hits"))
+
+
+def test_a_token_request_is_counted_once_against_each_limit(settings, warehouse_user):
+    settings.BAGAGE_API_RATE_TOKEN = settings.BAGAGE_API_RATE_ADDRESS = "100/min"
+    api = ApiClient(warehouse_user)
+    api.client = Client(REMOTE_ADDR="198.51.100.20")
+    token_id = warehouse_user.api_tokens.get().pk
+    for _ in range(3):
+        assert api.get("donors").status_code == 200
+    assert counts() == {f"token:t{token_id}": 3, "address:198.51.100.20": 3}
+
+
+@pytest.mark.parametrize(("token_rate", "address_rate"), [("100/min", ""), ("", "100/min"), ("", "")])
+def test_only_the_limits_set_are_counted(settings, warehouse_user, token_rate, address_rate):
+    settings.BAGAGE_API_RATE_TOKEN, settings.BAGAGE_API_RATE_ADDRESS = token_rate, address_rate
+    api = ApiClient(warehouse_user)
+    api.client = Client(REMOTE_ADDR="198.51.100.21")
+    for _ in range(2):
+        assert api.get("donors").status_code == 200
+    token_id = warehouse_user.api_tokens.get().pk
+    expected = {f"token:t{token_id}": 2} if token_rate else {}
+    expected |= {"address:198.51.100.21": 2} if address_rate else {}
+    assert counts() == expected
+
+
+def test_on_postgresql_the_token_and_its_counts_take_one_statement(settings, warehouse_api):
+    """Every API request with a token looked it up, then counted itself: two round trips before its own work. On
+    PostgreSQL one statement does both; SQLite, whose WITH holds no INSERT, still sends two."""
+    settings.BAGAGE_API_RATE_TOKEN = settings.BAGAGE_API_RATE_ADDRESS = "100/min"
+    assert warehouse_api.get("me").status_code == 200  # the token's last use noted: not part of what is counted
+    with CaptureQueriesContext(connection) as captured:
+        assert warehouse_api.get("me").status_code == 200
+    touching = [q["sql"] for q in captured if "api_ratecounter" in q["sql"] or "accounts_apitoken" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert len(touching) == 1
+        assert "accounts_apitoken" in touching[0] and "INSERT INTO api_ratecounter" in touching[0]
+    else:
+        assert len(touching) == 2
+        assert "INSERT" not in touching[0] and touching[1].startswith("INSERT INTO api_ratecounter")
+
+
+def test_a_wrong_or_revoked_token_counts_against_no_limit_of_the_api(settings, warehouse_api):
+    settings.BAGAGE_API_RATE_TOKEN = settings.BAGAGE_API_RATE_ADDRESS = "100/min"
+    stranger = Client(REMOTE_ADDR="203.0.113.40")
+    assert stranger.get("/api/v1/donors", headers={"Authorization": "Bearer bgt_made-up"}).status_code == 401
+    assert set(counts()) == {"bad_token:203.0.113.40"}
+    token_id = warehouse_api.get("auth/tokens").json()[0]["id"]
+    assert warehouse_api.delete(f"auth/tokens/{token_id}").status_code in (200, 204)
+    before = counts()
+    warehouse_api.client = Client(REMOTE_ADDR="203.0.113.41")
+    assert warehouse_api.get("donors").status_code == 401
+    assert counts() == before | {"bad_token:203.0.113.41": 1}
+
+
+def test_every_operation_a_token_can_call_is_counted_by_the_api_s_own_limits():
+    """The token's lookup counts the request against the API's limits (the settings' rates) and the operation's
+    ApiRateThrottle decides on those counts: an operation with other limits, or none, would count it twice, or
+    for nothing."""
+    from api.api import api as bagage_api
+    from api.auth import BearerTokenAuth
+    from api.throttling import ApiRateThrottle, api_limits
+
+    checked = 0
+    for router in bagage_api._get_bound_routers():  # the operations as they run: the API's auth and throttles set
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                if not any(isinstance(auth, BearerTokenAuth) for auth in operation.auth_callbacks):
+                    continue
+                throttles = [t for t in operation.throttle_objects if isinstance(t, ApiRateThrottle)]
+                assert len(throttles) == 1, operation.view_func
+                assert throttles[0].limits() == api_limits(), operation.view_func
+                checked += 1
+    assert checked > 50
 
 
 # --- the counter itself ---
