@@ -60,6 +60,8 @@ class _Compiled:
     annotations: tuple[tuple[str, int], ...]
     locks: bool
     width: int  # columns in a row
+    # The row's columns as `first_alongside` names them: the model's own by their attnames, the others by place.
+    names: str
 
 
 class CompiledRead:
@@ -97,12 +99,15 @@ class CompiledRead:
             raise ValueError("CompiledRead: model instances with their select_related objects only")
         fields = klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
+        init_list = [column[0].target.attname for column in select[start:end]]
+        own = dict(zip(range(start, end), init_list, strict=True))
+        quote = connection.ops.quote_name
         return _Compiled(
             sql=sql,
             params=params,
             slots=tuple(slots),
             model=klass_info["model"],
-            init_list=[column[0].target.attname for column in select[start:end]],
+            init_list=init_list,
             start=start,
             end=end,
             populators=get_related_populators(klass_info, select, self._using),
@@ -110,6 +115,7 @@ class CompiledRead:
             annotations=tuple(compiler.annotation_col_map.items()),
             locks=bool(queryset.query.select_for_update and connection.features.has_select_for_update),
             width=compiler.col_count,
+            names=", ".join(quote(own.get(i, f"bagage_{i}")) for i in range(compiler.col_count)),
         )
 
     def _by_queryset(self, values: tuple, context: dict) -> Model | None:
@@ -186,12 +192,8 @@ class CompiledRead:
         if prepared is None or prepared[0].locks or connection.vendor != "postgresql":
             return self._run(connection, prepared, values, context), None
         compiled, params = prepared
-        quote = connection.ops.quote_name
-        # The read's columns named for `alongside`: its model's own by their attnames, the related ones' by place.
-        own = dict(zip(range(compiled.start, compiled.end), compiled.init_list, strict=True))
-        names = ", ".join(quote(own.get(i, f"bagage_{i}")) for i in range(compiled.width))
         sql = (
-            f"WITH {ALONGSIDE_FOUND} ({names}) AS ({compiled.sql}), bagage_alongside AS ({alongside.sql}) "
+            f"WITH {ALONGSIDE_FOUND} ({compiled.names}) AS ({compiled.sql}), bagage_alongside AS ({alongside.sql}) "
             f"SELECT * FROM {ALONGSIDE_FOUND} LEFT JOIN bagage_alongside ON TRUE"
         )
         with connection.cursor() as cursor:
