@@ -38,6 +38,11 @@ class Limit:
         return cls(scope, requests, seconds) if requests and seconds else None
 
 
+def token_client(token_id: object) -> str:
+    """The client an API token's requests count as (a signed-in user's session counts as "u<id>")."""
+    return f"t{token_id}"
+
+
 def counter_key(limit: Limit, client: str) -> str:
     """The counter row of a client under a limit (api.RateCounter's key)."""
     return f"{limit.scope}:{client}"[:200]
@@ -73,14 +78,19 @@ def count_requests(hits: list[tuple[Limit, str]], now: float) -> list[tuple[Limi
     database applies concurrent upserts of a row one after another, whichever worker sends them. Refused
     requests count too, so that a client that keeps hammering stays refused.
     """
+    return judged(hits, _count(hits, now), now)
+
+
+def _count(hits: list[tuple[Limit, str]], now: float) -> dict[str, tuple[int, int]]:
+    """Count one more request for each (limit, client): each counter's key with its counts (current slot,
+    previous slot)."""
     rows, params = [], []
     for limit, client in hits:
         rows.append("(%s, %s, 1, 0, %s)")
         params += [counter_key(limit, client), *_slot(limit, now)]
     with connection.cursor() as cursor:
         cursor.execute(_upsert(f"VALUES {', '.join(rows)}"), params)
-        counts = {key: (current, previous) for key, current, previous in cursor.fetchall()}
-    return judged(hits, counts, now)
+        return {key: (current, previous) for key, current, previous in cursor.fetchall()}
 
 
 def judged(
@@ -142,9 +152,11 @@ _COUNTED = "api_rate_counted"
 def token_authenticate_counted(request: HttpRequest, secret: str) -> ApiToken | None:
     """accounts.services.token_authenticate, counting the request against the API's limits (ApiRateThrottle's,
     as the settings set them) in the same statement, where the database can: every API request with a token
-    made two round trips before its own queries, now one. ApiRateThrottle then decides on these counts; where
-    the statement could not run (SQLite), it counts as before. A token that is not found counts nothing here,
-    as before (its request is refused before any throttle: wrong tokens count per address, bad_token_allowed)."""
+    made two round trips before its own queries, now one. The counts are taken at this instant (time.time()) and
+    left on the request; the operation's ApiRateThrottle decides on them, and counts itself what they do not
+    cover (everything, where the statement could not run: SQLite). A token that is not found counts nothing here:
+    wrong tokens count per address (bad_token_allowed); a session that signs the request in instead is counted
+    by the throttle, as its user's."""
     limits = api_limits()
     token_limit, address_limit = limits
     now = time.time()
@@ -152,7 +164,7 @@ def token_authenticate_counted(request: HttpRequest, secret: str) -> ApiToken | 
     if token_limit:
         # The token's client ("t" and its id) is known only once found: the statement writes it from the row.
         rows.append(f"(%s::text || {ALONGSIDE_FOUND}.{ApiToken._meta.pk.attname}, %s::bigint, %s::bigint)")
-        params += [counter_key(token_limit, "t"), *_slot(token_limit, now)]
+        params += [counter_key(token_limit, token_client("")), *_slot(token_limit, now)]
     for limit, address in _hits(request, (None, address_limit), client=None):
         rows.append("(%s::text, %s::bigint, %s::bigint)")
         params += [counter_key(limit, address), *_slot(limit, now)]
@@ -165,7 +177,7 @@ def token_authenticate_counted(request: HttpRequest, secret: str) -> ApiToken | 
     token, counted = token_authenticate_alongside(secret, Alongside(upsert, tuple(params)))
     if token is not None and counted is not None:
         counts = {key: (current, previous) for key, current, previous in counted}
-        setattr(request, _COUNTED, _Counted(_hits(request, limits, client=f"t{token.pk}"), counts, now))
+        setattr(request, _COUNTED, _Counted(_hits(request, limits, client=token_client(token.pk)), counts, now))
     return token
 
 
@@ -173,8 +185,8 @@ class ApiRateThrottle(BaseThrottle):
     """Every API operation: at most BAGAGE_API_RATE_TOKEN requests per token (or per signed-in user, for the
     browser's session) and BAGAGE_API_RATE_ADDRESS per address, counted in the database (api.RateCounter), so
     that every worker of every server shares the counts. One query per request, or none when the token's lookup
-    counted it already (token_authenticate_counted). A refused request answers 429 `rate_limited` with
-    Retry-After."""
+    counted it already (token_authenticate_counted: then the instant it counted at is the one judged, not
+    `timer()`). A refused request answers 429 `rate_limited` with Retry-After."""
 
     def __init__(self, *, token_rate: str | None = None, address_rate: str | None = None):
         self._token_rate, self._address_rate = token_rate, address_rate
@@ -189,15 +201,22 @@ class ApiRateThrottle(BaseThrottle):
         client = None
         if auth is not None:
             token_id = getattr(request, "api_token_id", None)
-            client = f"t{token_id}" if token_id is not None else f"u{auth.pk}"
+            client = token_client(token_id) if token_id is not None else f"u{auth.pk}"
         hits = _hits(request, self.limits(), client)
         counted = request.__dict__.pop(_COUNTED, None)
         if not hits:
             return True
-        if counted is not None and counted.hits == hits:
-            results = judged(hits, counted.counts, counted.now)
+        counts, periods = {}, {}
+        if counted is None:
+            now = self.timer()
         else:
-            results = count_requests(hits, self.timer())
+            counts, now = counted.counts, counted.now
+            periods = {counter_key(limit, client): limit.seconds for limit, client in counted.hits}
+        # What the token's lookup did not count (or counted for another period than this limit's) is counted now.
+        fresh = [(limit, client) for limit, client in hits if periods.get(counter_key(limit, client)) != limit.seconds]
+        if fresh:
+            counts = {**counts, **_count(fresh, now)}
+        results = judged(hits, counts, now)
         waits = [wait for _limit, _estimate, wait in results if wait]
         if not waits:
             return True

@@ -182,18 +182,19 @@ class CompiledRead:
     def first_alongside(
         self, *values, alongside: "Alongside", shape: tuple = (), **context
     ) -> tuple[Model | None, list[tuple] | None]:
-        """`first()`, and a data-modifying statement over the row it finds run in the same statement: one round
-        trip where there were two (PostgreSQL's WITH … INSERT … RETURNING). Returns the instance and the rows
-        `alongside` returned (none when the read found nothing), or the instance and None where the database
-        cannot (SQLite, whose WITH holds no INSERT; a read that locks its rows, or that its queryset answers
-        itself): the caller then runs its statement on its own."""
+        """`first()`, and a data-modifying statement over the row it finds (that row only) run in the same
+        statement: one round trip where there were two (PostgreSQL's WITH … INSERT … RETURNING). Returns the
+        instance and the rows `alongside` returned (`[]` when the read found nothing), or the instance and None
+        where the database cannot (SQLite, whose WITH holds no INSERT; a read that locks its rows, or that its
+        queryset answers itself): the caller then runs its statement on its own."""
         connection = connections[self._using]
         prepared = self._prepared(connection, values, shape, context)
         if prepared is None or prepared[0].locks or connection.vendor != "postgresql":
             return self._run(connection, prepared, values, context), None
         compiled, params = prepared
         sql = (
-            f"WITH {ALONGSIDE_FOUND} ({compiled.names}) AS ({compiled.sql}), bagage_alongside AS ({alongside.sql}) "
+            f"WITH {ALONGSIDE_FOUND} AS (SELECT * FROM ({compiled.sql}) AS bagage_read ({compiled.names}) LIMIT 1), "
+            f"bagage_alongside AS ({alongside.sql}) "
             f"SELECT * FROM {ALONGSIDE_FOUND} LEFT JOIN bagage_alongside ON TRUE"
         )
         with connection.cursor() as cursor:
@@ -219,7 +220,7 @@ ALONGSIDE_FOUND = "bagage_found"
 class Alongside:
     """A data-modifying statement (`INSERT … SELECT … FROM bagage_found … RETURNING …`) to run with a read, over
     the row it finds (`CompiledRead.first_alongside`): `bagage_found` names the read's model's columns by their
-    attnames. Its parameters come after the read's."""
+    attnames, the related models' ones `bagage_<place>`. Its parameters come after the read's."""
 
     sql: str
     params: tuple = ()

@@ -230,3 +230,19 @@ def test_a_statement_alongside_runs_over_the_found_row_in_the_same_round_trip_wh
     found, rows = read.first_alongside(issued.token.digest, alongside=seen("none:", times=0))
     assert found.pk == expected.pk and rows == []
     assert RateCounter.objects.count() == 2
+
+
+def test_the_statement_alongside_runs_over_the_first_row_only(warehouse_user, mediator_user):
+    """A read of several rows gives `first_alongside` its first; the statement runs over that one, not each."""
+    read = CompiledRead(
+        lambda label: ApiToken.objects.select_related("user", "user__site").filter(label=label).order_by("pk")
+    )
+    first = token_issue(username=warehouse_user.username, password=PASSWORD, label="shared").token
+    token_issue(username=mediator_user.username, password=PASSWORD, label="shared")
+    found, rows = read.first_alongside("shared", alongside=seen("seen:"))
+    assert found.pk == first.pk
+    if connection.vendor == "postgresql":
+        assert rows == [(f"seen:{first.pk}:shared:1", 1)]
+        assert list(RateCounter.objects.values_list("key", flat=True)) == [f"seen:{first.pk}:shared:1"]
+    else:
+        assert rows is None and not RateCounter.objects.exists()

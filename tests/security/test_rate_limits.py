@@ -10,7 +10,7 @@ import time
 
 import pytest
 from django.db import connection, connections
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from accounts.services import token_issue
@@ -213,6 +213,30 @@ def test_a_wrong_or_revoked_token_counts_against_no_limit_of_the_api(settings, w
     warehouse_api.client = Client(REMOTE_ADDR="203.0.113.41")
     assert warehouse_api.get("donors").status_code == 401
     assert counts() == before | {"bad_token:203.0.113.41": 1}
+
+
+@pytest.mark.parametrize("counted_with_the_token", [True, False])
+def test_a_throttle_of_other_rates_counts_each_request_once(settings, warehouse_user, counted_with_the_token):
+    """An operation whose ApiRateThrottle had rates of its own would meet counts the token's lookup made for the
+    settings' rates: the same counters (a minute each), counted once, judged by its own rates."""
+    from api.auth import BearerTokenAuth
+    from api.throttling import ApiRateThrottle
+
+    settings.BAGAGE_API_RATE_TOKEN = settings.BAGAGE_API_RATE_ADDRESS = "100/min"
+    secret = token_issue(username=warehouse_user.username, password=PASSWORD, label="t").secret
+    strict = ApiRateThrottle(token_rate="1/min", address_rate="5/min")
+    allowed = []
+    for _ in range(2):
+        request = RequestFactory().get("/api/v1/donors", REMOTE_ADDR="198.51.100.30")
+        if counted_with_the_token:
+            request.auth = BearerTokenAuth().authenticate(request, secret)
+        else:
+            request.auth = warehouse_user
+            request.api_token_id = warehouse_user.api_tokens.get().pk
+        allowed.append(strict.allow_request(request))
+    assert allowed == [True, False]
+    token_id = warehouse_user.api_tokens.get().pk
+    assert counts() == {f"token:t{token_id}": 2, "address:198.51.100.30": 2}
 
 
 def test_every_operation_a_token_can_call_is_counted_by_the_api_s_own_limits():
