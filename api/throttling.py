@@ -140,8 +140,8 @@ def _hits(request: HttpRequest, limits: tuple[Limit | None, Limit | None], clien
 class _Counted:
     """A request counted with its token's lookup (token_authenticate_counted), for ApiRateThrottle to decide on."""
 
-    hits: list[tuple[Limit, str]]
-    counts: dict[str, tuple[int, int]]
+    counts: dict[str, tuple[int, int]]  # by counter key: (current slot, previous slot)
+    periods: dict[str, int]  # by counter key: the period (seconds) it was counted for
     now: float
 
 
@@ -157,10 +157,9 @@ def token_authenticate_counted(request: HttpRequest, secret: str) -> ApiToken | 
     cover (everything, where the statement could not run: SQLite). A token that is not found counts nothing here:
     wrong tokens count per address (bad_token_allowed); a session that signs the request in instead is counted
     by the throttle, as its user's."""
-    limits = api_limits()
-    token_limit, address_limit = limits
+    token_limit, address_limit = api_limits()
     now = time.time()
-    rows, params = [], []
+    rows, params, periods = [], [], {}
     if token_limit:
         # The token's client ("t" and its id) is known only once found: the statement writes it from the row.
         rows.append(f"(%s::text || {ALONGSIDE_FOUND}.{ApiToken._meta.pk.attname}, %s::bigint, %s::bigint)")
@@ -168,6 +167,7 @@ def token_authenticate_counted(request: HttpRequest, secret: str) -> ApiToken | 
     for limit, address in _hits(request, (None, address_limit), client=None):
         rows.append("(%s::text, %s::bigint, %s::bigint)")
         params += [counter_key(limit, address), *_slot(limit, now)]
+        periods[counter_key(limit, address)] = limit.seconds
     if not rows:
         return token_authenticate(secret)
     upsert = _upsert(
@@ -176,8 +176,10 @@ def token_authenticate_counted(request: HttpRequest, secret: str) -> ApiToken | 
     )
     token, counted = token_authenticate_alongside(secret, Alongside(upsert, tuple(params)))
     if token is not None and counted is not None:
+        if token_limit:
+            periods[counter_key(token_limit, token_client(token.pk))] = token_limit.seconds
         counts = {key: (current, previous) for key, current, previous in counted}
-        setattr(request, _COUNTED, _Counted(_hits(request, limits, client=token_client(token.pk)), counts, now))
+        setattr(request, _COUNTED, _Counted(counts, periods, now))
     return token
 
 
@@ -210,8 +212,7 @@ class ApiRateThrottle(BaseThrottle):
         if counted is None:
             now = self.timer()
         else:
-            counts, now = counted.counts, counted.now
-            periods = {counter_key(limit, client): limit.seconds for limit, client in counted.hits}
+            counts, periods, now = counted.counts, counted.periods, counted.now
         # What the token's lookup did not count (or counted for another period than this limit's) is counted now.
         fresh = [(limit, client) for limit, client in hits if periods.get(counter_key(limit, client)) != limit.seconds]
         if fresh:
