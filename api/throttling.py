@@ -49,16 +49,25 @@ def counter_key(limit: Limit, client: str) -> str:
 
 
 def _upsert(rows: str) -> str:
-    """The upsert that counts one more request for each row of `rows` (key, slot, 1, 0, stale_after)."""
+    """The upsert that counts one more request for each row of `rows` (key, slot, 1, 0, stale_after).
+
+    Each request takes its instant before its upsert waits for the row, so across a slot's end one of the slot
+    before can be written after one of the new slot: the row never goes back to an older slot (that reset its
+    counts); a request of the slot before the row's is counted in `previous`, an older one in nothing."""
     table = RateCounter._meta.db_table
+    newer = f"{table}.slot > excluded.slot"
     return (
         f"INSERT INTO {table} (key, slot, hits, previous, stale_after) {rows} "
         f"ON CONFLICT (key) DO UPDATE SET "
         f"previous = CASE WHEN {table}.slot = excluded.slot THEN {table}.previous "
-        f"WHEN {table}.slot = excluded.slot - 1 THEN {table}.hits ELSE 0 END, "
-        f"hits = CASE WHEN {table}.slot = excluded.slot THEN {table}.hits + 1 ELSE 1 END, "
-        f"slot = excluded.slot, stale_after = excluded.stale_after "
-        f"RETURNING key, hits, previous"
+        f"WHEN {table}.slot = excluded.slot - 1 THEN {table}.hits "
+        f"WHEN {table}.slot = excluded.slot + 1 THEN {table}.previous + 1 "
+        f"WHEN {newer} THEN {table}.previous ELSE 0 END, "
+        f"hits = CASE WHEN {table}.slot = excluded.slot THEN {table}.hits + 1 WHEN {newer} THEN {table}.hits "
+        f"ELSE 1 END, "
+        f"slot = CASE WHEN {newer} THEN {table}.slot ELSE excluded.slot END, "
+        f"stale_after = CASE WHEN {newer} THEN {table}.stale_after ELSE excluded.stale_after END "
+        f"RETURNING key, slot, hits, previous"
     )
 
 
@@ -81,27 +90,29 @@ def count_requests(hits: list[tuple[Limit, str]], now: float) -> list[tuple[Limi
     return judged(hits, _count(hits, now), now)
 
 
-def _count(hits: list[tuple[Limit, str]], now: float) -> dict[str, tuple[int, int]]:
-    """Count one more request for each (limit, client): each counter's key with its counts (current slot,
-    previous slot)."""
+def _count(hits: list[tuple[Limit, str]], now: float) -> dict[str, tuple[int, int, int]]:
+    """Count one more request for each (limit, client): each counter's key with its slot and counts (the slot's,
+    the previous slot's)."""
     rows, params = [], []
     for limit, client in hits:
         rows.append("(%s, %s, 1, 0, %s)")
         params += [counter_key(limit, client), *_slot(limit, now)]
     with connection.cursor() as cursor:
         cursor.execute(_upsert(f"VALUES {', '.join(rows)}"), params)
-        return {key: (current, previous) for key, current, previous in cursor.fetchall()}
+        return {key: (slot, current, previous) for key, slot, current, previous in cursor.fetchall()}
 
 
 def judged(
-    hits: list[tuple[Limit, str]], counts: dict[str, tuple[int, int]], now: float
+    hits: list[tuple[Limit, str]], counts: dict[str, tuple[int, int, int]], now: float
 ) -> list[tuple[Limit, float, float]]:
-    """Each limit with the client's estimated rate and how long to wait (0: allowed), from the counts the upsert
-    returned (current slot, previous slot) by counter key."""
+    """Each limit with the client's estimated rate and how long to wait (0: allowed), from what the upsert
+    returned by counter key (the row's slot, its count, the previous slot's). A request whose counter is in a
+    later slot than its instant's (written after one of that slot) is judged at that slot's start."""
     results = []
     for limit, client in hits:
-        current, previous = counts[counter_key(limit, client)]
-        elapsed = (now % limit.seconds) / limit.seconds
+        slot, current, previous = counts[counter_key(limit, client)]
+        at = max(now, slot * limit.seconds)
+        elapsed = (at % limit.seconds) / limit.seconds
         estimate = previous * (1 - elapsed) + current
         wait = 0.0
         if estimate > limit.requests:
@@ -111,6 +122,7 @@ def judged(
             else:
                 # Past the next slot's start, once this slot's count (then the previous one) weighs little enough.
                 wait = (1 - elapsed) * limit.seconds + (1 - limit.requests / current) * limit.seconds
+            wait += at - now
         results.append((limit, estimate, max(wait, 1.0) if estimate > limit.requests else 0.0))
     return results
 
@@ -140,7 +152,7 @@ def _hits(request: HttpRequest, limits: tuple[Limit | None, Limit | None], clien
 class _Counted:
     """A request counted with its token's lookup (token_authenticate_counted), for ApiRateThrottle to decide on."""
 
-    counts: dict[str, tuple[int, int]]  # by counter key: (current slot, previous slot)
+    counts: dict[str, tuple[int, int, int]]  # by counter key: (slot, its count, the previous slot's)
     periods: dict[str, int]  # by counter key: the period (seconds) it was counted for
     now: float
 
@@ -178,7 +190,7 @@ def token_authenticate_counted(request: HttpRequest, secret: str) -> ApiToken | 
     if token is not None and counted is not None:
         if token_limit:
             periods[counter_key(token_limit, token_client(token.pk))] = token_limit.seconds
-        counts = {key: (current, previous) for key, current, previous in counted}
+        counts = {key: (slot, current, previous) for key, slot, current, previous in counted}
         setattr(request, _COUNTED, _Counted(counts, periods, now))
     return token
 

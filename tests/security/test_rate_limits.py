@@ -301,6 +301,32 @@ def test_the_wait_is_when_the_estimate_falls_under_the_limit():
     assert 30 + 60 * (1 - 10 / 21) - 1 <= wait <= 30 + 60 * (1 - 10 / 21) + 1
 
 
+def test_a_request_of_the_last_minute_written_after_one_of_this_minute_loses_no_count():
+    """Each request takes its instant before its upsert waits for the row: across a minute's end, one of the
+    minute before can be written after one of the new minute. The row never goes back to the older slot (that
+    reset the counts: 20 concurrent requests once all passed a limit of 10), and the late request is counted in
+    the previous slot, then judged at the start of the slot the row is in."""
+    start = 6_000_000.0 * 60
+    for n in range(9):
+        assert hit(start + 50 + n) == 0
+    assert hit(start + 60.1) == 0  # the tenth, in the new minute
+    assert hit(start + 59.9) > 0  # the eleventh, of the minute before, written after it: refused
+    counter = RateCounter.objects.get(key="test:a")
+    assert (counter.slot, counter.hits, counter.previous) == (6_000_001, 1, 10)
+    assert counter.stale_after == (6_000_001 + 2) * 60
+    assert hit(start + 60.2) > 0  # and the row kept every count
+    # A request older than the window the row is in counts nothing, and changes nothing.
+    assert hit(start - 30) > 0
+    counter.refresh_from_db()
+    assert (counter.slot, counter.hits, counter.previous) == (6_000_001, 2, 10)
+
+
+def test_interleaved_requests_across_a_minute_end_let_exactly_the_rate_through():
+    start = 6_000_000.0 * 60
+    waits = [hit(start + 59.9 if n % 2 else start + 60.1) for n in range(20)]
+    assert [wait == 0 for wait in waits] == [True] * 10 + [False] * 10
+
+
 def test_clients_are_counted_apart():
     start = 6_000_000.0 * 60
     for n in range(10):
