@@ -5,15 +5,19 @@ the same rows: the threaded test below gives each request its own connection, as
 tests/ops/test_gunicorn.py replays it against four real workers.
 """
 
+import itertools
 import threading
 import time
+import types
 
 import pytest
 from django.db import connection, connections
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import ApiToken
 from accounts.services import token_issue
+from api import throttling
 from api.models import IdempotencyRecord, RateCounter
 from api.throttling import Limit, count_requests
 from inventory.models import Device, Donor
@@ -360,6 +364,46 @@ def test_concurrent_requests_on_their_own_connections_let_exactly_the_rate_throu
     for thread in threads:
         thread.join()
     assert sorted(statuses, key=str) == [200] * 10 + [429] * 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_across_a_minute_end_let_exactly_the_rate_through(settings, monkeypatch):
+    """The requests take their instants alternately 50 ms before and after a minute's end, then race for the
+    counter (its upsert with the token's lookup on PostgreSQL, on its own on SQLite): once, all 20 passed."""
+    settings.BAGAGE_API_RATE_TOKEN = "10/min"
+    minute_end = 6_000_000.0 * 60
+    instants, instants_lock = itertools.count(), threading.Lock()
+
+    def time_now() -> float:
+        with instants_lock:
+            n = next(instants)
+        return minute_end - 0.05 if n % 2 else minute_end + 0.05
+
+    monkeypatch.setattr(throttling, "time", types.SimpleNamespace(time=time_now))
+    user = UserFactory(warehouse=True, username="rush")
+    token = token_issue(username=user.username, password=PASSWORD, label="rush").secret
+    start = threading.Barrier(20)
+    statuses, lock = [], threading.Lock()
+
+    def run():
+        try:
+            start.wait()
+            status = Client().get("/api/v1/donors", headers={"Authorization": f"Bearer {token}"}).status_code
+        except Exception as exc:  # a crash is a failure of the counter: report it as a status
+            status = repr(exc)
+        finally:
+            connections.close_all()
+        with lock:
+            statuses.append(status)
+
+    threads = [threading.Thread(target=run) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses, key=str) == [200] * 10 + [429] * 10
+    counter = RateCounter.objects.get(key=f"token:t{ApiToken.objects.get(user=user).pk}")
+    assert (counter.slot, counter.hits + counter.previous) == (6_000_000, 20)
 
 
 def test_purge_expired_deletes_only_what_counts_nothing_any_more():
