@@ -1,7 +1,10 @@
 import datetime as dt
 import os
+import threading
+from collections.abc import Callable
 
 import pytest
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
@@ -176,3 +179,29 @@ def require_or_skip(env_var: str, reason: str):
     if os.environ.get(env_var) == "1":
         pytest.fail(f"{reason} ({env_var}=1, so this may not skip)")
     pytest.skip(reason)
+
+
+def at_once(call: Callable[[], int], n: int) -> list[int | str]:
+    """`call` made by `n` threads released together, each on its own database connection (as gunicorn's workers
+    are): their statuses, a crash as its repr."""
+    start = threading.Barrier(n)
+    statuses: list[int | str] = []
+    lock = threading.Lock()
+
+    def run() -> None:
+        try:
+            start.wait()
+            status = call()
+        except Exception as exc:  # a crash is a failure of the throttle: report it as a status
+            status = repr(exc)
+        finally:
+            connections.close_all()
+        with lock:
+            statuses.append(status)
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses

@@ -11,7 +11,7 @@ import time
 import types
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
@@ -21,7 +21,7 @@ from api import throttling
 from api.models import IdempotencyRecord, RateCounter
 from api.throttling import Limit, count_requests
 from inventory.models import Device, Donor
-from tests.conftest import ApiClient
+from tests.conftest import ApiClient, at_once
 from tests.factories import PASSWORD, UserFactory, valid_imei
 
 pytestmark = pytest.mark.django_db
@@ -344,25 +344,9 @@ def test_concurrent_requests_on_their_own_connections_let_exactly_the_rate_throu
     settings.BAGAGE_API_RATE_TOKEN = "10/min"
     user = UserFactory(warehouse=True, username="rush")
     token = token_issue(username=user.username, password=PASSWORD, label="rush").secret
-    start = threading.Barrier(20)
-    statuses, lock = [], threading.Lock()
-
-    def run():
-        try:
-            start.wait()
-            status = Client().get("/api/v1/donors", headers={"Authorization": f"Bearer {token}"}).status_code
-        except Exception as exc:  # a crash is a failure of the counter: report it as a status
-            status = repr(exc)
-        finally:
-            connections.close_all()
-        with lock:
-            statuses.append(status)
-
-    threads = [threading.Thread(target=run) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = at_once(
+        lambda: Client().get("/api/v1/donors", headers={"Authorization": f"Bearer {token}"}).status_code, 20
+    )
     assert sorted(statuses, key=str) == [200] * 10 + [429] * 10
 
 
@@ -382,25 +366,9 @@ def test_concurrent_requests_across_a_minute_end_let_exactly_the_rate_through(se
     monkeypatch.setattr(throttling, "time", types.SimpleNamespace(time=time_now))
     user = UserFactory(warehouse=True, username="rush")
     token = token_issue(username=user.username, password=PASSWORD, label="rush").secret
-    start = threading.Barrier(20)
-    statuses, lock = [], threading.Lock()
-
-    def run():
-        try:
-            start.wait()
-            status = Client().get("/api/v1/donors", headers={"Authorization": f"Bearer {token}"}).status_code
-        except Exception as exc:  # a crash is a failure of the counter: report it as a status
-            status = repr(exc)
-        finally:
-            connections.close_all()
-        with lock:
-            statuses.append(status)
-
-    threads = [threading.Thread(target=run) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = at_once(
+        lambda: Client().get("/api/v1/donors", headers={"Authorization": f"Bearer {token}"}).status_code, 20
+    )
     assert sorted(statuses, key=str) == [200] * 10 + [429] * 10
     counter = RateCounter.objects.get(key=f"token:t{ApiToken.objects.get(user=user).pk}")
     assert (counter.slot, counter.hits + counter.previous) == (6_000_000, 20)

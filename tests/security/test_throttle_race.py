@@ -6,15 +6,13 @@ answered at the same instant on several workers all read the same count (13 of 2
 each gunicorn worker does.
 """
 
-import threading
-
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.db.models import F
 from django.test import Client
 
 from api.models import RateCounter
+from tests.conftest import at_once
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,28 +32,8 @@ def ask_token(ip: str) -> int:
     )
 
 
-def ask_at_once(ip: str, n: int) -> list[int]:
-    start = threading.Barrier(n)
-    statuses: list[int] = []
-    lock = threading.Lock()
-
-    def run() -> None:
-        try:
-            start.wait()
-            status = ask_token(ip)
-        except Exception as exc:  # a crash is a failure of the throttle: report it as a status
-            status = repr(exc)
-        finally:
-            connections.close_all()
-        with lock:
-            statuses.append(status)
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return statuses
+def ask_at_once(ip: str, n: int) -> list[int | str]:
+    return at_once(lambda: ask_token(ip), n)
 
 
 def test_twenty_concurrent_token_requests_let_exactly_the_rate_through():
