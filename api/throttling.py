@@ -71,6 +71,11 @@ def _upsert(rows: str) -> str:
     )
 
 
+def _counts(returned: list[tuple]) -> dict[str, tuple[int, int, int]]:
+    """What `_upsert` returned, by counter key: (the row's slot, its count, the previous slot's)."""
+    return {key: (slot, current, previous) for key, slot, current, previous in returned}
+
+
 def _slot(limit: Limit, now: float) -> tuple[int, int]:
     """The slot `now` falls in, and the Unix time after which its count weighs nothing (the next slot's end)."""
     slot = int(now // limit.seconds)
@@ -99,7 +104,7 @@ def _count(hits: list[tuple[Limit, str]], now: float) -> dict[str, tuple[int, in
         params += [counter_key(limit, client), *_slot(limit, now)]
     with connection.cursor() as cursor:
         cursor.execute(_upsert(f"VALUES {', '.join(rows)}"), params)
-        return {key: (slot, current, previous) for key, slot, current, previous in cursor.fetchall()}
+        return _counts(cursor.fetchall())
 
 
 def judged(
@@ -190,8 +195,7 @@ def token_authenticate_counted(request: HttpRequest, secret: str) -> ApiToken | 
     if token is not None and counted is not None:
         if token_limit:
             periods[counter_key(token_limit, token_client(token.pk))] = token_limit.seconds
-        counts = {key: (slot, current, previous) for key, slot, current, previous in counted}
-        setattr(request, _COUNTED, _Counted(counts, periods, now))
+        setattr(request, _COUNTED, _Counted(_counts(counted), periods, now))
     return token
 
 
