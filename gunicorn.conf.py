@@ -31,18 +31,48 @@ timeout = int(os.environ.get("BAGAGE_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
 # A worker is replaced after about twenty thousand requests, so that a slow leak never grows for weeks; the
-# jitter keeps them from all restarting at once. Not fewer: a new worker imports the whole application again
-# (2-4 s of CPU), so at a thousand a busy server (4 workers, 100 requests/s each) spent a core restarting them.
+# jitter keeps them from all restarting at once.
 max_requests = 20_000
 max_requests_jitter = 2_000
 
-# No preload: the application is imported in each worker after the fork, not once in the master. Preloading
-# saves some memory but is only safe if nothing opens a database connection at import time, since a
-# connection opened in the master would be inherited by every worker and its socket shared between
-# processes (interleaved protocol messages, answers read by the wrong worker). Django opens connections
-# lazily, but any app's ready() or a module-level query would silently break that; and without preload,
-# `kill -HUP <master>` reloads new code worker by worker.
-preload_app = False
+# Preload: the application (Django, every URL and API schema, the planner's solvers) is imported once, in the
+# master, and each worker is a fork of it. A worker replaced after its max_requests is then ready at once,
+# instead of importing everything again: 1.7-4 s of a core, taken from the other workers' requests (under
+# bench/load.py's 50 connections, the referral list's p95 went from ~90 ms to ~145 in the ten seconds a
+# restart fell in). The workers also share the imported code's memory.
+# Two things a fork must not copy, handled below: a database connection (its socket would be shared by
+# every worker: interleaved messages, answers read by the wrong process), and threads (only the forking
+# one survives in the child, with whatever locks the others held).
+# New code needs a new master: `systemctl restart`, or `kill -USR2 <master>` then `kill -QUIT` the old one
+# once the new one answers. `kill -HUP` forks new workers from the code already loaded.
+preload_app = True
+# numpy (the matching planner) starts OpenBLAS's thread pool when imported, in the master with preloading. A
+# sync worker answers one request at a time: its numpy needs no threads of its own, and has none to lose at fork.
+for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+    os.environ.setdefault(_threads, "1")
+
+
+def when_ready(server):
+    """In the master, the application loaded: import the URLs (and with them every view and API schema, which
+    Django would otherwise import at each worker's first request), then freeze what is loaded out of the
+    garbage collector's sight, so that the workers' collections neither walk it nor copy its pages."""
+    import gc
+    from importlib import import_module
+
+    from django.conf import settings
+
+    import_module(settings.ROOT_URLCONF)
+    gc.collect()
+    gc.freeze()
+
+
+def pre_fork(server, worker):
+    """Before each fork, in the master: no database connection to hand down (Django opens them lazily, so
+    normally there is none; an import or a hook that queried would have left one)."""
+    from django.db import connections
+
+    connections.close_all()
+
 
 accesslog = os.environ.get("BAGAGE_ACCESS_LOG", "-")
 # The usual combined format, plus the request's duration (ms) and the worker's pid: which worker answered

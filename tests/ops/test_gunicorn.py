@@ -316,3 +316,90 @@ def test_pages_load_their_css_from_whitenoise_with_debug_off(server):
             assert packed.status == 200 and packed.headers["Content-Encoding"] == encoding, packed.headers
             assert len(packed.body) < len(css.body) / 2
             assert "immutable" in packed.headers["Cache-Control"]
+
+
+def children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def database_sockets(pid: int) -> int:
+    """How many TCP connections to PostgreSQL's port this process holds (its descriptors' sockets, looked up
+    in the kernel's table of connections)."""
+    port = f":{int(database_url().rsplit(':', 1)[1].split('/')[0]):04X}"
+    remote = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            remote[fields[9]] = fields[2]  # inode -> remote address:port
+    inodes = []
+    for descriptor in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(descriptor)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.append(target[len("socket:[") : -1])
+    return sum(1 for inode in inodes if remote.get(inode, "").endswith(port))
+
+
+def loaded_numpy(pid: int) -> bool:
+    return "_multiarray_umath" in Path(f"/proc/{pid}/maps").read_text()
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc (Linux)")
+def test_workers_are_forks_of_a_master_that_loaded_the_application_without_a_connection(server):
+    """Preloading: a replaced worker is a fork of the loaded master (no second import of the application), and
+    the master, which every worker copies, holds no database connection and no thread besides its own."""
+    UserFactory(username="elise", warehouse=True)
+    _answer, cookies = sign_in(server, "elise", PASSWORD, client_ip="198.51.100.6")
+
+    def home(_):  # a page read with the session, which lives in the database
+        return server.request("GET", "/home/", headers={"Cookie": f"sessionid={cookies['sessionid']}"})
+
+    with ThreadPoolExecutor(max_workers=WORKERS * 2) as pool:
+        answers = list(pool.map(home, range(WORKERS * 4)))
+    assert {a.status for a in answers} == {200}
+    assert all(b"/logout/" in a.body for a in answers)  # signed in: the session was read
+    master = server.process.pid
+    workers = children(master)
+    assert len(workers) == WORKERS
+    # The master imported everything, the URLs' views and the matching planner's numpy included...
+    assert loaded_numpy(master)
+    # ...but opened no connection for its workers to share; each worker has its own, at most one.
+    assert database_sockets(master) == 0
+    assert all(database_sockets(pid) <= 1 for pid in workers)
+    assert sum(database_sockets(pid) for pid in {int(a.worker) for a in answers}) >= 2
+    # One thread per process: nothing (OpenBLAS's pool) had threads to lose at the fork.
+    assert all(len(os.listdir(f"/proc/{pid}/task")) == 1 for pid in {master, *workers})
+
+    # A worker replaced (as after its max_requests) starts as a copy of the master: the application already in
+    # memory before its first request (without preloading it would import the URLs at that request).
+    replaced = min(workers)
+    os.kill(replaced, signal.SIGTERM)
+    deadline = time.monotonic() + START_SECONDS
+    while not (children(master) - workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    new = children(master) - workers
+    assert new, f"no worker replaced {replaced}:\n{server.tail()}"
+    (new_worker,) = new
+    assert loaded_numpy(new_worker)
+    assert database_sockets(new_worker) == 0
+    # And it answers with its own connection, as the others do.
+    seen = set()
+    deadline = time.monotonic() + START_SECONDS
+    while new_worker not in seen and time.monotonic() < deadline:
+        with ThreadPoolExecutor(max_workers=WORKERS * 2) as pool:
+            batch = list(pool.map(home, range(WORKERS * 2)))
+        assert {a.status for a in batch} == {200}
+        assert all(b"/logout/" in a.body for a in batch)  # signed in: the session was read
+        seen |= {int(a.worker) for a in batch}
+    assert new_worker in seen
+    assert database_sockets(new_worker) == 1
