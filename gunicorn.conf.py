@@ -16,9 +16,9 @@ with four workers).
 import multiprocessing
 import os
 
-# Each worker keeps its own PostgreSQL connection (CONN_MAX_AGE) and loads the whole application (the
-# matching planner's solvers included): past 8, a small server runs out of memory and connections before it
-# runs out of CPU. An operator with a bigger machine says so with BAGAGE_WORKERS.
+# Each worker keeps its own PostgreSQL connection (CONN_MAX_AGE) and its own copy of whatever the application
+# writes in memory (the preloaded code is shared until touched): past 8, a small server runs out of memory and
+# connections before it runs out of CPU. An operator with a bigger machine says so with BAGAGE_WORKERS.
 MAX_DEFAULT_WORKERS = 8
 
 bind = [address.strip() for address in os.environ.get("BAGAGE_BIND", "127.0.0.1:8000").split(",") if address.strip()]
@@ -35,27 +35,28 @@ keepalive = 5
 max_requests = 20_000
 max_requests_jitter = 2_000
 
-# Preload: the application (Django, every URL and API schema, the planner's solvers) is imported once, in the
-# master, and each worker is a fork of it. A worker replaced after its max_requests is then ready at once,
-# instead of importing everything again: 1.7-4 s of a core, taken from the other workers' requests (under
-# bench/load.py's 50 connections, the referral list's p95 went from ~90 ms to ~145 in the ten seconds a
-# restart fell in). The workers also share the imported code's memory.
-# Two things a fork must not copy, handled below: a database connection (its socket would be shared by
-# every worker: interleaved messages, answers read by the wrong process), and threads (only the forking
-# one survives in the child, with whatever locks the others held).
-# New code needs a new master: `systemctl restart`, or `kill -USR2 <master>` then `kill -QUIT` the old one
-# once the new one answers. `kill -HUP` forks new workers from the code already loaded.
+# Preload: the application (Django, every URL, view and API schema, numpy for the matching planner) is
+# imported once, in the master, and each worker is a fork of it. A worker replaced after its max_requests (or
+# a timeout) is then a fork away from answering, instead of importing everything again: 1.7-4 s of a core,
+# taken from the other workers' requests (under bench/load.py's 50 connections, the referral list's p95 went
+# from ~90 ms to ~145 in the ten seconds a restart fell in). What Django builds lazily (the URL resolver's
+# tables, templates, the worker's own database connection) each new worker still builds at its first
+# requests. The workers also share the imported code's memory.
+# A fork must not copy a database connection: its socket would be shared by every worker (interleaved
+# messages, answers read by the wrong process). Django connects lazily and nothing queries at import; the
+# pre_fork hook below closes any connection all the same. Nor threads: only the forking one would survive in
+# the child; none is started at import (the test checks the master has one).
+# Deploying: the master keeps the code, the static files' manifest and the settings it loaded, while templates
+# are read from disk by each worker when first used; so stop the service, update, and start it again
+# (`make serve`, or `systemctl restart` of a unit that runs it). `kill -HUP` does not load new code: its
+# workers, forked from the old master, would pair the old code with the new templates.
 preload_app = True
-# numpy (the matching planner) starts OpenBLAS's thread pool when imported, in the master with preloading. A
-# sync worker answers one request at a time: its numpy needs no threads of its own, and has none to lose at fork.
-for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
-    os.environ.setdefault(_threads, "1")
 
 
 def when_ready(server):
     """In the master, the application loaded: import the URLs (and with them every view and API schema, which
-    Django would otherwise import at each worker's first request), then freeze what is loaded out of the
-    garbage collector's sight, so that the workers' collections neither walk it nor copy its pages."""
+    Django would otherwise import at each worker's first request), then move what is loaded out of the garbage
+    collector's sight, so that the workers' collections do not walk it again and again."""
     import gc
     from importlib import import_module
 
