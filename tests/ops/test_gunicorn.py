@@ -333,7 +333,7 @@ def children(pid: int) -> set[int]:
 def database_sockets(pid: int) -> int:
     """How many TCP connections to PostgreSQL's port this process holds (its descriptors' sockets, looked up
     in the kernel's table of connections)."""
-    port = f":{int(database_url().rsplit(':', 1)[1].split('/')[0]):04X}"
+    port = f":{int(connection.settings_dict.get('PORT') or 5432):04X}"  # as database_url() gives it
     remote = {}
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:
